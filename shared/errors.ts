@@ -1,0 +1,84 @@
+/**
+ * Typed errors of the publisher. Edges (handlers, CLIs) translate them with `instanceof`;
+ * the core never maps errors by `name` strings and never serialises them into HTTP bodies.
+ */
+
+/** Where in an upload a problem was found: a 1-based line, a field path, or a byte offset. */
+export interface ErrorLocation {
+  line?: number;
+  column?: number;
+  field?: string;
+  offset?: number;
+}
+
+/** Machine-readable reason for a rejected upload; stable, used in reports and tests. */
+export type InvalidUploadCode =
+  | 'empty'
+  | 'binary'
+  | 'undecodable'
+  | 'too-large'
+  | 'no-date'
+  | 'contradicting-date'
+  | 'contradicting-page'
+  | 'schema'
+  | 'malformed-xml'
+  | 'malformed-json'
+  | 'doctype'
+  | 'too-deep'
+  | 'unsupported-key'
+  | 'no-articles';
+
+/** Upload data that can never be published as it is. Permanent: retrying does not help. */
+export class InvalidUploadError extends Error {
+  override readonly name = 'InvalidUploadError';
+  readonly code: InvalidUploadCode;
+  readonly location: ErrorLocation | undefined;
+
+  constructor(
+    code: InvalidUploadCode,
+    message: string,
+    options?: { location?: ErrorLocation; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.location = options?.location;
+  }
+}
+
+/** A conditional write lost: the object changed (If-Match) or already exists (If-None-Match). */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`precondition failed writing ${key}`, options);
+  }
+}
+
+/** A storage operation failed for a reason that may pass (network, throttling, 5xx). Retry. */
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Configuration missing or invalid; raised once at cold start. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** No article (or issue) at the requested permalink. */
+export class ArticleNotFoundError extends Error {
+  override readonly name = 'ArticleNotFoundError';
+  constructor(
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`no article at ${key}`, options);
+  }
+}

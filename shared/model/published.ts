@@ -1,0 +1,59 @@
+import type { Article, Paper } from './issue.ts';
+
+/**
+ * What the publish use case stores and every renderer reads. Times are ISO 8601 strings with
+ * the Beijing offset (`2024-11-30T05:00:00+08:00`): they are stored as written so feeds and pages
+ * never re-derive them from the build clock (determinism: same state → same bytes).
+ */
+
+/** An article as published: the parsed article plus what publishing decided about it. */
+export interface PublishedArticle extends Article {
+  /** Position in the issue's reading order (page order, then order on the page), from 0. */
+  order: number;
+  /** First publication time, +08:00; distinct per article within an issue. */
+  published: string;
+  /** Last real content change, +08:00; equals `published` until a correction. */
+  updated: string;
+  /** sha256 hex of the article's rendered content; moves only when content really changes. */
+  contentHash: string;
+  status: 'published' | 'retracted';
+  /** Set when the upload that carried the article was deleted. */
+  retractedAt?: string;
+  /** Resolved jump reference (teaser → the full article on another page), when found. */
+  jumpTarget?: { page: number; id: string; title: string };
+}
+
+export interface PublishedPage {
+  number: number;
+  section: string;
+  /** ASCII slug of the section, used in feed URLs (`feeds/<slug>/…`). */
+  sectionSlug: string;
+  editor?: string;
+  /** The upload key (decoded) whose data this page came from. */
+  source: string;
+  articles: PublishedArticle[];
+}
+
+/** `issues/<date>.json`: one issue as published, the unit feeds and tables of contents read. */
+export interface PublishedIssue {
+  schemaVersion: 1;
+  paper: Paper;
+  date: string;
+  weekday?: string;
+  lunarDate?: string;
+  number?: number;
+  pageCount?: number;
+  pages: PublishedPage[];
+  /** Latest content change of any article in the issue, +08:00. */
+  updated: string;
+}
+
+/** `articles/<date>/<id>.json`: everything the permalink function needs in one read. */
+export interface ArticleRecord {
+  schemaVersion: 1;
+  date: string;
+  paper: Paper;
+  issue: { weekday?: string; lunarDate?: string; number?: number; pageCount?: number };
+  page: { number: number; section: string; sectionSlug: string; editor?: string };
+  article: PublishedArticle;
+}
