@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseStartOptions, startDefaults, UsageError } from '../../../scripts/lib/start-options.ts';
+
+describe('parseStartOptions', () => {
+  it('uses the documented defaults when no option is given', () => {
+    expect(parseStartOptions([])).toEqual({
+      port: 8080,
+      data: './data',
+      host: '127.0.0.1',
+      s3: false,
+      s3Port: 4568,
+      help: false,
+    });
+    expect(startDefaults.port).toBe(8080);
+  });
+
+  it('reads every option in both --name value and --name=value forms', () => {
+    expect(
+      parseStartOptions(['--port', '0', '--data=/tmp/x', '--host', '::1', '--s3', '--s3-port=9000']),
+    ).toEqual({ port: 0, data: '/tmp/x', host: '::1', s3: true, s3Port: 9000, help: false });
+  });
+
+  it('recognises -h as help', () => {
+    expect(parseStartOptions(['-h']).help).toBe(true);
+  });
+
+  it.each([
+    [['--port', 'eighty']],
+    [['--port', '65536']],
+    [['--port', '-1']],
+    [['--s3-port', '1.5']],
+    [['--data', '']],
+    [['--colour']],
+    [['extra']],
+    [['--port']],
+  ])('rejects %j with a usage error', (argv) => {
+    expect(() => parseStartOptions(argv)).toThrow(UsageError);
+  });
+});
