@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidUploadError } from '../../shared/errors.ts';
+import { type Issue, IssueSchema } from '../../shared/model/issue.ts';
+import { maxJsonDepth, readIssueJson } from '../../shared/readers/json-reader.ts';
+
+const issue: Issue = {
+  paper: { name: '衢州日报', organ: '中共衢州市委机关报', hotline: '96811' },
+  date: '2024-11-30',
+  weekday: '星期六',
+  number: 13355,
+  pageCount: 4,
+  pages: [
+    {
+      number: 1,
+      section: '要闻',
+      editor: '林俊',
+      articles: [
+        {
+          id: 'p1-0a1b2c3d',
+          kind: 'news',
+          title: '高屹率团赴韩国开展经贸考察访问',
+          byline: [{ name: '徐颖之', role: 'reporter' }],
+          dateline: '本报讯',
+          paragraphs: ['11月26日至29日,市委书记高屹率衢州市经贸代表团赴韩国考察访问。', '方世忠参加。'],
+        },
+        {
+          id: 'p1-11111111',
+          kind: 'teaser',
+          title: '他成为村里第三个器官捐献者',
+          byline: [],
+          paragraphs: ['11月28日,开化县音坑乡对门村46岁的村民徐春田完成了器官捐献。'],
+          jump: { page: 2, label: '详见今日第二版' },
+        },
+      ],
+    },
+  ],
+};
+
+const failure = (text: string) => {
+  try {
+    readIssueJson(text);
+  } catch (error) {
+    if (error instanceof InvalidUploadError) return error;
+    throw error;
+  }
+  throw new Error('readIssueJson accepted the text');
+};
+
+describe('readIssueJson', () => {
+  it('reads an issue document into the model', () => {
+    expect(readIssueJson(JSON.stringify(issue, null, 2))).toEqual(issue);
+  });
+
+  it('accepts a leading BOM', () => {
+    expect(readIssueJson(`\uFEFF${JSON.stringify(issue)}`)).toEqual(issue);
+  });
+
+  it('reports malformed JSON with line and column', () => {
+    const error = failure('{\n  "paper": {"name": "衢州日报"},\n  "date": 2024-11-30\n}');
+    expect(error.code).toBe('malformed-json');
+    expect(error.location).toMatchObject({ line: 3, column: 15 });
+    expect(error.message).toContain('line 3, column 15');
+  });
+
+  it.each([
+    ['{"a":}', 1, 6],
+    ['{"a":1', 1, 7],
+    ['[1,2,]', 1, 6],
+    ['{"a":1} x', 1, 9],
+    ['{\n"a": "unterminated', 2, 19],
+    ['{"a": "tab\there"}', 1, 11],
+  ])('locates the syntax error in %j', (text, line, column) => {
+    const error = failure(text);
+    expect(error.code).toBe('malformed-json');
+    expect(error.location).toMatchObject({ line, column });
+  });
+
+  it('names the offending field of a schema violation', () => {
+    const bad = structuredClone(issue) as unknown as {
+      pages: Array<{ articles: Array<Record<string, unknown>> }>;
+    };
+    bad.pages[0]!.articles[1]!.title = '';
+    const error = failure(JSON.stringify(bad));
+    expect(error.code).toBe('schema');
+    expect(error.location?.field).toBe('pages.0.articles.1.title');
+    expect(error.message).toMatch(/^pages\.0\.articles\.1\.title: /);
+  });
+
+  it.each([
+    ['an impossible date', { ...issue, date: '2024-02-30' }, 'date'],
+    ['a number given as a string', { ...issue, number: '13355' }, 'number'],
+    ['an unknown top-level field', { ...issue, extra: true }, '(document)'],
+    ['no pages', { ...issue, pages: [] }, 'pages'],
+    ['a document that is not an object', [issue], '(document)'],
+  ])('rejects %s as a schema violation', (_name, value, field) => {
+    const error = failure(JSON.stringify(value));
+    expect(error.code).toBe('schema');
+    expect(error.location?.field).toBe(field);
+  });
+
+  it('rejects a __proto__ key instead of letting it through', () => {
+    const text = JSON.stringify(issue).replace('"paper":', '"__proto__":{"polluted":1},"paper":');
+    expect(failure(text).code).toBe('schema');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('rejects absurd nesting before parsing', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const error = failure(deep);
+    expect(error.code).toBe('too-deep');
+    expect(error.location?.offset).toBe(maxJsonDepth);
+    // Brackets inside strings are text, not nesting.
+    const text = JSON.stringify({ ...issue, lunarDate: '{['.repeat(25) });
+    expect(readIssueJson(text).lunarDate).toBe('{['.repeat(25));
+  });
+
+  it('rejects an empty document', () => {
+    expect(failure('  \n').code).toBe('empty');
+  });
+
+  it('yields a valid Issue or an InvalidUploadError for arbitrary JSON', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify({ ...issue, pages: v })),
+        ),
+        (text) => {
+          let outcome: unknown;
+          try {
+            outcome = readIssueJson(text);
+          } catch (error) {
+            outcome = error;
+          }
+          if (outcome instanceof InvalidUploadError) return;
+          expect(IssueSchema.safeParse(outcome).success).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('yields a valid Issue or an InvalidUploadError for arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        let outcome: unknown;
+        try {
+          outcome = readIssueJson(text);
+        } catch (error) {
+          outcome = error;
+        }
+        expect(outcome).toBeInstanceOf(InvalidUploadError);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
