@@ -1,26 +1,9 @@
+import type { S3Event } from 'aws-lambda';
+
 /**
  * S3 notification events built for local uploads, so a file dropped in the inbox goes through
  * the build handler's own decode path (form-urlencoded keys) exactly as on AWS.
  */
-
-/** The parts of an S3 event notification record the build handler reads. */
-export interface LocalS3EventRecord {
-  eventVersion: '2.1';
-  eventSource: 'aws:s3';
-  awsRegion: string;
-  eventTime: string;
-  eventName: 'ObjectCreated:Put' | 'ObjectRemoved:Delete';
-  s3: {
-    s3SchemaVersion: '1.0';
-    configurationId: string;
-    bucket: { name: string; arn: string };
-    object: { key: string; size?: number; eTag?: string; sequencer: string };
-  };
-}
-
-export interface LocalS3Event {
-  Records: LocalS3EventRecord[];
-}
 
 /**
  * Encode a key the way S3 writes it into notifications: each path segment percent-encoded
@@ -54,7 +37,7 @@ export const s3EventFor = (change: {
   size?: number;
   eTag?: string;
   at: Date;
-}): LocalS3Event => ({
+}): S3Event => ({
   Records: [
     {
       eventVersion: '2.1',
@@ -62,15 +45,24 @@ export const s3EventFor = (change: {
       awsRegion: 'local',
       eventTime: change.at.toISOString(),
       eventName: change.type === 'created' ? 'ObjectCreated:Put' : 'ObjectRemoved:Delete',
+      userIdentity: { principalId: 'local' },
+      requestParameters: { sourceIPAddress: '127.0.0.1' },
+      responseElements: { 'x-amz-request-id': change.sequencer, 'x-amz-id-2': 'local' },
       s3: {
         s3SchemaVersion: '1.0',
         configurationId: 'local-inbox',
-        bucket: { name: change.bucket, arn: `arn:aws:s3:::${change.bucket}` },
+        bucket: {
+          name: change.bucket,
+          ownerIdentity: { principalId: 'local' },
+          arn: `arn:aws:s3:::${change.bucket}`,
+        },
         object: {
           key: encodeS3EventKey(change.key),
+          // S3 sends no size or ETag for deletions; the event type requires both, so a removal
+          // carries 0 and '' (handlers must not read them for ObjectRemoved records).
+          size: change.size ?? 0,
+          eTag: change.eTag?.replace(/"/g, '') ?? '',
           sequencer: change.sequencer,
-          ...(change.size === undefined ? {} : { size: change.size }),
-          ...(change.eTag === undefined ? {} : { eTag: change.eTag.replace(/"/g, '') }),
         },
       },
     },

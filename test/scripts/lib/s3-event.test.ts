@@ -43,7 +43,7 @@ describe('s3EventFor', () => {
     expect(record.eventTime).toBe('2024-11-30T00:00:00.000Z');
   });
 
-  it('builds an ObjectRemoved:Delete record without size', () => {
+  it('builds an ObjectRemoved:Delete record with the encoded key', () => {
     const event = s3EventFor({
       type: 'removed',
       key: 'incoming/2024-11-30/02.txt',
@@ -52,7 +52,12 @@ describe('s3EventFor', () => {
       at: new Date(0),
     });
     expect(event.Records[0]!.eventName).toBe('ObjectRemoved:Delete');
-    expect(event.Records[0]!.s3.object).toEqual({ key: 'incoming/2024-11-30/02.txt', sequencer: '0002' });
+    expect(event.Records[0]!.s3.object).toEqual({
+      key: 'incoming/2024-11-30/02.txt',
+      size: 0,
+      eTag: '',
+      sequencer: '0002',
+    });
   });
 });
 
