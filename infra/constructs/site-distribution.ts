@@ -1,0 +1,193 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { opmlKey } from '../../shared/site-layout.ts';
+
+/** Properties of {@link SiteDistribution}. */
+export interface SiteDistributionProps {
+  /** Published site (feeds, archives, OPML, records); reached through OAC only. */
+  siteBucket: s3.IBucket;
+  /** Permalink function URL (`AWS_IAM` auth); reached through OAC only. */
+  articleFunctionUrl: lambda.IFunctionUrl;
+  /** Where CloudFront writes its standard access logs (bucket with ACLs for log delivery). */
+  logBucket: s3.IBucket;
+  customDomain: { domainName: string; certificateArn: string } | undefined;
+}
+
+/**
+ * Header carrying the viewer's Host to the permalink function. CloudFront must send the Function
+ * URL's own Host to the origin (`ALL_VIEWER_EXCEPT_HOST_HEADER`), so the host the reader typed
+ * would be lost; a viewer-request CloudFront Function copies it here. Trustworthy: the Function
+ * URL answers only CloudFront (IAM auth + OAC), and CloudFront only routes its own hostnames.
+ */
+export const viewerHostHeader = 'x-forwarded-host';
+
+/** Paths served straight from the site bucket: subscription documents, archives and OPML. */
+export const staticPathPatterns = ['/feeds/*', `/${opmlKey}`] as const;
+
+/** Path pattern of the permalink pages besides the default behaviour (`/` and anything else). */
+export const articlePathPattern = '/articles/*';
+
+// CloudFront Functions run on the cloudfront-js-2.0 runtime (ES5.1 + a few ES6 features), not Node.
+// Accept is normalised to the two representations the permalink function knows, so the cache key
+// holds two variants per article instead of one per browser's Accept string.
+const viewerRequestCode = `function handler(event) {
+  var request = event.request;
+  var headers = request.headers;
+  headers['${viewerHostHeader}'] = { value: headers.host ? headers.host.value : '' };
+  var accept = headers.accept ? headers.accept.value.toLowerCase() : '';
+  headers.accept = { value: accept.indexOf('application/json') !== -1 ? 'application/json' : 'text/html' };
+  return request;
+}`;
+
+/**
+ * The public face of the publisher: one CloudFront distribution, HTTPS only, TLS 1.2+ when a
+ * custom domain is configured, two private origins behind origin access control.
+ */
+export class SiteDistribution extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  /** `https://<custom domain or CloudFront domain>` (a token without a custom domain). */
+  readonly siteUrl: string;
+
+  constructor(scope: Construct, id: string, props: SiteDistributionProps) {
+    super(scope, id);
+
+    // Feeds carry their own Cache-Control (written by publishing): honour it, fall back to 5 min,
+    // never let a missing header pin a feed for CACHING_OPTIMIZED's default day.
+    const feedCachePolicy = new cloudfront.CachePolicy(this, 'FeedCachePolicy', {
+      comment: 'Feeds and OPML: origin Cache-Control, no cookies, headers or query strings in the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.minutes(5),
+      maxTtl: Duration.days(365),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    // Article pages answer HTML or JSON by Accept (Vary: Accept), so Accept is part of the key.
+    const articleCachePolicy = new cloudfront.CachePolicy(this, 'ArticleCachePolicy', {
+      comment: 'Permalink pages: origin Cache-Control, normalised Accept in the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(365),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Accept'),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
+      // No includeSubdomains/preload: the newsroom's other subdomains are not ours to pin.
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(730),
+        includeSubdomains: false,
+        preload: false,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: {
+        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+        override: true,
+      },
+      // The permalink function sends its own, stricter CSP (style hash); keep it (override false).
+      contentSecurityPolicy: {
+        contentSecurityPolicy:
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        override: false,
+      },
+    };
+
+    const pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
+      comment: 'HSTS and security headers for pages',
+      securityHeadersBehavior: securityHeaders,
+    });
+
+    // Web-based feed readers fetch JSON Feed / Atom from the browser: public documents, CORS open.
+    const feedHeaders = new cloudfront.ResponseHeadersPolicy(this, 'FeedHeaders', {
+      comment: 'HSTS, security headers and read-only CORS for public feeds',
+      securityHeadersBehavior: securityHeaders,
+      corsBehavior: {
+        accessControlAllowCredentials: false,
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD'],
+        accessControlAllowOrigins: ['*'],
+        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
+    });
+
+    const viewerRequest = new cloudfront.Function(this, 'ViewerRequest', {
+      comment: 'Forward the viewer host; normalise Accept for the cache key',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(viewerRequestCode),
+    });
+
+    const articleOrigin = origins.FunctionUrlOrigin.withOriginAccessControl(props.articleFunctionUrl, {
+      // The function's own timeout is 10 s; CloudFront must not give up first.
+      readTimeout: Duration.seconds(15),
+    });
+    const articleBehavior: cloudfront.BehaviorOptions = {
+      origin: articleOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: articleCachePolicy,
+      // Host must be the Function URL's for IAM signing; the viewer's travels in x-forwarded-host.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: pageHeaders,
+      compress: true,
+      functionAssociations: [
+        { function: viewerRequest, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+      ],
+    };
+
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.siteBucket);
+    const feedBehavior: cloudfront.BehaviorOptions = {
+      origin: siteOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+      cachePolicy: feedCachePolicy,
+      // No origin request policy: nothing from the viewer (cookies included) reaches S3.
+      responseHeadersPolicy: feedHeaders,
+      compress: true,
+    };
+
+    const domain = props.customDomain;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Quzhou Daily feeds and permalinks',
+      defaultBehavior: articleBehavior,
+      additionalBehaviors: {
+        [articlePathPattern]: articleBehavior,
+        ...Object.fromEntries(staticPathPatterns.map((pattern) => [pattern, feedBehavior])),
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      // Asia (the readers), Europe and North America; excludes only the dearest edge regions.
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
+      enableIpv6: true,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      logIncludesCookies: false,
+      ...(domain === undefined
+        ? {}
+        : {
+            domainNames: [domain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            sslSupportMethod: cloudfront.SSLMethod.SNI,
+          }),
+    });
+
+    this.siteUrl = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+  }
+}

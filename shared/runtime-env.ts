@@ -1,0 +1,10 @@
+/**
+ * Environment variable names set by infra/ on the functions, beside the site config names in
+ * `configEnvironmentNames` (shared/config.ts). One place so infra and handlers cannot drift.
+ */
+
+/** Bucket holding uploads (`incoming/…`), read by the build function. */
+export const ingestBucketEnv = 'INGEST_BUCKET';
+
+/** Bucket holding the published site, written by the build function, read by the permalink function. */
+export const siteBucketEnv = 'SITE_BUCKET';
