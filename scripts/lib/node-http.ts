@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { createRawRequest } from '../../shared/serve/raw-request.ts';
 
 /** A web-standard request handler: what the serving core and the static files speak. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -22,16 +23,28 @@ const readBody = async (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> |
   return new Uint8Array(Buffer.concat(chunks));
 };
 
-/** Build a web `Request` from a node request; `origin` is the server's own base URL. */
-export const toWebRequest = async (req: IncomingMessage, origin: string): Promise<Request> => {
-  const headers = new Headers();
+/**
+ * Build a web `Request` from a node request; `origin` is the server's own base URL. The raw
+ * path is kept beside the request (shared/serve/raw-request.ts) so routes can refuse traversal
+ * spellings that WHATWG URL parsing would silently normalise. Undefined when no `Request` can
+ * carry the method (CONNECT, TRACE…): the caller answers 405.
+ */
+export const toWebRequest = async (req: IncomingMessage, origin: string): Promise<Request | undefined> => {
+  const target = req.url ?? '/';
+  const queryAt = target.indexOf('?');
+  const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
+  const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    for (const v of Array.isArray(value) ? value : [value]) headers.push([name, v]);
   }
   const body = await readBody(req);
-  return new Request(new URL(req.url ?? '/', origin), {
+  return createRawRequest({
     method: req.method ?? 'GET',
+    // An absolute-form or `*` target is not a path this server serves; `/` keeps URL parsing sane.
+    rawPath: rawPath.startsWith('/') ? rawPath : '/',
+    ...(queryAt === -1 ? {} : { rawQuery: target.slice(queryAt + 1) }),
+    origin,
     headers,
     ...(body === undefined ? {} : { body }),
   });
@@ -87,7 +100,14 @@ export const toNodeListener = (
     const answer = async () => {
       let response: Response;
       try {
-        response = await handler(await toWebRequest(req, options.origin()));
+        const request = await toWebRequest(req, options.origin());
+        response =
+          request === undefined
+            ? new Response('method not allowed\n', {
+                status: 405,
+                headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
+              })
+            : await handler(request);
       } catch (error) {
         options.onError(error, { method, path });
         response = new Response('internal error\n', {

@@ -1,3 +1,4 @@
+import { rawPathOf } from '../../shared/serve/raw-request.ts';
 import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /**
@@ -71,8 +72,8 @@ const etagMatches = (header: string, etag: string) => {
  * then tries the page routes). Unknown public keys answer 404; methods other than GET/HEAD 405.
  */
 export const serveSiteFile = async (site: Store, request: Request): Promise<Response | undefined> => {
-  const url = new URL(request.url);
-  const key = siteKeyFromPath(url.pathname);
+  // The path as sent: `new URL()` would turn `/feeds/x/%2e%2e/…` into another path silently.
+  const key = siteKeyFromPath(rawPathOf(request));
   if (key === undefined) return undefined;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return new Response('method not allowed\n', {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatOrigin, type LocalServer, startLocalServer } from '../../../scripts/lib/local-server.ts';
 import type { RequestLogEntry } from '../../../scripts/lib/node-http.ts';
@@ -65,5 +66,36 @@ describe('startLocalServer', () => {
       ['GET', '/boom', 500],
     ]);
     expect(log[1]?.ifNoneMatch).toBe(etag);
+  });
+
+  it('does not let a dot-segment spelling reach a static file', async () => {
+    const site = new MemoryStore();
+    await site.put('feeds/all/rss.xml', '<rss/>', {
+      contentType: 'application/rss+xml',
+      cacheControl: 'no-cache',
+    });
+    const seen: string[] = [];
+    server = await startLocalServer({
+      host: '127.0.0.1',
+      port: 0,
+      site,
+      pages: async () => {
+        seen.push('pages');
+        return new Response('not found', { status: 404 });
+      },
+      onError: () => {},
+    });
+    // fetch() and a URL string would normalise the path; a `path` option sends it as written.
+    const status = await new Promise<number>((resolve, reject) => {
+      const { hostname, port } = new URL(server!.url);
+      request({ hostname, port, path: '/feeds/x/%2e%2e/all/rss.xml' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(status).toBe(404);
+    expect(seen).toEqual(['pages']);
   });
 });
