@@ -1,0 +1,97 @@
+import type { Contributor, ContributorRole } from '../model/issue.ts';
+
+/**
+ * Bylines as printed in leads and photo credits: role words (记者 reporter, 通讯员
+ * correspondent, 报道组 reporting team, 摄影 photographer, 编辑/整理 editor) each followed by
+ * the names they apply to, e.g. `记者 胡灵萍 通讯员 余黎红 李若莹`.
+ */
+
+/** Role words, longest first so `摄影记者` wins over `记者`. */
+const roleWords: ReadonlyArray<readonly [word: string, role: ContributorRole]> = [
+  ['本报首席记者', 'reporter'],
+  ['本报见习记者', 'reporter'],
+  ['本报特约记者', 'reporter'],
+  ['本报通讯员', 'correspondent'],
+  ['本报报道组', 'reporting-team'],
+  ['特约通讯员', 'correspondent'],
+  ['首席记者', 'reporter'],
+  ['见习记者', 'reporter'],
+  ['特约记者', 'reporter'],
+  ['摄影记者', 'photographer'],
+  ['特约摄影', 'photographer'],
+  ['本报记者', 'reporter'],
+  ['记者', 'reporter'],
+  ['实习生', 'reporter'],
+  ['通讯员', 'correspondent'],
+  ['报道组', 'reporting-team'],
+  ['摄影', 'photographer'],
+  ['编辑', 'editor'],
+  ['整理', 'editor'],
+  ['编译', 'editor'],
+];
+
+/** A personal name: 2–5 Han characters (with the · of transliterated names) or a Latin name. */
+const nameRe = /^(?:[\p{Script=Han}·]{2,5}|[A-Za-z][A-Za-z.'-]{1,30})$/u;
+const separatorRe = /[\s\u3000、,，;；/]+/;
+
+/** True when the text starts with a role word (a byline, not a dateline's stray parenthesis). */
+export const startsWithRole = (text: string) => roleWords.some(([word]) => text.startsWith(word));
+
+/**
+ * People named in a byline, with their roles. Names before any role word count as reporters
+ * (a bare `(徐颖之)` after 本报讯 is the reporter). Tokens that are not names are dropped.
+ * `roleOverride` forces every role (photo credits: all named people took the picture).
+ */
+export const parseByline = (printed: string, roleOverride?: ContributorRole): Contributor[] => {
+  const people: Contributor[] = [];
+  let role: ContributorRole = 'reporter';
+  for (const raw of printed.split(separatorRe)) {
+    let token = raw;
+    // A role word may be glued to the first name (记者徐颖之) or stand alone (记者 徐颖之).
+    for (const [word, wordRole] of roleWords) {
+      if (token.startsWith(word)) {
+        role = wordRole;
+        token = token.slice(word.length);
+        break;
+      }
+    }
+    if (token === '' || !nameRe.test(token)) continue;
+    people.push({ name: token, role: roleOverride ?? role });
+  }
+  return people;
+};
+
+const creditRoleSource = '(?:本报)?(?:摄影记者|特约摄影|见习记者|记者|通讯员|摄影)?';
+const creditNameSource = '[\\p{Script=Han}·]{2,4}';
+/**
+ * A photo credit at the very end of a caption: `… 记者 刘芸 摄`, `(通讯员 张三 李四 摄)`,
+ * `刘芸/摄`. It must follow a space or sentence punctuation, so the last characters of the
+ * caption are never read as a name.
+ */
+const photoCreditRe = new RegExp(
+  `[\\s\\u3000。.!?！？”"）)][(（]?\\s*(${creditRoleSource}\\s*${creditNameSource}(?:\\s+${creditRoleSource}\\s*${creditNameSource})*)\\s*/?\\s*摄\\s*[)）]?$`,
+  'u',
+);
+/** Credits are short: look at the tail only, so a long caption costs no regex backtracking. */
+const creditTailLength = 48;
+const keptSeparatorRe = /[。.!?！？”"）)]/;
+
+/** A caption split into its text and photographers, or `undefined` when there is no credit. */
+export const splitPhotoCredit = (
+  printed: string,
+): { caption: string; photographers: Contributor[] } | undefined => {
+  const last = printed.at(-1);
+  if (last !== '摄' && last !== ')' && last !== '）') return undefined;
+  // A leading space stands in for "start of caption" (a credit alone on its line); a tail cut
+  // from a longer caption gets none, so a word cut in half can never pass for a name.
+  const whole = printed.length <= creditTailLength;
+  const tail = whole ? ` ${printed}` : printed.slice(printed.length - creditTailLength);
+  const base = whole ? -1 : printed.length - creditTailLength;
+  const match = photoCreditRe.exec(tail);
+  if (!match?.[1]) return undefined;
+  const photographers = parseByline(match[1], 'photographer');
+  if (photographers.length === 0) return undefined;
+  const keep = keptSeparatorRe.test(match[0].charAt(0)) ? 1 : 0;
+  const caption = printed.slice(0, Math.max(0, base + match.index + keep)).trim();
+  return { caption, photographers };
+};

@@ -1,0 +1,51 @@
+/**
+ * Numbers as the page text prints them: ASCII or full-width digits (`4`, `４`) or Chinese
+ * numerals (`四`, `十二`, `一百零五`), as in 第四版 / 今日4版 / 详见今日第二版.
+ */
+
+const chineseDigits: Readonly<Record<string, number>> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+const asciiDigitsRe = /^[0-9]+$/;
+const fullWidthDigitRe = /[０-９]/g;
+
+/** Regex source of one page numeral (digits or Chinese numerals), for composing patterns. */
+export const numeralSource = '[0-9０-９]{1,3}|[零〇一二两三四五六七八九十百]{1,5}';
+
+/**
+ * Value of a printed numeral, or `undefined` when the string is not one.
+ * Chinese numerals are read positionally up to the hundreds (十 alone is 10, 十二 is 12).
+ */
+export const parseNumeral = (printed: string): number | undefined => {
+  const value = printed.trim().replace(fullWidthDigitRe, (d) => String(d.charCodeAt(0) - 0xff10));
+  if (value === '') return undefined;
+  if (asciiDigitsRe.test(value)) return Number(value);
+  let total = 0;
+  let current = 0;
+  for (const ch of value) {
+    if (ch === '百') {
+      total += (current || 1) * 100;
+      current = 0;
+    } else if (ch === '十') {
+      total += (current || 1) * 10;
+      current = 0;
+    } else {
+      const digit = chineseDigits[ch];
+      if (digit === undefined) return undefined;
+      current = digit;
+    }
+  }
+  return total + current;
+};

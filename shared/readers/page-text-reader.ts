@@ -1,0 +1,358 @@
+import { InvalidUploadError } from '../errors.ts';
+import { proposeArticleId } from '../model/article-id.ts';
+import {
+  type Article,
+  type ArticleKind,
+  type Contributor,
+  type Issue,
+  IssueSchema,
+  type Jump,
+} from '../model/issue.ts';
+import {
+  type Block,
+  cjkSpaceRe,
+  classifyBlocks,
+  isSentenceFinal,
+  opensArticle,
+  parseJump,
+  parseLead,
+  readLabel,
+  splitTrailingJump,
+} from './page-text-blocks.ts';
+import { parseByline, splitPhotoCredit } from './page-text-byline.ts';
+import { type PageHeader, readEditorName, readPageHeader } from './page-text-header.ts';
+import { splitHeadline } from './page-text-headline.ts';
+import { splitTextLines } from './page-text-lines.ts';
+
+/**
+ * What the upload key says about a page-text upload (shared/upload-key.ts). The text wins where
+ * it prints something; a hint that contradicts the text rejects the upload.
+ */
+export interface PageTextHints {
+  /** The upload key, named in error messages. */
+  key?: string;
+  /** YYYY-MM-DD */
+  date?: string;
+  page?: number;
+  /** 版名 */
+  section?: string;
+}
+
+/** The masthead names the paper; an inside page does not, and this reader is for one paper. */
+const defaultPaperName = '衢州日报';
+/** The front page's 版名 unless the data names it. */
+const frontPageSection = '要闻';
+/** Above this many characters an item without lead or byline is news, not a brief (简讯). */
+const maxBriefChars = 400;
+const maxFallbackTitle = 30;
+const clauseEndRe = /[,，。!?！？;；:：]/;
+
+/** Paragraphs being collected: an article's body, or text waiting for its headline. */
+interface Body {
+  paragraphs: string[];
+  /** The last paragraph was cut by a column break and continues in the next prose line. */
+  open: boolean;
+  jump?: Jump;
+}
+
+interface Draft extends Body {
+  line: number;
+  headline: string[];
+  column?: string;
+  byline: Contributor[];
+  dateline?: string;
+  photo: boolean;
+  caption?: string;
+}
+
+const addText = (body: Body, printed: string, final: boolean) => {
+  let text = printed;
+  const trailing = splitTrailingJump(text);
+  if (trailing) {
+    text = trailing.text;
+    body.jump = trailing.jump;
+  }
+  if (text === '') return;
+  const last = body.paragraphs.length - 1;
+  // Column-break repair: the cut paragraph and its continuation are one paragraph, joined
+  // without a separator (Chinese typesetting puts no space between words).
+  if (body.open && last >= 0) body.paragraphs[last] += text;
+  else body.paragraphs.push(text);
+  body.open = !(trailing !== undefined || final);
+};
+
+/**
+ * Walk the classified body lines and group them into article drafts, in reading order.
+ * A headline (one or more heading lines) opens an article when a lead, byline, prose, caption
+ * or jump follows it; a headline followed by nothing of that (a banner such as 工业强市 产业兴市
+ * before the editor line) is dropped. Prose before any headline (a 导读 teaser's lead, printed
+ * above its headline) waits and becomes the first paragraphs of the next article.
+ */
+const assemble = (blocks: readonly Block[]) => {
+  const drafts: Draft[] = [];
+  let current: Draft | undefined;
+  let group: Block[] = [];
+  let pending: Body = { paragraphs: [], open: false };
+  let column: string | undefined;
+  let editor: string | undefined;
+
+  const open = (line: number, headline: string[]): Draft => {
+    const draft: Draft = {
+      line,
+      headline,
+      byline: [],
+      paragraphs: pending.paragraphs,
+      open: pending.open,
+      photo: false,
+    };
+    if (pending.jump) draft.jump = pending.jump;
+    if (column) draft.column = column;
+    pending = { paragraphs: [], open: false };
+    column = undefined;
+    group = [];
+    drafts.push(draft);
+    current = draft;
+    return draft;
+  };
+  const openFromGroup = () =>
+    open(
+      group[0]!.line,
+      group.map((b) => b.text),
+    );
+  const closeGroup = () => {
+    if (group.length > 0 && pending.paragraphs.length > 0) openFromGroup();
+    group = [];
+    current = undefined;
+  };
+
+  for (let i = 0; i < blocks.length; i += 1) {
+    const block = blocks[i]!;
+    switch (block.kind) {
+      case 'editor':
+        closeGroup();
+        editor ??= readEditorName(block.text);
+        break;
+      case 'label':
+        closeGroup();
+        column = readLabel(block.text);
+        break;
+      case 'continued':
+        break;
+      case 'heading': {
+        // A short line after a cut paragraph is its continuation, unless it reads as a
+        // multi-part headline or an article body follows it.
+        const cut =
+          group.length === 0 ? (current?.open ? current : pending.open ? pending : undefined) : undefined;
+        if (cut && !cjkSpaceRe.test(block.text) && !opensArticle(blocks[i + 1])) {
+          addText(cut, block.text, false);
+          break;
+        }
+        current = undefined;
+        group.push(block);
+        break;
+      }
+      case 'byline': {
+        const people = parseByline(block.text);
+        if (group.length > 0) openFromGroup().byline = people;
+        else if (current && current.byline.length === 0 && current.paragraphs.length === 0)
+          current.byline = people;
+        else addText(current ?? pending, block.text, true);
+        break;
+      }
+      case 'lead': {
+        const lead = parseLead(block.text);
+        const draft =
+          group.length > 0
+            ? openFromGroup()
+            : current && current.dateline === undefined && current.paragraphs.length === 0
+              ? current
+              : open(block.line, []);
+        if (lead.dateline) draft.dateline = lead.dateline;
+        if (lead.byline.length > 0) draft.byline = lead.byline;
+        if (lead.text) addText(draft, lead.text, isSentenceFinal(lead.text));
+        break;
+      }
+      case 'caption': {
+        const credit = splitPhotoCredit(block.text)!;
+        const draft = group.length > 0 ? openFromGroup() : open(block.line, []);
+        draft.photo = true;
+        if (credit.caption) draft.caption = credit.caption;
+        draft.byline = credit.photographers;
+        current = undefined;
+        break;
+      }
+      case 'jump': {
+        const jump = parseJump(block.text)!;
+        const target =
+          group.length > 0
+            ? openFromGroup()
+            : (current ?? (pending.paragraphs.length > 0 ? pending : drafts.at(-1)));
+        if (target) target.jump = jump;
+        current = undefined;
+        break;
+      }
+      case 'prose':
+        addText(group.length > 0 ? openFromGroup() : (current ?? pending), block.text, block.final);
+        break;
+    }
+  }
+  closeGroup();
+  if (pending.paragraphs.length > 0) {
+    // Text after the last headline with nowhere else to go continues the last article.
+    const last = drafts.at(-1);
+    if (last) for (const paragraph of pending.paragraphs) addText(last, paragraph, true);
+    else open(blocks.find((b) => b.kind === 'prose')?.line ?? 1, []);
+  }
+  return { drafts, editor };
+};
+
+const fallbackTitle = (text: string | undefined, photo: boolean) => {
+  const clause = text?.split(clauseEndRe, 1)[0]?.trim().slice(0, maxFallbackTitle);
+  return clause || (photo ? '图片' : '无题');
+};
+
+const kindOf = (draft: Draft, column: string | undefined): ArticleKind => {
+  if (draft.photo) return 'photo';
+  if (
+    draft.jump &&
+    draft.dateline === undefined &&
+    (draft.paragraphs.length <= 1 || column?.includes('导读'))
+  ) {
+    return 'teaser';
+  }
+  if (draft.dateline !== undefined || draft.byline.length > 0) return 'news';
+  const chars = draft.paragraphs.reduce((sum, p) => sum + p.length, 0);
+  return chars <= maxBriefChars ? 'brief' : 'news';
+};
+
+const buildArticle = (draft: Draft, page: number, taken: Set<string>): Article => {
+  const parts =
+    draft.headline.length > 0
+      ? splitHeadline(draft.headline, draft.photo)
+      : { title: fallbackTitle(draft.caption ?? draft.paragraphs[0], draft.photo) };
+  const column = draft.column ?? parts.column;
+  const id = proposeArticleId(page, parts.title, taken);
+  taken.add(id);
+  return {
+    id,
+    kind: kindOf(draft, column),
+    ...(parts.kicker === undefined ? {} : { kicker: parts.kicker }),
+    title: parts.title,
+    ...(parts.subtitle === undefined ? {} : { subtitle: parts.subtitle }),
+    ...(column === undefined ? {} : { column }),
+    byline: draft.byline,
+    ...(draft.dateline === undefined ? {} : { dateline: draft.dateline }),
+    paragraphs: draft.paragraphs,
+    ...(draft.caption === undefined ? {} : { caption: draft.caption }),
+    ...(draft.jump === undefined ? {} : { jump: draft.jump }),
+  };
+};
+
+const resolveDate = (header: PageHeader, hints: PageTextHints, where: string) => {
+  if (header.date && hints.date !== undefined && header.date.iso !== hints.date) {
+    throw new InvalidUploadError(
+      'contradicting-date',
+      `${where}line ${header.date.line} prints the date ${header.date.iso}, but the upload is for ${hints.date}`,
+      { location: { line: header.date.line } },
+    );
+  }
+  const date = header.date?.iso ?? hints.date;
+  if (date === undefined) {
+    throw new InvalidUploadError(
+      'no-date',
+      `${where}no date: the text has no masthead or page header date (line 1 on) and the upload key names none`,
+      { location: { line: 1 } },
+    );
+  }
+  return date;
+};
+
+const resolvePage = (header: PageHeader, hints: PageTextHints, where: string) => {
+  if (header.page && hints.page !== undefined && header.page.number !== hints.page) {
+    throw new InvalidUploadError(
+      'contradicting-page',
+      `${where}line ${header.page.line} prints page ${header.page.number}, but the upload is for page ${hints.page}`,
+      { location: { line: header.page.line } },
+    );
+  }
+  // A masthead only appears on the front page, so it stands for page 1 when nothing else says.
+  const page = header.page?.number ?? hints.page ?? (header.masthead ? 1 : undefined);
+  if (page === undefined) {
+    throw new InvalidUploadError(
+      'schema',
+      `${where}no page number: the text has no masthead or page header (第N版) and the upload key names no page`,
+      { location: { line: 1 } },
+    );
+  }
+  return page;
+};
+
+const read = (text: string, hints: PageTextHints, where: string): Issue => {
+  const lines = splitTextLines(text);
+  if (lines.length === 0) throw new InvalidUploadError('empty', `${where}the page text is empty`);
+  const header = readPageHeader(lines, where);
+  const date = resolveDate(header, hints, where);
+  const page = resolvePage(header, hints, where);
+  const section = header.section ?? hints.section ?? (page === 1 ? frontPageSection : `第${page}版`);
+  const { drafts, editor } = assemble(classifyBlocks(lines.slice(header.lineCount)));
+  if (drafts.length === 0) {
+    const first = lines[header.lineCount]?.line ?? lines[0]!.line;
+    throw new InvalidUploadError(
+      'no-articles',
+      `${where}no article found: lines ${first}–${lines.at(-1)!.line} hold no headline with text, lead, photo or jump`,
+      { location: { line: first } },
+    );
+  }
+  const taken = new Set<string>();
+  const pageEditor = header.editor ?? editor;
+  const issue: Issue = {
+    paper: { ...header.paper, name: header.paper.name ?? defaultPaperName },
+    date,
+    ...(header.weekday === undefined ? {} : { weekday: header.weekday }),
+    ...(header.lunarDate === undefined ? {} : { lunarDate: header.lunarDate }),
+    ...(header.number === undefined ? {} : { number: header.number }),
+    ...(header.pageCount === undefined ? {} : { pageCount: header.pageCount }),
+    pages: [
+      {
+        number: page,
+        section,
+        ...(pageEditor === undefined ? {} : { editor: pageEditor }),
+        articles: drafts.map((draft) => buildArticle(draft, page, taken)),
+      },
+    ],
+  };
+  const result = IssueSchema.safeParse(issue);
+  if (!result.success) {
+    const problem = result.error.issues[0];
+    const field = problem?.path.join('.') || 'issue';
+    throw new InvalidUploadError('schema', `${where}${field}: ${problem?.message ?? 'invalid'}`, {
+      location: { field },
+      cause: result.error,
+    });
+  }
+  return result.data;
+};
+
+/**
+ * Read the decoded text of one e-paper page (layout: docs/page-text-layout.md) into an
+ * `Issue` with exactly one page, validated against `IssueSchema`.
+ *
+ * @param text decoded text; CRLF and CR line breaks are accepted.
+ * @param hints what the upload key says (date, page, section); they fill what the text lacks.
+ * @throws InvalidUploadError `empty`, `no-date`, `contradicting-date`, `contradicting-page`,
+ *   `no-articles` or `schema`; never any other error, and never a half-filled issue.
+ */
+export const readPageText = (text: string, hints: PageTextHints = {}): Issue => {
+  const where = hints.key ? `${hints.key}: ` : '';
+  try {
+    return read(text, hints, where);
+  } catch (error) {
+    if (error instanceof InvalidUploadError) throw error;
+    // A bug here must still reach the edge as a rejected upload (with its cause), not a retry.
+    throw new InvalidUploadError(
+      'schema',
+      `${where}the page text could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  }
+};
