@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ContextSource,
+  contextKeys,
+  deployTimeSiteUrlStandIn,
+  functionEnvironment,
+  readStackSettings,
+} from '../../infra/context-config.ts';
+import { ConfigError } from '../../shared/errors.ts';
+
+const context = (values: Record<string, unknown>): ContextSource => ({
+  tryGetContext: (key) => values[key],
+});
+
+describe('readStackSettings', () => {
+  it('takes every default from the shared schema when no context is given', () => {
+    const settings = readStackSettings(context({}));
+    expect(settings).toEqual({
+      config: {
+        siteUrl: deployTimeSiteUrlStandIn,
+        title: '衢州日报',
+        timeZone: 'Asia/Shanghai',
+        publicationTime: '05:00',
+        windowIssues: 7,
+        maxFeedBytes: 524_288,
+        maxUploadBytes: 10_485_760,
+        sectionSlugs: {},
+      },
+      customDomain: undefined,
+      alarmEmail: undefined,
+      buildReservedConcurrency: undefined,
+    });
+  });
+
+  it('accepts typed cdk.json values and -c strings alike', () => {
+    const fromJson = readStackSettings(
+      context({ windowIssues: 14, maxFeedBytes: 1_048_576, sectionSlugs: { 要闻: 'news' } }),
+    );
+    const fromCli = readStackSettings(
+      context({ windowIssues: '14', maxFeedBytes: '1048576', sectionSlugs: '{"要闻":"news"}' }),
+    );
+    expect(fromCli.config).toEqual(fromJson.config);
+    expect(fromJson.config.windowIssues).toBe(14);
+    expect(fromJson.config.sectionSlugs).toEqual({ 要闻: 'news' });
+  });
+
+  it('derives the site URL from a custom domain, lower-cased', () => {
+    const settings = readStackSettings(
+      context({
+        domainName: 'Feeds.Example.CN',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-4567-89ab-cdef-0123456789ab',
+      }),
+    );
+    expect(settings.config.siteUrl).toBe('https://feeds.example.cn');
+    expect(settings.customDomain?.domainName).toBe('feeds.example.cn');
+  });
+
+  it('treats empty -c values as absent', () => {
+    const settings = readStackSettings(context({ websubHub: '', alarmEmail: '', domainName: '' }));
+    expect(settings.config.websubHub).toBeUndefined();
+    expect(settings.alarmEmail).toBeUndefined();
+    expect(settings.customDomain).toBeUndefined();
+  });
+
+  it.each([
+    [{ siteTitle: 42 }, /siteTitle must be a string/],
+    [{ windowIssues: 'seven' }, /windowIssues/],
+    [{ maxFeedBytes: 1000 }, /maxFeedBytes/],
+    [{ timeZone: 'Europe/London' }, /timeZone/],
+    [{ websubHub: 'ftp://hub.example' }, /websubHub/],
+    [{ sectionSlugs: '{"要闻":"Not A Slug"}' }, /sectionSlugs/],
+    [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }, /go together/],
+    [{ domainName: '*.example.cn', certificateArn: 'arn' }, /not a DNS name/],
+  ])('rejects %j with a ConfigError naming the key', (values, message) => {
+    expect(() => readStackSettings(context(values))).toThrow(ConfigError);
+    expect(() => readStackSettings(context(values))).toThrow(message);
+  });
+
+  it('documents every key it reads', () => {
+    const read = new Set<string>();
+    readStackSettings({
+      tryGetContext: (key) => {
+        read.add(key);
+        return undefined;
+      },
+    });
+    expect([...read].sort()).toEqual(Object.keys(contextKeys).sort());
+  });
+});
+
+describe('functionEnvironment', () => {
+  const { config } = readStackSettings(context({}));
+
+  it('never passes the validation stand-in to a function', () => {
+    const env = functionEnvironment(config, undefined);
+    expect(env.SITE_URL).toBeUndefined();
+    expect(JSON.stringify(env)).not.toContain('.invalid');
+  });
+
+  it('sets the site URL it is given, token or literal', () => {
+    expect(functionEnvironment(config, 'https://feeds.example.cn').SITE_URL).toBe('https://feeds.example.cn');
+  });
+});
