@@ -47,6 +47,12 @@ export const siteOutputKeyPatterns = [
   'state/*',
 ] as const;
 
+/**
+ * Key prefixes the build function may delete in: archive documents of a date a section no longer
+ * appears in (shared/publish/site-writers.ts `deleteArchiveFeeds`). Nothing else is ever deleted.
+ */
+export const siteDeleteKeyPatterns = ['feeds/*'] as const;
+
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
 export const articleReadKeyPatterns = ['articles/*', 'issues/*'] as const;
 
@@ -255,6 +261,12 @@ export class PublisherStack extends Stack {
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: siteOutputKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
+      }),
+    );
+    buildRole.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:DeleteObject'],
+        resources: siteDeleteKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
       }),
     );
     buildRole.addToPolicy(this.listForNotFound(siteBucket));

@@ -503,6 +503,7 @@ describe('publisher stack (default context)', () => {
             objectArn(siteId, p),
           ),
         },
+        { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
         { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(siteId) },
         {
           Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { publisherStackId } from '../../infra/publisher-app.ts';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties: { Code?: { S3Key?: unknown }; Handler?: string } }>;
+}
+interface AssetManifest {
+  files: Record<string, { source: { path: string; packaging?: string } }>;
+}
+
+/**
+ * A real `cdk synth` through the CLI and cdk.json, with bundling: esbuild runs for both
+ * handlers exactly as it does before a deploy. Offline, no Docker.
+ */
+describe('cdk synth with bundling', () => {
+  let outdir: string;
+  let template: Template;
+  let assets: AssetManifest;
+
+  beforeAll(async () => {
+    outdir = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
+    await run(join(root, 'node_modules/.bin/cdk'), ['synth', '--quiet', '--no-notices', '-o', outdir], {
+      cwd: root,
+      // The CLI must not try to reach AWS for account/region lookups or version checks.
+      env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', AWS_REGION: 'ap-east-1', CI: 'true' },
+      timeout: 120_000,
+    });
+    template = JSON.parse(readFileSync(join(outdir, `${publisherStackId}.template.json`), 'utf8'));
+    assets = JSON.parse(readFileSync(join(outdir, `${publisherStackId}.assets.json`), 'utf8'));
+  }, 150_000);
+
+  const bundleDir = (logicalIdPrefix: string): string => {
+    const fn = Object.entries(template.Resources).find(
+      ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdPrefix),
+    );
+    expect(fn, logicalIdPrefix).toBeDefined();
+    const key = fn![1].Properties.Code?.S3Key;
+    expect(typeof key).toBe('string');
+    const hash = (key as string).replace(/\.zip$/, '');
+    const asset = assets.files[hash];
+    expect(asset?.source.packaging).toBe('zip');
+    return join(outdir, asset!.source.path);
+  };
+
+  it.each(['BuildFeeds', 'ServeArticle'])('bundles %s as one ESM file with a source map', (prefix) => {
+    const dir = bundleDir(prefix);
+    const bundle = join(dir, 'index.mjs');
+    expect(existsSync(bundle)).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    const code = readFileSync(bundle, 'utf8');
+    // The banner gives CommonJS dependencies a require() inside the ESM bundle.
+    expect(
+      code.startsWith("import{createRequire}from'module';const require=createRequire(import.meta.url);"),
+    ).toBe(true);
+    expect(code).toMatch(/sourceMappingURL=index\.mjs\.map/);
+    // Minified and self-contained, well under Lambda's 50 MB zip limit.
+    expect(statSync(bundle).size).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('bundles the AWS SDK instead of relying on the runtime copy', () => {
+    for (const prefix of ['BuildFeeds', 'ServeArticle']) {
+      const code = readFileSync(join(bundleDir(prefix), 'index.mjs'), 'utf8');
+      expect(code, prefix).not.toMatch(/from\s*["']@aws-sdk\//);
+      expect(code, prefix).toContain('GetObject');
+    }
+  });
+
+  it.each(['BuildFeeds', 'ServeArticle'])(
+    'produces a %s bundle that loads and exports handler',
+    async (prefix) => {
+      // Importing must not need AWS or environment variables (production wiring is lazy).
+      const mod = (await import(pathToFileURL(join(bundleDir(prefix), 'index.mjs')).href)) as {
+        handler?: unknown;
+      };
+      expect(typeof mod.handler).toBe('function');
+    },
+  );
+
+  it('writes the cdk-nag validation report with no violations', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ pluginName: string; violations: unknown[] }>;
+    };
+    expect(report.pluginReports.length).toBeGreaterThan(0);
+    for (const plugin of report.pluginReports) expect(plugin.violations, plugin.pluginName).toEqual([]);
+  });
+});
