@@ -1,0 +1,401 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidUploadError } from '../../shared/errors.ts';
+import { type Article, IssueSchema } from '../../shared/model/issue.ts';
+import { printedHeadline } from '../../shared/readers/page-text-headline.ts';
+import { readPageText } from '../../shared/readers/page-text-reader.ts';
+
+const fixture = (page: string) =>
+  readFileSync(new URL(`../fixtures/quzhou-daily-2024-11-30-page${page}.txt`, import.meta.url), 'utf8');
+
+const page01 = fixture('01');
+const page02 = fixture('02');
+const page04 = fixture('04');
+
+const articlesOf = (text: string, hints?: Parameters<typeof readPageText>[1]) =>
+  readPageText(text, hints).pages[0]!.articles;
+
+/** The error a call throws, or a failure when it throws none. */
+const rejection = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected readPageText to throw');
+};
+
+describe('readPageText on the front page sample', () => {
+  const issue = readPageText(page01);
+  const page = issue.pages[0]!;
+  const articles = page.articles;
+
+  it('reads the masthead into the paper and issue fields', () => {
+    expect(issue.paper).toEqual({
+      name: '衢州日报',
+      organ: '中共衢州市委机关报',
+      publisher: '衢州市新闻传媒中心',
+      serial: 'CN 33-0011',
+      hotline: '96811',
+    });
+    expect(issue.date).toBe('2024-11-30');
+    expect(issue.weekday).toBe('星期六');
+    expect(issue.lunarDate).toBe('农历甲辰年十月三十');
+    expect(issue.number).toBe(13355);
+    expect(issue.pageCount).toBe(4);
+  });
+
+  it('returns exactly one page: the front page, 要闻, with its editor', () => {
+    expect(issue.pages).toHaveLength(1);
+    expect(page.number).toBe(1);
+    expect(page.section).toBe('要闻');
+    expect(page.editor).toBe('林俊');
+  });
+
+  it('returns an issue the schema accepts', () => {
+    expect(IssueSchema.safeParse(issue).success).toBe(true);
+  });
+
+  it('finds the eight items in reading order with their kinds', () => {
+    expect(articles.map((a) => [a.kind, a.title])).toEqual([
+      ['teaser', '习近平对新时代马克思主义理论研究和建设工程作出重要指示强调'],
+      ['news', '高屹率团赴韩国开展经贸考察访问'],
+      ['news', '第七届世界浙商大会衢州专题活动举行'],
+      ['news', '市八届人大常委会第二十二次会议召开'],
+      ['news', '研发经费投入总量强度双提升'],
+      ['news', '解“近忧”化“远虑”'],
+      ['photo', '古城韵味 大美衢州'],
+      ['teaser', '他成为村里第三个器官捐献者'],
+    ]);
+  });
+
+  it('keeps the rest of a multi-part headline as the subtitle, so the printed headline is recoverable', () => {
+    const gao = articles[1]!;
+    expect(gao.subtitle).toBe('扎实推进高水平对外开放 加快培育高质量发展新动能');
+    expect(printedHeadline(gao)).toBe(
+      '高屹率团赴韩国开展经贸考察访问 扎实推进高水平对外开放 加快培育高质量发展新动能',
+    );
+    expect(articles[4]!.subtitle).toBe('柯城赋能创新发展 “动力源”');
+    expect(printedHeadline(articles[7]!)).toBe('他成为村里第三个器官捐献者 大爱,在对门延续');
+  });
+
+  it('reads the lead teaser with its jump to page 4 and no body', () => {
+    const lead = articles[0]!;
+    expect(lead.subtitle).toBe(
+      '扎根中国大地赓续中华文脉厚植学术根基 为推进马克思主义中国化时代化作出更大贡献',
+    );
+    expect(lead.jump).toEqual({ page: 4, label: '详见今日第四版' });
+    expect(lead.paragraphs).toEqual([]);
+    expect(lead.dateline).toBeUndefined();
+  });
+
+  it('splits 本报讯 leads into dateline, byline and the first paragraph', () => {
+    const gao = articles[1]!;
+    expect(gao.dateline).toBe('本报讯');
+    expect(gao.byline).toEqual([{ name: '徐颖之', role: 'reporter' }]);
+    expect(gao.paragraphs[0]).toMatch(/^11月26日至29日,市委书记高屹率衢州市经贸代表团赴韩国考察访问。/);
+  });
+
+  it('splits bylines into people with roles', () => {
+    expect(articles[2]!.byline).toEqual([
+      { name: '胡灵萍', role: 'reporter' },
+      { name: '余黎红', role: 'correspondent' },
+      { name: '李若莹', role: 'correspondent' },
+    ]);
+    expect(articles[3]!.byline).toEqual([{ name: '郑菁菁', role: 'reporter' }]);
+    expect(articles[4]!.byline).toEqual([
+      { name: '郑晨', role: 'reporting-team' },
+      { name: '吴怡婧', role: 'reporting-team' },
+      { name: '袁天宏', role: 'correspondent' },
+    ]);
+    expect(articles[5]!.byline).toEqual([{ name: '葛妙慧', role: 'correspondent' }]);
+  });
+
+  it('counts the paragraphs of each article after repairing column breaks', () => {
+    expect(articles.slice(1, 6).map((a) => a.paragraphs.length)).toEqual([7, 4, 5, 6, 5]);
+  });
+
+  it('joins each of the seven paragraphs a column break cut', () => {
+    const all = articles.flatMap((a) => a.paragraphs);
+    const joins = [
+      '衢州深入实施“工业强市、产业兴市”发展战略',
+      '面对面宣传衢州的区位、资源',
+      '企业负责人表示,格林光学主要生产',
+      '《衢州市残疾人社会服务条例》;通过一批人事任免事项。',
+      '吴国升强调,做好知识产权司法保障工作,要深化思想认识',
+      '加快经济高质量发展若干政策意见',
+      '管理单位中国华电集团有限公司',
+    ];
+    for (const join of joins) expect(all.filter((p) => p.includes(join))).toHaveLength(1);
+  });
+
+  it('ends each joined paragraph where the printed paragraph ends', () => {
+    const gao = articles[1]!;
+    expect(gao.paragraphs[1]).toMatch(/^开展经贸投资交流合作活动.*结出更加丰硕的成果。$/);
+    expect(gao.paragraphs[4]).toMatch(/^高屹还拜访格林光学公司.*早签约、早落地、早见效。$/);
+    expect(gao.paragraphs.at(-1)).toBe('方世忠参加。');
+  });
+
+  it('joins no two printed paragraphs: each paragraph is one printed line or a line and its continuation', () => {
+    const printed = page01
+      .split('\n')
+      .map((l) => l.trim().replace(/^本报讯\([^)]*\)/, ''))
+      .filter((l) => l.length > 0);
+    let joined = 0;
+    for (const paragraph of articles.flatMap((a) => a.paragraphs)) {
+      const at = printed.indexOf(paragraph);
+      if (at >= 0) continue;
+      const first = printed.findIndex((line, i) => line + printed[i + 1] === paragraph);
+      expect(first, paragraph.slice(0, 20)).toBeGreaterThanOrEqual(0);
+      joined += 1;
+    }
+    expect(joined).toBe(7);
+  });
+
+  it('reads the photo with its caption and the photographer from the credit', () => {
+    const photo = articles[6]!;
+    expect(photo.caption).toBe(
+      '秋冬时节,孔氏南宗家庙的百年银杏迎来最佳观赏季。11月28日,记者看到不少游客前来打卡留影。黄绿相间的银杏叶与红墙黛瓦交相辉映,让游客沉浸于衢州秋冬之交的静美与深邃。',
+    );
+    expect(photo.byline).toEqual([{ name: '刘芸', role: 'photographer' }]);
+    expect(photo.paragraphs).toEqual([]);
+  });
+
+  it('gives the 今日导读 teaser the lead paragraph printed above its headline, its column and its jump', () => {
+    const teaser = articles[7]!;
+    expect(teaser.column).toBe('今日导读');
+    expect(teaser.subtitle).toBe('大爱,在对门延续');
+    expect(teaser.jump).toEqual({ page: 2, label: '详见今日第二版' });
+    expect(teaser.paragraphs).toHaveLength(1);
+    expect(teaser.paragraphs[0]).toMatch(/^11月28日,开化县音坑乡对门村.*就有3例——$/);
+  });
+
+  it('drops the 工业强市 产业兴市 banner: it is a slogan, not an article', () => {
+    expect(articles.some((a) => a.title.includes('工业强市'))).toBe(false);
+    expect(articles.some((a) => printedHeadline(a).includes('产业兴市'))).toBe(false);
+  });
+
+  it('proposes unique page-1 ids from the titles', () => {
+    const ids = articles.map((a) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^p1-[0-9a-f]{8}$/);
+  });
+
+  it('is deterministic: the same text gives the same issue', () => {
+    expect(readPageText(page01)).toEqual(issue);
+  });
+});
+
+describe('readPageText on the inside-page fixtures', () => {
+  it('reads page 2 from its header: date, page number, section and editor', () => {
+    const issue = readPageText(page02);
+    expect(issue.date).toBe('2024-11-30');
+    expect(issue.weekday).toBe('星期六');
+    expect(issue.paper.name).toBe('衢州日报');
+    expect(issue.number).toBeUndefined();
+    expect(issue.pages[0]).toMatchObject({ number: 2, section: '综合', editor: '徐丽' });
+  });
+
+  it('reads page 2 articles: the full story the front page teases, a kicker, a column label, a photo', () => {
+    const articles = articlesOf(page02);
+    expect(articles.map((a) => [a.kind, a.title])).toEqual([
+      ['news', '他成为村里第三个器官捐献者'],
+      ['news', '衢江区三个村入选省级未来乡村创建名单'],
+      ['brief', '城区新增120个公共充电桩'],
+      ['photo', '初冬农忙'],
+    ]);
+    const [donor, villages, brief, photo] = articles as [Article, Article, Article, Article];
+    expect(donor.subtitle).toBe('大爱,在对门延续');
+    expect(donor.dateline).toBe('本报讯');
+    expect(donor.byline).toEqual([
+      { name: '叶思远', role: 'reporter' },
+      { name: '程丽娟', role: 'correspondent' },
+    ]);
+    expect(donor.paragraphs).toHaveLength(4);
+    expect(donor.paragraphs[2]).toContain('完成器官捐献,村民们说起这件事');
+    expect(villages.kicker).toBe('深化“千万工程”经验 建设宜居宜业和美乡村');
+    expect(villages.subtitle).toBeUndefined();
+    expect(villages.paragraphs).toHaveLength(3);
+    expect(villages.paragraphs[2]).toContain('推动未来乡村建设从“盆景”变“风景”');
+    expect(brief.column).toBe('民生速递');
+    expect(brief.byline).toEqual([]);
+    expect(photo.byline).toEqual([{ name: '郑一鸣', role: 'photographer' }]);
+    expect(photo.caption).toBe('11月27日,龙游县一处农业基地内,农户正在采收胡柚,田间一派繁忙景象。');
+  });
+
+  it('reads page 4 from a combined header line with a Chinese page numeral and full-width punctuation', () => {
+    const issue = readPageText(page04);
+    expect(issue.pages[0]).toMatchObject({ number: 4, section: '要闻', editor: '王晨' });
+    const [xinhua, brief] = issue.pages[0]!.articles as [Article, Article];
+    expect(xinhua.dateline).toBe('新华社北京11月29日电');
+    expect(xinhua.kind).toBe('news');
+    expect(xinhua.paragraphs).toHaveLength(3);
+    expect(xinhua.paragraphs[0]).toMatch(/^中共中央总书记/);
+    expect(xinhua.paragraphs[2]).toContain('高水平的理论人才队伍');
+    expect(brief).toMatchObject({ kind: 'brief', column: '简讯', title: '我市开展冬季消防安全检查' });
+  });
+
+  it('gives each front-page teaser the same headline as the article its jump points to', () => {
+    const front = articlesOf(page01);
+    const targets = { 2: articlesOf(page02), 4: articlesOf(page04) } as Record<number, Article[]>;
+    const teasers = front.filter((a) => a.jump);
+    expect(teasers).toHaveLength(2);
+    for (const teaser of teasers) {
+      const target = targets[teaser.jump!.page]!.find((a) => a.title === teaser.title);
+      expect(target?.kind).toBe('news');
+      expect(printedHeadline(target!)).toBe(printedHeadline(teaser));
+    }
+  });
+});
+
+describe('readPageText page headers', () => {
+  const body = '\n\n市区新增120个公共充电桩\n\n本报讯(记者 张三)今年以来,市区累计新建公共充电桩120个。\n';
+
+  it.each([
+    ['第2版 综合', 2, '综合'],
+    ['第二版 综合', 2, '综合'],
+    ['2版：综合', 2, '综合'],
+    ['2版:综合', 2, '综合'],
+    ['第十二版 文化', 12, '文化'],
+  ])('reads the page line %s', (line, number, section) => {
+    const issue = readPageText(`2024年11月30日 星期六\n\n${line}${body}`);
+    expect(issue.pages[0]).toMatchObject({ number, section });
+    expect(issue.date).toBe('2024-11-30');
+    expect(issue.pages[0]!.articles[0]!.title).toBe('市区新增120个公共充电桩');
+  });
+
+  it('reads date, page, section and editor from one combined line', () => {
+    const issue = readPageText(`2024年11月30日 星期六 第3版 文化 责任编辑:林俊 电话:8070805${body}`);
+    expect(issue.date).toBe('2024-11-30');
+    expect(issue.weekday).toBe('星期六');
+    expect(issue.pages[0]).toMatchObject({ number: 3, section: '文化', editor: '林俊' });
+  });
+
+  it('takes page and section from the hints when an inside page prints no header', () => {
+    const issue = readPageText(body, { date: '2024-11-30', page: 3, section: '文化' });
+    expect(issue.pages[0]).toMatchObject({ number: 3, section: '文化' });
+    expect(issue.date).toBe('2024-11-30');
+  });
+
+  it('prefers the section the text prints over the hint', () => {
+    const issue = readPageText(`2024年11月30日\n第2版 综合${body}`, { page: 2, section: 'zonghe' });
+    expect(issue.pages[0]!.section).toBe('综合');
+  });
+
+  it('names an inside page without any section 第N版', () => {
+    expect(readPageText(body, { date: '2024-11-30', page: 5 }).pages[0]!.section).toBe('第5版');
+  });
+
+  it('does not take a first paragraph that starts with a date for a header', () => {
+    const text = '2024年11月30日,市里举行冬季长跑比赛,千余名市民参加。';
+    const issue = readPageText(text, { date: '2024-11-30', page: 3 });
+    expect(issue.pages[0]!.articles[0]!.paragraphs).toEqual([text]);
+  });
+
+  it('accepts CRLF and CR line breaks and keeps line numbers in messages', () => {
+    const crlf = page01.replace(/\n/g, '\r\n');
+    expect(readPageText(crlf)).toEqual(readPageText(page01));
+    expect(readPageText(page01.replace(/\n/g, '\r'))).toEqual(readPageText(page01));
+    const error = rejection(() => readPageText(crlf, { date: '2024-12-01' }));
+    expect(error).toMatchObject({ code: 'contradicting-date', location: { line: 13 } });
+  });
+});
+
+describe('readPageText hints and rejections', () => {
+  it('accepts hints that agree with the text', () => {
+    const issue = readPageText(page02, {
+      key: 'incoming/2024-11-30/02-综合.txt',
+      date: '2024-11-30',
+      page: 2,
+    });
+    expect(issue.pages[0]!.number).toBe(2);
+  });
+
+  it('rejects a hint date the masthead contradicts, naming the line', () => {
+    const error = rejection(() =>
+      readPageText(page01, { key: 'incoming/2024-12-01/01.txt', date: '2024-12-01' }),
+    );
+    expect(error).toBeInstanceOf(InvalidUploadError);
+    expect(error).toMatchObject({ code: 'contradicting-date', location: { line: 13 } });
+    expect((error as Error).message).toContain('incoming/2024-12-01/01.txt');
+    expect((error as Error).message).toContain('line 13');
+    expect((error as Error).message).toContain('2024-11-30');
+  });
+
+  it('rejects a hint page the header contradicts, naming the line', () => {
+    const error = rejection(() => readPageText(page02, { page: 3 }));
+    expect(error).toMatchObject({ code: 'contradicting-page', location: { line: 5 } });
+    expect((error as Error).message).toContain('line 5');
+  });
+
+  it('rejects text with no date when the key names none', () => {
+    const error = rejection(() => readPageText('标题\n\n本报讯(记者 张三)正文。', { page: 2 }));
+    expect(error).toMatchObject({ code: 'no-date' });
+  });
+
+  it('rejects a header date that is not on the calendar', () => {
+    const error = rejection(() => readPageText('2024年2月30日 星期五\n第2版 综合\n\n标题\n\n正文一段。'));
+    expect(error).toMatchObject({ code: 'schema', location: { line: 1 } });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   \n\t\n\u3000\r\n', 'empty'],
+  ])('rejects blank text %j as %s', (text, code) => {
+    expect(rejection(() => readPageText(text, { date: '2024-11-30', page: 1 }))).toMatchObject({ code });
+  });
+
+  it('rejects a masthead with no article', () => {
+    const masthead = page01.split('\n').slice(0, 16).join('\n');
+    const error = rejection(() =>
+      readPageText(`${masthead}\n\n工业强市 产业兴市\n\n责任编辑:林俊 电话:8070805`),
+    );
+    // Lines 1–16 are the masthead, 17 is blank: the banner on line 18 is the first body line.
+    expect(error).toMatchObject({ code: 'no-articles', location: { line: 18 } });
+  });
+
+  it('rejects an inside page without page number when the key names none', () => {
+    const error = rejection(() => readPageText('标题\n\n本报讯(记者 张三)正文。', { date: '2024-11-30' }));
+    expect(error).toMatchObject({ code: 'schema' });
+    expect((error as Error).message).toContain('page');
+  });
+
+  it('throws only InvalidUploadError or returns a valid issue, whatever the text', () => {
+    const pieces = [
+      '衢州日报',
+      '2024年11月30日 星期六',
+      '第2版 综合',
+      '详见今日第四版',
+      '本报讯(记者 张三)',
+      '责任编辑:林俊',
+      '今日导读',
+      '记者 刘芸 摄',
+      '标题 副题',
+      '正文一段,',
+      '。',
+      '——',
+      '\n',
+      '\n\n',
+      ' ',
+      '(',
+      '【',
+    ];
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 12 })), { maxLength: 30 }),
+        (parts) => {
+          const text = parts.join('');
+          try {
+            const issue = readPageText(text, { date: '2024-11-30', page: 2 });
+            expect(IssueSchema.safeParse(issue).success).toBe(true);
+            expect(issue.pages).toHaveLength(1);
+          } catch (error) {
+            expect(error).toBeInstanceOf(InvalidUploadError);
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20241130 },
+    );
+  });
+});
