@@ -1,0 +1,75 @@
+import { emptyFeedUpdated, type FeedHead, type FormatRenderer, type RenderedItem } from './feed-document.ts';
+import { type FeedItem, latestChange } from './feed-items.ts';
+import { escapeXmlAttribute, escapeXmlText } from './xml-text.ts';
+
+/**
+ * Atom 1.0 (RFC 4287) with RFC 6721 tombstones and RFC 5005 archive links, written by hand
+ * rather than with `feed` 6.0.0, which has no `xml:lang`, passes `<id>` through `new URL()`
+ * (a `tag:` id is mangled or throws), writes dates only in UTC (`…Z`), emits `<category>`
+ * without `term`, defaults `<updated>` to the build time, leaves `<` unescaped in attributes
+ * and passes control characters through — and has no tombstones or archive links at all.
+ *
+ * Feed: `xml:lang="zh-CN"`, the paper as `<author>`, `updated` = latest content change.
+ * Entries: tag: `id`, `published`/`updated` with `+08:00`, an `author` per contributor (the
+ * paper when none), `category term=<section slug> label=<版名>`, `summary` (text) and
+ * `content type="html"`. Retracted articles become `<at:deleted-entry ref when>`; they come
+ * before the entries because RFC 4287's grammar puts extension elements before `atom:entry`.
+ */
+
+export const atomNamespaces = {
+  atom: 'http://www.w3.org/2005/Atom',
+  at: 'http://purl.org/atompub/tombstones/1.0',
+  fh: 'http://purl.org/syndication/history/1.0',
+} as const;
+
+const link = (rel: string, href: string, type?: string) =>
+  `  <link rel="${rel}"${type ? ` type="${type}"` : ''} href="${escapeXmlAttribute(href)}"/>\n`;
+
+const atomEntry = (item: FeedItem, head: FeedHead): string => {
+  if (item.retracted) {
+    return `  <at:deleted-entry ref="${escapeXmlAttribute(item.id)}" when="${item.deletedAt ?? item.updated}"/>\n`;
+  }
+  const authors = item.authors.length > 0 ? item.authors : [head.paperName];
+  let xml = '  <entry>\n';
+  xml += `    <id>${escapeXmlText(item.id)}</id>\n`;
+  xml += `    <title>${escapeXmlText(item.title)}</title>\n`;
+  xml += `    <link rel="alternate" type="text/html" href="${escapeXmlAttribute(item.url)}"/>\n`;
+  xml += `    <published>${item.published}</published>\n`;
+  xml += `    <updated>${item.updated}</updated>\n`;
+  for (const author of authors) xml += `    <author><name>${escapeXmlText(author)}</name></author>\n`;
+  xml += `    <category term="${escapeXmlAttribute(item.sectionSlug)}" label="${escapeXmlAttribute(item.section)}"/>\n`;
+  xml += `    <summary>${escapeXmlText(item.summary)}</summary>\n`;
+  xml += `    <content type="html">${item.contentXml}</content>\n`;
+  xml += '  </entry>\n';
+  return xml;
+};
+
+const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {
+  const links = head.links;
+  const updated = latestChange(items.map((i) => i.item)) ?? emptyFeedUpdated;
+  let xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
+  xml += `<feed xmlns="${atomNamespaces.atom}" xmlns:at="${atomNamespaces.at}" xmlns:fh="${atomNamespaces.fh}" xml:lang="zh-CN">\n`;
+  xml += `  <id>${escapeXmlText(head.id)}</id>\n`;
+  xml += `  <title>${escapeXmlText(head.title)}</title>\n`;
+  xml += `  <subtitle>${escapeXmlText(head.description)}</subtitle>\n`;
+  xml += `  <updated>${updated}</updated>\n`;
+  xml += `  <author><name>${escapeXmlText(head.paperName)}</name><uri>${escapeXmlText(`${head.siteUrl}/`)}</uri></author>\n`;
+  xml += link('self', links.self, 'application/atom+xml');
+  xml += link('alternate', links.home, 'text/html');
+  if (links.hub) xml += link('hub', links.hub);
+  if (links.current) xml += link('current', links.current, 'application/atom+xml');
+  if (links.prevArchive) xml += link('prev-archive', links.prevArchive, 'application/atom+xml');
+  if (links.nextArchive) xml += link('next-archive', links.nextArchive, 'application/atom+xml');
+  if (head.archive) xml += '  <fh:archive/>\n';
+  for (const { item, fragment } of items) if (item.retracted) xml += fragment;
+  for (const { item, fragment } of items) if (!item.retracted) xml += fragment;
+  xml += '</feed>\n';
+  return xml;
+};
+
+/** The Atom 1.0 renderer. */
+export const atomRenderer: FormatRenderer = {
+  fragment: atomEntry,
+  document: atomDocument,
+  separator: '',
+};

@@ -1,0 +1,57 @@
+import type { FeedItem } from './feed-items.ts';
+
+/**
+ * What the three format renderers share: the document head (title, links) and the renderer
+ * shape that lets `build-feeds.ts` apply the byte cap once for every format.
+ */
+
+/** Links of one document, all absolute URLs. */
+export interface FeedLinks {
+  /** This very document (`rel="self"`, JSON `feed_url`). */
+  self: string;
+  /** The HTML page the feed mirrors (`rel="alternate"`, RSS `<link>`, JSON `home_page_url`). */
+  home: string;
+  /** RFC 5005 `current`: the subscription document (archives only). */
+  current?: string;
+  /** RFC 5005 `prev-archive`: the next older archive document. */
+  prevArchive?: string;
+  /** RFC 5005 `next-archive`: the next newer archive document (archives only). */
+  nextArchive?: string;
+  /** WebSub hub (subscription documents only: archives never change). */
+  hub?: string;
+}
+
+/** Feed-level data of one document. Strings are raw; renderers escape. */
+export interface FeedHead {
+  /** Atom feed id: the same for a feed's subscription and archive documents. */
+  id: string;
+  title: string;
+  description: string;
+  /** The paper (feed-level author, and author of items without a byline). */
+  paperName: string;
+  siteUrl: string;
+  links: FeedLinks;
+  /** RFC 5005 archive document (`fh:archive`): immutable, never capped. */
+  archive: boolean;
+}
+
+/** An item with its rendered fragment in one format. */
+export interface RenderedItem {
+  item: FeedItem;
+  fragment: string;
+}
+
+/**
+ * A format: items render to independent fragments, and a document is a head, the fragments
+ * joined by `separator`, and a tail. So a document's size is additive in its items and the
+ * byte cap can drop items without re-rendering the others.
+ */
+export interface FormatRenderer {
+  /** The item's fragment, or undefined when this format omits the item. */
+  fragment(item: FeedItem, head: FeedHead): string | undefined;
+  document(head: FeedHead, items: readonly RenderedItem[]): string;
+  separator: string;
+}
+
+/** Fallback `updated` of a feed with no items at all: fixed, so output stays deterministic. */
+export const emptyFeedUpdated = '1970-01-01T08:00:00+08:00';

@@ -1,0 +1,188 @@
+import type { SiteConfig } from '../config.ts';
+import { roleLabels } from '../model/issue.ts';
+import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/published.ts';
+import { articleUrl } from '../site-layout.ts';
+import type { FeedSpec } from './feed-spec.ts';
+import { epochSecondsOf, formatRfc3339 } from './feed-time.ts';
+import { escapeHtml, escapeSanitizedXmlText, plainText, sanitizeText } from './xml-text.ts';
+
+/**
+ * Item preparation shared by the three formats: which articles are items, in which order,
+ * and the text every format shows (title, summary, content HTML, bylines), sanitised once.
+ */
+
+/** One feed item, format-neutral. All strings are sanitised (no XML-forbidden characters). */
+export interface FeedItem {
+  /** `tag:<site domain>,<issue date>:<article id>`: the same in every feed that carries it. */
+  id: string;
+  /** Absolute article permalink. */
+  url: string;
+  title: string;
+  /** 引题 */
+  kicker?: string;
+  /** 副题 */
+  subtitle?: string;
+  /** 栏目 */
+  column?: string;
+  section: string;
+  sectionSlug: string;
+  page: number;
+  issueDate: string;
+  /** RFC 3339, +08:00. */
+  published: string;
+  /** RFC 3339, +08:00. */
+  updated: string;
+  /** Bylines as printed, e.g. `记者 徐颖之`; empty when the article names nobody. */
+  authors: string[];
+  /** Plain-text teaser, at most `summaryLength` characters plus an ellipsis. */
+  summary: string;
+  /** Full text as an HTML fragment; kicker, subtitle, byline and jump stay visible. */
+  contentHtml: string;
+  /** `contentHtml` escaped as XML character data once, shared by RSS and Atom. */
+  contentXml: string;
+  /** Retracted: Atom writes a tombstone, RSS and JSON Feed omit the item. */
+  retracted: boolean;
+  /** When the retraction happened (RFC 3339, +08:00), for `at:deleted-entry when=`. */
+  deletedAt?: string;
+}
+
+/** Characters of the plain-text summary before the ellipsis. */
+export const summaryLength = 120;
+
+/**
+ * The item id: a `tag:` URI (RFC 4151) from the site's domain, the issue date and the article's
+ * stable id. Publishing keeps an article's id across corrected re-uploads (see docs/feeds.md),
+ * so the GUID survives typo fixes and the insertion or removal of other articles. The URL
+ * scheme, port and path are not part of it, nor is the title.
+ */
+export const tagId = (siteUrl: string, issueDate: string, articleId: string): string =>
+  `tag:${siteDomain(siteUrl)},${issueDate}:${articleId}`;
+
+/** Host name of the site URL (no port: a tag authority is a DNS name). */
+export const siteDomain = (siteUrl: string): string => new URL(siteUrl).hostname;
+
+/**
+ * Whether an article is an item: teasers that point to another page (导读 with 详见今日第N版)
+ * are not — the article they announce is the item; photo items are.
+ */
+export const isFeedArticle = (article: PublishedArticle): boolean =>
+  !(article.kind === 'teaser' && (article.jump !== undefined || article.jumpTarget !== undefined));
+
+const bylineOf = (article: PublishedArticle): string[] =>
+  article.byline.map((c) => plainText(`${roleLabels[c.role]} ${c.name}`)).filter((s) => s !== '');
+
+const summaryOf = (article: PublishedArticle, title: string): string => {
+  const parts = [article.caption ?? '', ...article.paragraphs];
+  let text = '';
+  for (const part of parts) {
+    if (text.length > summaryLength * 2) break;
+    const clean = plainText(part);
+    if (clean !== '') text = text === '' ? clean : `${text} ${clean}`;
+  }
+  if (text === '') return title;
+  const chars = Array.from(text);
+  return chars.length <= summaryLength ? text : `${chars.slice(0, summaryLength).join('').trimEnd()}…`;
+};
+
+const contentHtmlOf = (
+  issue: PublishedIssue,
+  page: PublishedPage,
+  article: PublishedArticle,
+  authors: string[],
+  config: SiteConfig,
+): string => {
+  const html: string[] = [];
+  if (article.kicker) html.push(`<p class="kicker">${escapeHtml(article.kicker)}</p>`);
+  if (article.subtitle) html.push(`<p class="subtitle"><strong>${escapeHtml(article.subtitle)}</strong></p>`);
+  if (article.column) html.push(`<p class="column">【${escapeHtml(article.column)}】</p>`);
+  const byline = [article.dateline ?? '', authors.join(' ')].filter((s) => s !== '').join(' ');
+  if (byline !== '') html.push(`<p class="byline">${escapeHtml(byline)}</p>`);
+  if (article.caption) html.push(`<p class="caption">${escapeHtml(article.caption)}</p>`);
+  for (const paragraph of article.paragraphs) html.push(`<p>${escapeHtml(paragraph)}</p>`);
+  if (article.jumpTarget) {
+    const target = articleUrl(config.siteUrl, issue.date, article.jumpTarget.id);
+    const label = article.jump?.label ?? `详见今日第${article.jumpTarget.page}版`;
+    html.push(
+      `<p class="jump"><a href="${escapeHtml(target)}">${escapeHtml(label)}：${escapeHtml(article.jumpTarget.title)}</a></p>`,
+    );
+  } else if (article.jump) {
+    html.push(`<p class="jump">${escapeHtml(article.jump.label ?? `详见今日第${article.jump.page}版`)}</p>`);
+  }
+  html.push(
+    `<p class="source">${escapeHtml(`${issue.paper.name} ${issue.date} 第${page.number}版 ${page.section}`)}</p>`,
+  );
+  return html.join('\n');
+};
+
+const toItem = (
+  issue: PublishedIssue,
+  page: PublishedPage,
+  article: PublishedArticle,
+  config: SiteConfig,
+): FeedItem => {
+  const title = plainText(article.title);
+  const authors = bylineOf(article);
+  const contentHtml = contentHtmlOf(issue, page, article, authors, config);
+  const retracted = article.status === 'retracted';
+  const item: FeedItem = {
+    id: tagId(config.siteUrl, issue.date, article.id),
+    url: articleUrl(config.siteUrl, issue.date, article.id),
+    title,
+    section: sanitizeText(page.section),
+    sectionSlug: page.sectionSlug,
+    page: page.number,
+    issueDate: issue.date,
+    published: formatRfc3339(article.published),
+    updated: formatRfc3339(article.updated),
+    authors,
+    summary: summaryOf(article, title),
+    contentHtml,
+    contentXml: escapeSanitizedXmlText(contentHtml),
+    retracted,
+  };
+  if (article.kicker) item.kicker = plainText(article.kicker);
+  if (article.subtitle) item.subtitle = plainText(article.subtitle);
+  if (article.column) item.column = plainText(article.column);
+  if (retracted) item.deletedAt = formatRfc3339(article.retractedAt ?? article.updated);
+  return item;
+};
+
+/** Items of one issue for one feed, in reading order (page, then order on the page). */
+export const issueItems = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): FeedItem[] => {
+  const entries: Array<{ page: PublishedPage; article: PublishedArticle }> = [];
+  for (const page of issue.pages) {
+    if (spec.section !== undefined && page.section !== spec.section) continue;
+    for (const article of page.articles) if (isFeedArticle(article)) entries.push({ page, article });
+  }
+  entries.sort((a, b) => a.article.order - b.article.order || a.page.number - b.page.number);
+  return entries.map(({ page, article }) => toItem(issue, page, article, config));
+};
+
+/**
+ * Items of a window of issues: newest issue first, each in reading order (publishing gives
+ * reading order descending times, so this is also newest first by time). Issues are re-sorted
+ * by date so the order never depends on how the caller listed them.
+ */
+export const windowItems = (
+  spec: FeedSpec,
+  window: readonly PublishedIssue[],
+  config: SiteConfig,
+): FeedItem[] => {
+  const issues = [...window].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  return issues.flatMap((issue) => issueItems(spec, issue, config));
+};
+
+/** Newest `updated` (or deletion time) among items: the feed's last content change. */
+export const latestChange = (items: readonly FeedItem[]): string | undefined => {
+  let best: string | undefined;
+  let bestSeconds = Number.NEGATIVE_INFINITY;
+  for (const item of items) {
+    const time = item.retracted ? (item.deletedAt ?? item.updated) : item.updated;
+    const seconds = epochSecondsOf(time);
+    if (seconds > bestSeconds) {
+      best = time;
+      bestSeconds = seconds;
+    }
+  }
+  return best;
+};
