@@ -53,5 +53,5 @@ try {
   const where = Object.entries(error.location ?? {})
     .map(([name, value]) => `${name} ${value}`)
     .join(', ');
-  fail(`${key}: rejected (${error.code})${where ? ` at ${where}` : ''}: ${error.message}`, 1);
+  fail(`rejected (${error.code}): ${error.message}${where ? `\nlocation: ${where}` : ''}`, 1);
 }

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import { type Issue, IssueSchema } from '../../shared/model/issue.ts';
 import { maxJsonDepth, readIssueJson } from '../../shared/readers/json-reader.ts';
+import { readPageText } from '../../shared/readers/page-text-reader.ts';
 
 const issue: Issue = {
   paper: { name: '衢州日报', organ: '中共衢州市委机关报', hotline: '96811' },
@@ -48,6 +50,12 @@ const failure = (text: string) => {
 };
 
 describe('readIssueJson', () => {
+  it('reads the sample page document to the same model as the page-text reader makes of the .txt', () => {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+    const fromText = readPageText(fixture('quzhou-daily-2024-11-30-page01.txt'));
+    expect(readIssueJson(fixture('quzhou-daily-2024-11-30-page01.json'))).toEqual(fromText);
+  });
+
   it('reads an issue document into the model', () => {
     expect(readIssueJson(JSON.stringify(issue, null, 2))).toEqual(issue);
   });

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import { type Issue, IssueSchema } from '../../shared/model/issue.ts';
+import { readPageText } from '../../shared/readers/page-text-reader.ts';
 import { readIssueXml } from '../../shared/readers/xml-reader.ts';
 
 const xml = `<?xml version="1.0" encoding="UTF-8"?>
@@ -75,6 +77,12 @@ const withTitle = (title: string) =>
   xml.replace('<title>他成为村里第三个器官捐献者</title>', `<title>${title}</title>`);
 
 describe('readIssueXml', () => {
+  it('reads the sample page document to the same model as the page-text reader makes of the .txt', () => {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+    const fromText = readPageText(fixture('quzhou-daily-2024-11-30-page01.txt'));
+    expect(readIssueXml(fixture('quzhou-daily-2024-11-30-page01.xml'))).toEqual(fromText);
+  });
+
   it('reads an issue document into the model', () => {
     expect(readIssueXml(xml)).toEqual(expected);
   });

@@ -25,7 +25,8 @@ describe('npm run parse', () => {
     const result = parse('test/fixtures/bad/billion-laughs.xml', '--key', 'incoming/2024-11-30/issue.xml');
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('incoming/2024-11-30/issue.xml: rejected (doctype) at line 2, column 1');
+    expect(result.stderr).toContain('rejected (doctype): XML documents must not declare a DOCTYPE');
+    expect(result.stderr).toContain('location: line 2, column 1');
   });
 
   it('exits 2 on a usage error', () => {
