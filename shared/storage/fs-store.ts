@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { PreconditionFailedError, StorageError } from '../errors.ts';
+import { etagOf } from './memory-store.ts';
+import type { PutOptions, Store, StoredObject } from './store.ts';
+
+/**
+ * A key the filesystem store cannot hold: it would escape the root (`..`, absolute, backslash,
+ * NUL), uses a reserved name, or collides with the folder of other keys (`a` vs `a/b`).
+ * Permanent: retrying does not help.
+ */
+export class InvalidKeyError extends Error {
+  override readonly name = 'InvalidKeyError';
+  constructor(
+    readonly key: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`invalid storage key ${JSON.stringify(key)}: ${reason}`, options);
+  }
+}
+
+/**
+ * Runs async tasks one at a time per key, in call order; tasks on different keys run in parallel.
+ * A failed task does not block the ones queued after it.
+ */
+export class KeyedLock {
+  readonly #tails = new Map<string, Promise<void>>();
+
+  /** Run `task` once every task queued earlier for `key` has settled. */
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#tails.set(key, tail);
+    // Forget settled keys so a long-running process does not keep one entry per key ever written.
+    void tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Keys with queued or running tasks (tests). */
+  get size() {
+    return this.#tails.size;
+  }
+}
+
+/** Hidden trees under the root; keys may not start with them. */
+const metaDir = '.meta';
+const tmpDir = '.tmp';
+
+/** What the sidecar JSON holds. `etag` says which body the rest describes. */
+interface Sidecar {
+  etag: string;
+  contentType?: string;
+  cacheControl?: string;
+}
+
+const toBytes = (body: Uint8Array | string) =>
+  typeof body === 'string' ? new TextEncoder().encode(body) : body;
+
+const errnoOf = (error: unknown) =>
+  error instanceof Error && 'code' in error ? (error as NodeJS.ErrnoException).code : undefined;
+
+/** The object is absent when its file, or a folder on the way to it, is missing or is a folder. */
+const isAbsent = (error: unknown) => {
+  const code = errnoOf(error);
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+};
+
+/** The segments of a key, or the reason it is refused. */
+const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
+  const refuse = (reason: string): never => {
+    throw new InvalidKeyError(key, reason);
+  };
+  if (key.includes('\0')) refuse('contains NUL');
+  if (key.includes('\\')) refuse('contains a backslash');
+  if (key.startsWith('/')) refuse('is absolute');
+  if (/^[A-Za-z]:/.test(key)) refuse('starts with a drive letter');
+  const segments = key.split('/');
+  // A prefix may end in a partial (or empty) segment: only its folders must be valid.
+  const folders = kind === 'prefix' ? segments.slice(0, -1) : segments;
+  if (kind === 'key' && key === '') refuse('is empty');
+  for (const segment of folders) {
+    if (segment === '') refuse('has an empty path segment');
+    if (segment === '.' || segment === '..') refuse(`has a "${segment}" segment`);
+  }
+  const last = segments.at(-1);
+  if (kind === 'prefix' && (last === '.' || last === '..')) refuse(`has a "${last}" segment`);
+  // The hidden trees hold sidecars and temp files; no key (nor listed folder) may reach them.
+  const first = folders[0];
+  if (first === metaDir || first === tmpDir) refuse(`starts with the reserved "${first}"`);
+  return segments;
+};
+
+/**
+ * Filesystem store: the embedded default for local runs (`npm start`, e2e tests).
+ *
+ * - Key `a/b.json` is the file `<root>/a/b.json`; its content type, cache-control and the ETag
+ *   they describe live in `<root>/.meta/a/b.json.json`, so objects stay plain files a person can
+ *   open and `list()` never has to guess which files are sidecars.
+ * - Writes are atomic: a temp file under `<root>/.tmp/` (same filesystem, so `rename` is atomic)
+ *   is written, fsynced and renamed over the object. Readers see the old or the new body.
+ * - ETag = quoted MD5 of the body (as S3), computed on read, so a file replaced by hand still gets
+ *   a correct ETag; its sidecar then no longer matches and is ignored.
+ * - Conditional writes are serialised per key with an in-process lock: correct for any number of
+ *   concurrent writers in ONE process. Several processes writing the same folder are not
+ *   supported (there is no cross-process lock).
+ * - A key cannot be both an object and the folder of other keys (`a` and `a/b`); S3 allows it,
+ *   the site layout never needs it, and such a write throws InvalidKeyError.
+ */
+export class FsStore implements Store {
+  readonly #root: string;
+  readonly #lock = new KeyedLock();
+
+  /** @param rootDir folder holding the objects; created on first write. */
+  constructor(rootDir: string) {
+    this.#root = resolve(rootDir);
+  }
+
+  /** Absolute folder this store writes to. */
+  get root() {
+    return this.#root;
+  }
+
+  #paths(key: string) {
+    const segments = segmentsOf(key, 'key');
+    const object = join(this.#root, ...segments);
+    // Defence in depth: validation above should make this impossible.
+    if (!object.startsWith(this.#root + sep)) throw new InvalidKeyError(key, 'escapes the store root');
+    const meta = `${join(this.#root, metaDir, ...segments)}.json`;
+    return { object, meta };
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    const paths = this.#paths(key);
+    return this.#lock.run(key, async () => {
+      let body: Uint8Array;
+      let lastModified: Date;
+      try {
+        const handle = await open(paths.object, 'r');
+        try {
+          // stat and read through one handle: the mtime belongs to the bytes returned.
+          const stats = await handle.stat();
+          if (!stats.isFile()) return undefined;
+          lastModified = stats.mtime;
+          body = new Uint8Array(await handle.readFile());
+        } finally {
+          await handle.close();
+        }
+      } catch (error) {
+        if (isAbsent(error)) return undefined;
+        throw new StorageError(`reading ${key} failed`, { cause: error });
+      }
+      const etag = etagOf(body);
+      const sidecar = await this.#readSidecar(paths.meta);
+      const described = sidecar?.etag === etag ? sidecar : undefined;
+      return {
+        body,
+        etag,
+        ...(described?.contentType === undefined ? {} : { contentType: described.contentType }),
+        ...(described?.cacheControl === undefined ? {} : { cacheControl: described.cacheControl }),
+        lastModified,
+      };
+    });
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions): Promise<{ etag: string }> {
+    const paths = this.#paths(key);
+    const bytes = toBytes(body);
+    const etag = etagOf(bytes);
+    return this.#lock.run(key, async () => {
+      if (options.ifMatch !== undefined || options.ifNoneMatch === '*') {
+        const current = await this.#currentEtag(key, paths.object);
+        if (options.ifNoneMatch === '*' && current !== undefined) throw new PreconditionFailedError(key);
+        if (options.ifMatch !== undefined && current !== options.ifMatch)
+          throw new PreconditionFailedError(key);
+      }
+      const sidecar: Sidecar = { etag, contentType: options.contentType, cacheControl: options.cacheControl };
+      // Object first: after a crash between the two renames the sidecar names another ETag and is
+      // ignored, which is safe; the reverse order would be too.
+      await this.#writeAtomic(key, paths.object, bytes);
+      await this.#writeAtomic(key, paths.meta, new TextEncoder().encode(`${JSON.stringify(sidecar)}\n`));
+      return { etag };
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    const paths = this.#paths(key);
+    await this.#lock.run(key, async () => {
+      for (const [file, top] of [
+        [paths.object, this.#root],
+        [paths.meta, join(this.#root, metaDir)],
+      ] as const) {
+        try {
+          await rm(file, { force: true });
+        } catch (error) {
+          // `a/b` when `a` is a file, or `a` when it is the folder of other keys: nothing to delete.
+          if (isAbsent(error)) continue;
+          throw new StorageError(`deleting ${key} failed`, { cause: error });
+        }
+        await this.#pruneEmptyFolders(dirname(file), top);
+      }
+    });
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const segments = segmentsOf(prefix, 'prefix');
+    const folders = segments.slice(0, -1);
+    const start = join(this.#root, ...folders);
+    const keys: string[] = [];
+    await this.#walk(start, folders.length === 0 ? '' : `${folders.join('/')}/`, keys);
+    // Same order as MemoryStore (UTF-16 code units); equal to S3's UTF-8 byte order for the BMP.
+    yield* keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async #walk(folder: string, keyPrefix: string, into: string[]): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      // A prefix naming no folder (or a file) simply has no keys under it.
+      if (isAbsent(error)) return;
+      throw new StorageError(`listing ${keyPrefix || '/'} failed`, { cause: error });
+    }
+    for (const entry of entries) {
+      if (keyPrefix === '' && (entry.name === metaDir || entry.name === tmpDir)) continue;
+      const key = `${keyPrefix}${entry.name}`;
+      if (entry.isDirectory()) await this.#walk(join(folder, entry.name), `${key}/`, into);
+      else if (entry.isFile()) into.push(key);
+    }
+  }
+
+  async #currentEtag(key: string, file: string): Promise<string | undefined> {
+    try {
+      return etagOf(new Uint8Array(await readFile(file)));
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw new StorageError(`reading ${key} failed`, { cause: error });
+    }
+  }
+
+  async #readSidecar(file: string): Promise<Sidecar | undefined> {
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as unknown;
+      if (typeof parsed !== 'object' || parsed === null) return undefined;
+      const { etag, contentType, cacheControl } = parsed as Record<string, unknown>;
+      if (typeof etag !== 'string') return undefined;
+      return {
+        etag,
+        ...(typeof contentType === 'string' ? { contentType } : {}),
+        ...(typeof cacheControl === 'string' ? { cacheControl } : {}),
+      };
+    } catch {
+      // A missing or damaged sidecar only loses content type and cache-control; the body stands.
+      return undefined;
+    }
+  }
+
+  /** Write a temp file, fsync it, rename it over `target`, fsync the folder (so the rename lasts). */
+  async #writeAtomic(key: string, target: string, bytes: Uint8Array): Promise<void> {
+    const tmpFolder = join(this.#root, tmpDir);
+    const tmp = join(tmpFolder, randomUUID());
+    try {
+      await mkdir(tmpFolder, { recursive: true });
+      const handle = await open(tmp, 'w');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      // A concurrent delete of a sibling key may prune the folder between mkdir and rename.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await mkdir(dirname(target), { recursive: true });
+          await rename(tmp, target);
+          break;
+        } catch (error) {
+          if (errnoOf(error) === 'ENOENT' && attempt < 3) continue;
+          throw error;
+        }
+      }
+      await syncFolder(dirname(target));
+    } catch (error) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      const code = errnoOf(error);
+      if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR')
+        throw new InvalidKeyError(key, 'collides with the folder of other keys, or with an object', {
+          cause: error,
+        });
+      if (code === 'ENAMETOOLONG')
+        throw new InvalidKeyError(key, 'is too long for the filesystem', { cause: error });
+      throw new StorageError(`writing ${key} failed`, { cause: error });
+    }
+  }
+
+  /** Remove folders left empty by a delete, so a later `a` is not blocked by an empty `a/`. */
+  async #pruneEmptyFolders(folder: string, top: string): Promise<void> {
+    for (let current = folder; current.startsWith(top + sep); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch {
+        // Not empty (or already gone, or being filled by a concurrent put): stop climbing.
+        return;
+      }
+    }
+  }
+}
+
+/** fsync a folder so a rename in it survives a crash; not every platform allows it (Windows). */
+const syncFolder = async (folder: string) => {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(folder, 'r');
+    await handle.sync();
+  } catch (error) {
+    if (errnoOf(error) !== 'EISDIR' && errnoOf(error) !== 'EPERM' && errnoOf(error) !== 'EINVAL') throw error;
+  } finally {
+    await handle?.close();
+  }
+};
