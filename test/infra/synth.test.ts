@@ -74,6 +74,17 @@ describe('cdk synth with bundling', () => {
     }
   });
 
+  it('bundles the installed client-s3, recent enough to send IfMatch on PutObject', () => {
+    const { version } = JSON.parse(
+      readFileSync(join(root, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf8'),
+    ) as { version: string };
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    // IfMatch on PutObject arrived in 3.700.0; older clients drop the header without an error.
+    expect(major === 3 && minor >= 700).toBe(true);
+    // The client embeds its version (user agent): the bundle carries this very client.
+    expect(readFileSync(join(bundleDir('BuildFeeds'), 'index.mjs'), 'utf8')).toContain(`"${version}"`);
+  });
+
   it.each(['BuildFeeds', 'ServeArticle'])(
     'produces a %s bundle that loads and exports handler',
     async (prefix) => {
