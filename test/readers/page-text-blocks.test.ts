@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import {
+  classifyBlocks,
+  isSentenceFinal,
+  parseJump,
+  parseLead,
+  readLabel,
+  splitTrailingJump,
+} from '../../shared/readers/page-text-blocks.ts';
+import { splitTextLines } from '../../shared/readers/page-text-lines.ts';
+import { parseNumeral } from '../../shared/readers/page-text-numerals.ts';
+
+const kinds = (text: string) => classifyBlocks(splitTextLines(text)).map((b) => b.kind);
+
+describe('isSentenceFinal', () => {
+  it.each([
+    '方世忠参加。',
+    '就有3例——',
+    '他说:“好。”',
+    'Done.',
+    '怎么办?',
+    '怎么办？',
+    '如下:',
+    '一是加强保障;',
+    '(完)',
+  ])('treats %s as the end of a paragraph', (text) => expect(isSentenceFinal(text)).toBe(true));
+
+  it.each([
+    '企业负责人表',
+    '面对面宣传衢州',
+    '推动产业链“延补强建”',
+    '《衢州市残疾人社会服务',
+    '完成率达98.4%',
+  ])('treats %s as cut by a column break', (text) => expect(isSentenceFinal(text)).toBe(false));
+});
+
+describe('parseNumeral', () => {
+  it.each([
+    ['4', 4],
+    ['４', 4],
+    ['四', 4],
+    ['十', 10],
+    ['十二', 12],
+    ['二十', 20],
+    ['一百零五', 105],
+  ])('reads %s as %i', (printed, value) => expect(parseNumeral(printed)).toBe(value));
+
+  it('returns undefined for what is no numeral', () => {
+    expect(parseNumeral('第')).toBeUndefined();
+    expect(parseNumeral('')).toBeUndefined();
+  });
+});
+
+describe('jumps', () => {
+  it.each([
+    ['详见今日第四版', 4],
+    ['详见今日第二版', 2],
+    ['(下转第4版)', 4],
+    ['（转第十二版）', 12],
+  ])('reads %s as a jump to page %i', (text, page) => {
+    expect(parseJump(text)).toEqual({ page, label: text });
+  });
+
+  it('splits a jump printed at the end of a paragraph', () => {
+    expect(splitTrailingJump('作出更大贡献。(下转第四版)')).toEqual({
+      text: '作出更大贡献。',
+      jump: { page: 4, label: '下转第四版' },
+    });
+    expect(splitTrailingJump('作出更大贡献。')).toBeUndefined();
+  });
+});
+
+describe('parseLead', () => {
+  it('reads dateline, byline and text with ASCII or full-width brackets', () => {
+    const expected = {
+      dateline: '本报讯',
+      byline: [{ name: '徐颖之', role: 'reporter' }],
+      text: '11月26日,正文。',
+    };
+    expect(parseLead('本报讯(记者 徐颖之)11月26日,正文。')).toEqual(expected);
+    expect(parseLead('本报讯（记者 徐颖之）11月26日,正文。')).toEqual(expected);
+  });
+
+  it('reads a Xinhua dateline without byline', () => {
+    expect(parseLead('新华社北京11月29日电　中共中央总书记…')).toEqual({
+      dateline: '新华社北京11月29日电',
+      byline: [],
+      text: '中共中央总书记…',
+    });
+  });
+
+  it('keeps a parenthesis that is no byline in the text', () => {
+    expect(parseLead('本报讯(11月29日)市里召开会议。').text).toBe('(11月29日)市里召开会议。');
+  });
+});
+
+describe('readLabel', () => {
+  it('knows the paper’s column labels and bracketed ones', () => {
+    expect(readLabel('今日导读')).toBe('今日导读');
+    expect(readLabel('【民生速递】')).toBe('民生速递');
+    expect(readLabel('■ 一线调研')).toBe('一线调研');
+    expect(readLabel('工业强市 产业兴市')).toBeUndefined();
+  });
+});
+
+describe('classifyBlocks', () => {
+  it('classifies the kinds of line a page body holds', () => {
+    expect(
+      kinds(
+        [
+          '高屹率团赴韩国开展经贸考察访问 扎实推进高水平对外开放',
+          '本报讯(记者 徐颖之)11月26日至29日,市委书记高屹率团考察访问。',
+          '吴国升强调,做好知识产权司法',
+          '保障工作,要深化思想认识。',
+          '古城韵味',
+          '秋冬时节,银杏迎来最佳观赏季。 记者 刘芸 摄',
+          '今日导读',
+          '详见今日第二版',
+          '(上接第一版)',
+          '记者 张三 通讯员 李四',
+          '责任编辑:林俊 电话:8070805',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'heading',
+      'lead',
+      'prose',
+      'prose',
+      'heading',
+      'caption',
+      'label',
+      'jump',
+      'continued',
+      'byline',
+      'editor',
+    ]);
+  });
+
+  it('takes a short line with a comma for a headline when a jump or lead follows it', () => {
+    expect(kinds('大爱,在对门延续\n详见今日第二版')).toEqual(['heading', 'jump']);
+    expect(kinds('大爱,在对门延续\n本报讯(记者 张三)正文。')).toEqual(['heading', 'lead']);
+    expect(kinds('大爱,在对门延续\n正文。')).toEqual(['prose', 'prose']);
+  });
+});
