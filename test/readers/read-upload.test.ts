@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { issueToXml } from '../../scripts/make-fixtures.ts';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import { IssueSchema } from '../../shared/model/issue.ts';
@@ -122,6 +122,33 @@ describe('readUpload', () => {
     expect(error.code).toBe(code);
     if (code === 'schema') expect(error.location?.field).toBe('pages.0.articles.2.title');
     if (code === 'malformed-xml') expect(error.location?.line).toBeGreaterThan(0);
+  });
+
+  it('wraps an unexpected reader failure in an InvalidUploadError that keeps the cause', async () => {
+    const boom = new TypeError('reader bug');
+    vi.resetModules();
+    vi.doMock('../../shared/readers/page-text-reader.ts', () => ({
+      readPageText: () => {
+        throw boom;
+      },
+    }));
+    try {
+      // Fresh module instances, so the error class is the one the mocked graph uses.
+      const { readUpload: isolated } = await import('../../shared/readers/read-upload.ts');
+      const { InvalidUploadError: IsolatedError } = await import('../../shared/errors.ts');
+      let caught: unknown;
+      try {
+        isolated(sampleBytes, 'incoming/2024-11-30/01.txt');
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(IsolatedError);
+      expect((caught as InvalidUploadError).cause).toBe(boom);
+      expect((caught as InvalidUploadError).message).toContain('reader bug');
+    } finally {
+      vi.doUnmock('../../shared/readers/page-text-reader.ts');
+      vi.resetModules();
+    }
   });
 
   it('rejects uploads above the configured limit', () => {
