@@ -31,6 +31,8 @@ export interface PageHeader {
   editor?: string;
   /** True when front-page masthead lines were seen (paper name, organ, 总第N期, 今日N版). */
   masthead: boolean;
+  /** First masthead line, for messages. */
+  mastheadLine?: number;
   /** Number of leading lines that belong to the header. */
   lineCount: number;
 }
@@ -104,12 +106,14 @@ export const readPageHeader = (lines: readonly TextLine[], where: string): PageH
     if (paperNameRe.test(text)) {
       header.paper.name ??= text;
       header.masthead = true;
+      header.mastheadLine ??= line;
       continue;
     }
     const organ = organRe.exec(text);
     if (organ?.[1]) {
       header.paper.organ ??= organ[1];
       header.masthead = true;
+      header.mastheadLine ??= line;
       continue;
     }
     if (latinNameRe.test(text) || websiteRe.test(text)) continue;
@@ -146,11 +150,13 @@ export const readPageHeader = (lines: readonly TextLine[], where: string): PageH
     if (pageCount?.[1]) {
       header.pageCount ??= parseNumeral(pageCount[1]);
       header.masthead = true;
+      header.mastheadLine ??= line;
     }
     const issueNumber = issueNumberRe.exec(text);
     if (issueNumber?.[1]) {
       header.number ??= Number(issueNumber[1]);
       header.masthead = true;
+      header.mastheadLine ??= line;
     }
     const page = pageRe.exec(text);
     const pageNumber = page ? parseNumeral(page[1] ?? page[2] ?? '') : undefined;

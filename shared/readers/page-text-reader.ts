@@ -275,7 +275,15 @@ const resolvePage = (header: PageHeader, hints: PageTextHints, where: string) =>
       { location: { line: header.page.line } },
     );
   }
-  // A masthead only appears on the front page, so it stands for page 1 when nothing else says.
+  // A masthead only appears on the front page: it stands for page 1 when no 第N版 is printed,
+  // and a key naming another page means the front page was uploaded under the wrong name.
+  if (!header.page && header.masthead && hints.page !== undefined && hints.page !== 1) {
+    throw new InvalidUploadError(
+      'contradicting-page',
+      `${where}line ${header.mastheadLine} starts a front-page masthead, but the upload is for page ${hints.page}`,
+      { location: { line: header.mastheadLine ?? 1 } },
+    );
+  }
   const page = header.page?.number ?? hints.page ?? (header.masthead ? 1 : undefined);
   if (page === undefined) {
     throw new InvalidUploadError(

@@ -329,6 +329,12 @@ describe('readPageText hints and rejections', () => {
     expect((error as Error).message).toContain('line 5');
   });
 
+  it('rejects a front page uploaded as another page, naming the masthead line', () => {
+    const error = rejection(() => readPageText(page01, { date: '2024-11-30', page: 2 }));
+    expect(error).toMatchObject({ code: 'contradicting-page', location: { line: 3 } });
+    expect(readPageText(page01, { date: '2024-11-30', page: 1 }).pages[0]!.number).toBe(1);
+  });
+
   it('rejects text with no date when the key names none', () => {
     const error = rejection(() => readPageText('标题\n\n本报讯(记者 张三)正文。', { page: 2 }));
     expect(error).toMatchObject({ code: 'no-date' });
@@ -397,5 +403,90 @@ describe('readPageText hints and rejections', () => {
       ),
       { numRuns: 300, seed: 20241130 },
     );
+  });
+});
+
+describe('readPageText layout variants', () => {
+  const hints = { date: '2024-11-30', page: 3 };
+
+  it('reads a byline printed on its own line under the headline, and a dash subtitle line', () => {
+    const [article] = articlesOf(
+      [
+        '市区新增120个公共充电桩',
+        '——覆盖老旧小区和农贸市场',
+        '记者 张三 通讯员 李四',
+        '今年以来,市区累计新建公共充电桩120个。',
+      ].join('\n\n'),
+      hints,
+    );
+    expect(article).toMatchObject({
+      kind: 'news',
+      title: '市区新增120个公共充电桩',
+      subtitle: '覆盖老旧小区和农贸市场',
+      byline: [
+        { name: '张三', role: 'reporter' },
+        { name: '李四', role: 'correspondent' },
+      ],
+      paragraphs: ['今年以来,市区累计新建公共充电桩120个。'],
+    });
+  });
+
+  it('moves a jump printed at the end of the last paragraph to the article and keeps it news', () => {
+    const [article] = articlesOf('衢州深化改革\n\n本报讯(记者 张三)全市推进改革。(下转第四版)', hints);
+    expect(article).toMatchObject({
+      kind: 'news',
+      paragraphs: ['全市推进改革。'],
+      jump: { page: 4, label: '下转第四版' },
+    });
+  });
+
+  it('ignores a (上接第一版) marker and keeps a numbered subhead as its own paragraph', () => {
+    const [article] = articlesOf(
+      [
+        '(上接第一版)',
+        '理论研究再出发',
+        '本报讯(记者 张三)第一段。',
+        '一、坚持守正创新',
+        '第二段的内容。',
+      ].join('\n'),
+      hints,
+    );
+    expect(article!.paragraphs).toEqual(['第一段。', '一、坚持守正创新', '第二段的内容。']);
+  });
+
+  it('keeps a short line after a cut paragraph in that paragraph instead of starting an article', () => {
+    const [article, ...rest] = articlesOf(
+      ['标题一则 副题', '本报讯(记者 张三)会议审议通过了《衢州市残疾人社会服务', '条例', '》等文件。'].join(
+        '\n',
+      ),
+      hints,
+    );
+    expect(rest).toEqual([]);
+    expect(article!.paragraphs).toEqual(['会议审议通过了《衢州市残疾人社会服务条例》等文件。']);
+  });
+
+  it('leaves a cut paragraph unjoined when a new headline follows it', () => {
+    const articles = articlesOf(
+      [
+        '标题一 副题',
+        '本报讯(记者 张三)第一篇的最后一段没有句号',
+        '标题二 副题',
+        '本报讯(记者 李四)第二篇。',
+      ].join('\n'),
+      hints,
+    );
+    expect(articles.map((a) => a.paragraphs)).toEqual([['第一篇的最后一段没有句号'], ['第二篇。']]);
+  });
+
+  it('proposes distinct ids for two articles with the same title', () => {
+    const articles = articlesOf(['简讯一则', '第一条。', '简讯一则', '第二条。'].join('\n\n'), hints);
+    expect(articles).toHaveLength(2);
+    expect(articles[0]!.id).not.toBe(articles[1]!.id);
+    expect(articles.map((a) => a.kind)).toEqual(['brief', 'brief']);
+  });
+
+  it('titles a headline-less item from its first clause', () => {
+    const [article] = articlesOf('市民公园新增停车位,方便群众出行。', hints);
+    expect(article!.title).toBe('市民公园新增停车位');
   });
 });
