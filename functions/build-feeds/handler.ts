@@ -1,0 +1,129 @@
+import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { systemClock } from '../../shared/clock.ts';
+import { siteConfigFromEnvironment } from '../../shared/config.ts';
+import { ConfigError, InvalidUploadError } from '../../shared/errors.ts';
+import { jsonLineLog } from '../../shared/log.ts';
+import { type PublishDeps, publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
+import { ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
+import { inputPrefix } from '../../shared/site-layout.ts';
+import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
+import { decodeS3Key } from '../../shared/upload-key.ts';
+
+/**
+ * The build function: S3 notifications for `incoming/…` → decoded upload events → the publish
+ * use case, one record after another. Wiring only; the steps live in shared/publish.
+ */
+
+/** Sequencers are hex of varying length: left-pad before comparing (S3 documentation). */
+const sequencerWidth = 64;
+const sortableSequencer = (sequencer: string | undefined) => (sequencer ?? '').padStart(sequencerWidth, '0');
+
+/** Turn the notification's records into upload events; records the function must not act on are logged. */
+export const uploadEventsOf = (event: S3Event, warn: PublishDeps['log']['warn']): UploadEvent[] => {
+  const events: UploadEvent[] = [];
+  for (const record of event.Records ?? []) {
+    const type = eventType(record);
+    if (type === undefined) {
+      warn('ignoring an S3 event that is neither a creation nor a removal', { eventName: record.eventName });
+      continue;
+    }
+    let key: string;
+    try {
+      key = decodeS3Key(record.s3.object.key);
+    } catch (error) {
+      if (!(error instanceof InvalidUploadError)) throw error;
+      warn('ignoring an S3 event with a malformed key', { rawKey: record.s3.object.key });
+      continue;
+    }
+    // The notification filters on the prefix; a record outside it is a misconfiguration, and
+    // acting on it could make the function consume its own output.
+    if (!key.startsWith(inputPrefix)) {
+      warn('ignoring an S3 event outside the input prefix', { key, inputPrefix });
+      continue;
+    }
+    events.push({ type, key, sequencer: record.s3.object.sequencer });
+  }
+  // Order events of one key by sequencer; keys keep the order of their first record.
+  const firstSeen = new Map<string, number>();
+  events.forEach((e, i) => {
+    if (!firstSeen.has(e.key)) firstSeen.set(e.key, i);
+  });
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort(
+      (a, b) =>
+        firstSeen.get(a.e.key)! - firstSeen.get(b.e.key)! ||
+        (sortableSequencer(a.e.sequencer) < sortableSequencer(b.e.sequencer)
+          ? -1
+          : sortableSequencer(a.e.sequencer) > sortableSequencer(b.e.sequencer)
+            ? 1
+            : a.i - b.i),
+    )
+    .map(({ e }) => e);
+};
+
+const eventType = (record: S3EventRecord): UploadEvent['type'] | undefined =>
+  record.eventName.startsWith('ObjectCreated:')
+    ? 'created'
+    : record.eventName.startsWith('ObjectRemoved:')
+      ? 'removed'
+      : undefined;
+
+/**
+ * The handler for given dependencies (or a factory, called once on the first invocation).
+ * Every record is handled; when any fails, the others still run and the invocation then throws
+ * so Lambda retries the event — safe, because publishing is idempotent. Bad uploads do not
+ * throw: the use case reports them.
+ */
+export const createHandler = (deps: PublishDeps | (() => PublishDeps)) => {
+  let resolved: PublishDeps | undefined = typeof deps === 'function' ? undefined : deps;
+  return async (event: S3Event): Promise<void> => {
+    resolved ??= (deps as () => PublishDeps)();
+    const current = resolved;
+    const failures: unknown[] = [];
+    for (const upload of uploadEventsOf(event, (message, fields) => current.log.warn(message, fields))) {
+      try {
+        const outcome = await publishUpload(current, upload);
+        current.log.info('upload handled', {
+          key: upload.key,
+          type: upload.type,
+          status: outcome.status,
+          date: outcome.date,
+          written: outcome.written.length,
+        });
+      } catch (error) {
+        current.log.error('upload failed; the event will be retried', {
+          key: upload.key,
+          type: upload.type,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        failures.push(error);
+      }
+    }
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AggregateError(failures, `${failures.length} uploads failed`);
+  };
+};
+
+/**
+ * Production wiring, read once at cold start (first invocation, so importing this module needs
+ * no environment): site config, bucket names, one S3 client for both buckets.
+ */
+export const productionDeps = (env: Record<string, string | undefined> = process.env): PublishDeps => {
+  const config = siteConfigFromEnvironment(env);
+  const ingestBucket = env[ingestBucketEnv];
+  const siteBucket = env[siteBucketEnv];
+  if (!ingestBucket) throw new ConfigError(`${ingestBucketEnv} is required`);
+  if (!siteBucket) throw new ConfigError(`${siteBucketEnv} is required`);
+  const client = createS3Client(env.AWS_REGION ? { region: env.AWS_REGION } : {});
+  return {
+    input: new S3Store({ client, bucket: ingestBucket }),
+    site: new S3Store({ client, bucket: siteBucket }),
+    clock: systemClock,
+    log: jsonLineLog({ function: 'build-feeds' }),
+    config,
+  };
+};
+
+/** The Lambda entry point. */
+export const handler = createHandler(() => productionDeps());

@@ -1,0 +1,597 @@
+import type { Clock } from '../clock.ts';
+import type { SiteConfig } from '../config.ts';
+import { type ErrorLocation, InvalidUploadError, PreconditionFailedError, StorageError } from '../errors.ts';
+import { sectionSlug } from '../feeds/feed-spec.ts';
+import type { Log } from '../log.ts';
+import type { Issue } from '../model/issue.ts';
+import type { PublishedIssue } from '../model/published.ts';
+import { readUpload } from '../readers/read-upload.ts';
+import { allSectionsSlug, issueKey, reportKey } from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
+import { articleRecordsOf } from './article-records.ts';
+import { canonicalJson, canonicalJsonBytes } from './canonical-json.ts';
+import { mergeUpload } from './merge-upload.ts';
+import { retractUpload } from './retract-upload.ts';
+import {
+  addUploadDate,
+  applyToWindow,
+  type CalendarDoc,
+  calendarKey,
+  calendarNext,
+  calendarPrevious,
+  filterIssue,
+  sectionSlugsOf,
+  setCalendarDate,
+  type UploadIndexDoc,
+  uploadIndexKey,
+  type WindowDoc,
+  windowKey,
+  windowNext,
+  windowPrevious,
+  withOlderDate,
+} from './site-state.ts';
+import {
+  deleteArchiveFeeds,
+  feedSpecOf,
+  writeArchiveFeeds,
+  writeArticleRecords,
+  writeLatestIssue,
+  writeOpml,
+  writeSubscriptionFeeds,
+} from './site-writers.ts';
+import {
+  cachePolicies,
+  contentTypes,
+  defaultRetryPolicy,
+  type RetryPolicy,
+  readJson,
+  updateJson,
+  type Versioned,
+  type WriteLog,
+} from './store-io.ts';
+
+/** What the use case needs; the handler, the CLI and tests each wire their own. */
+export interface PublishDeps {
+  /** The upload store (`incoming/…`), read only. */
+  input: Store;
+  /** The site store: everything this writes. */
+  site: Store;
+  clock: Clock;
+  log: Log;
+  config: SiteConfig;
+  /** Optimistic-concurrency back-off; tests may pass a faster one. */
+  retry?: RetryPolicy;
+}
+
+/** One upload change, key already decoded (`+` → space, percent-decoding done). */
+export interface UploadEvent {
+  type: 'created' | 'removed';
+  key: string;
+  sequencer?: string;
+}
+
+/** `reports/<upload key>.json`: what operators and `npm start` read back. */
+export type UploadReport =
+  | {
+      key: string;
+      ok: true;
+      /** The issue date the upload went into (the first, for a removal that touched several). */
+      date?: string;
+      /** Page numbers the upload carried (or, for a removal, the pages it retracted). */
+      pages: number[];
+      /** Articles the upload carried (or retracted). */
+      articles: number;
+      /** Set when the upload was removed and its articles retracted. */
+      retracted?: true;
+      at: string;
+    }
+  | {
+      key: string;
+      ok: false;
+      code: InvalidUploadError['code'];
+      message: string;
+      location?: ErrorLocation;
+      at: string;
+    };
+
+export interface PublishOutcome {
+  status: 'published' | 'unchanged' | 'rejected' | 'retracted';
+  key: string;
+  date?: string;
+  /** Site keys written (or deleted), in order. Empty when nothing changed. */
+  written: string[];
+  report: UploadReport;
+}
+
+/** Bounded settle loops: each pass re-checks the documents it rendered from. */
+const settleAttempts = 20;
+
+/**
+ * Publish one upload change (docs/publishing.md). The event type is a hint only: the use case
+ * reconciles the site with what the input store holds NOW, which makes every delivery order
+ * converge — a `created` event for a key that is gone retracts (its `removed` event may have
+ * arrived first), a `removed` event for a key that exists again publishes it.
+ *
+ * - Bad data (InvalidUploadError): writes `reports/<key>.json` with ok false and returns
+ *   `rejected`, leaving every other object untouched — retrying cannot help, so it does not throw.
+ * - Transient faults (StorageError, lost races beyond the retry budget) propagate, so the
+ *   Lambda retries the event; every step is idempotent, so a retry completes the publish.
+ */
+export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  const writes: WriteLog = [];
+  const object = await deps.input.get(event.key);
+  if (object === undefined) {
+    if (event.type === 'created')
+      deps.log.info('upload gone before it was built; retracting', { key: event.key });
+    return retract(deps, event.key, writes);
+  }
+  if (event.type === 'removed')
+    deps.log.info('removed upload exists again; publishing it', { key: event.key });
+  let issue: Issue;
+  try {
+    issue = readUpload(object.body, event.key, { maxBytes: deps.config.maxUploadBytes });
+  } catch (error) {
+    if (!(error instanceof InvalidUploadError)) throw error;
+    const report: UploadReport = {
+      key: event.key,
+      ok: false,
+      code: error.code,
+      message: error.message,
+      location: error.location,
+      at: deps.clock().toISOString(),
+    };
+    await writeReport(deps.site, report, writes);
+    deps.log.warn('upload rejected', { key: event.key, code: error.code, message: error.message });
+    return { status: 'rejected', key: event.key, written: writes, report };
+  }
+  return publish(deps, event.key, issue, writes);
+};
+
+const publish = async (
+  deps: PublishDeps,
+  key: string,
+  issue: Issue,
+  writes: WriteLog,
+): Promise<PublishOutcome> => {
+  const { site, config } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const now = deps.clock();
+  const slugOf = (section: string) => sectionSlug(section, config);
+
+  // The index first: a deletion must find every issue this key ever fed, even after a crash.
+  const index = await updateJson<UploadIndexDoc>(
+    site,
+    uploadIndexKey(key),
+    (current) => addUploadDate(current, key, issue.date),
+    { contentType: contentTypes.json, cacheControl: cachePolicies.none },
+    writes,
+    retry,
+  );
+  // The same key re-used for another date: the pages it fed there no longer exist as uploaded.
+  for (const date of index.after?.dates ?? []) {
+    if (date === issue.date) continue;
+    await commitAndPropagate(
+      deps,
+      date,
+      (prev) => (prev ? retractUpload(prev, key, now) : undefined),
+      writes,
+    );
+  }
+
+  await commitAndPropagate(
+    deps,
+    issue.date,
+    (prev) => mergeUpload(prev, issue, { source: key, config, now, slugOf }),
+    writes,
+  );
+
+  const report: UploadReport = {
+    key,
+    ok: true,
+    date: issue.date,
+    pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
+    articles: issue.pages.reduce((n, p) => n + p.articles.length, 0),
+    at: now.toISOString(),
+  };
+  await writeReport(site, report, writes);
+  const status = writes.length === 0 ? 'unchanged' : 'published';
+  deps.log.info(status === 'published' ? 'upload published' : 'upload unchanged', {
+    key,
+    date: issue.date,
+    written: writes.length,
+  });
+  return { status, key, date: issue.date, written: writes, report };
+};
+
+const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promise<PublishOutcome> => {
+  const now = deps.clock();
+  const index = await readJson<UploadIndexDoc>(deps.site, uploadIndexKey(key));
+  const pages = new Set<number>();
+  let articles = 0;
+  for (const date of index?.value.dates ?? []) {
+    const committed = await commitAndPropagate(
+      deps,
+      date,
+      (prev) => (prev ? retractUpload(prev, key, now) : undefined),
+      writes,
+    );
+    for (const page of committed?.pages ?? []) {
+      if (page.source !== key) continue;
+      pages.add(page.number);
+      articles += page.articles.length;
+    }
+  }
+  const report: UploadReport = {
+    key,
+    ok: true,
+    date: index?.value.dates[0],
+    pages: [...pages].sort((a, b) => a - b),
+    articles,
+    retracted: true,
+    at: now.toISOString(),
+  };
+  await writeReport(deps.site, report, writes);
+  deps.log.info('upload removed; articles retracted', { key, dates: index?.value.dates ?? [], articles });
+  return {
+    status: writes.length === 0 ? 'unchanged' : 'retracted',
+    key,
+    date: report.date,
+    written: writes,
+    report,
+  };
+};
+
+/**
+ * Reports carry the time they were written; a report that differs only in `at` is not rewritten,
+ * so a redelivered event writes nothing at all.
+ */
+const writeReport = async (site: Store, report: UploadReport, writes: WriteLog) => {
+  const key = reportKey(report.key);
+  const existing = await readJson<UploadReport>(site, key);
+  if (
+    existing !== undefined &&
+    canonicalJson({ ...existing.value, at: '' }) === canonicalJson({ ...report, at: '' })
+  ) {
+    return;
+  }
+  await site.put(key, canonicalJsonBytes(report), {
+    contentType: contentTypes.json,
+    cacheControl: cachePolicies.none,
+  });
+  writes.push(key);
+};
+
+/**
+ * Change one issue and bring everything derived from it up to date:
+ * records → issue document → records settled → calendar → windows → feeds, archives, latest, OPML.
+ * Returns the issue as finally committed (undefined when there is none).
+ */
+export const commitAndPropagate = async (
+  deps: PublishDeps,
+  date: string,
+  transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
+  writes: WriteLog,
+): Promise<PublishedIssue | undefined> => {
+  const commit = await commitIssue(deps, date, transform, writes);
+  if (commit.after === undefined) return undefined;
+  const settled = await settleRecords(deps, date, commit.after, commit.etag!, writes);
+  await propagate(deps, date, commit.before, settled, writes);
+  return settled;
+};
+
+interface IssueCommit {
+  before: PublishedIssue | undefined;
+  after: PublishedIssue | undefined;
+  etag: string | undefined;
+}
+
+/**
+ * Optimistic read-modify-write of `issues/<date>.json`. Within each attempt the article records
+ * whose bytes change are written BEFORE the conditional write of the issue document, so no
+ * document ever names a record that does not exist. Records written in a lost attempt are
+ * rewritten from the fresh state in the next one.
+ */
+const commitIssue = async (
+  deps: PublishDeps,
+  date: string,
+  transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
+  writes: WriteLog,
+): Promise<IssueCommit> => {
+  const { site } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const key = issueKey(date);
+  const touched = new Set<string>();
+  for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
+    const current = await readJson<PublishedIssue>(site, key);
+    const after = transform(current?.value);
+    if (after === undefined) return { before: current?.value, after: current?.value, etag: current?.etag };
+    const bytes = canonicalJsonBytes(after);
+    if (current !== undefined && canonicalJson(current.value) === canonicalJson(after)) {
+      if (touched.size > 0) {
+        // A lost attempt wrote records from a stale view: bring them back in line first.
+        await writeArticleRecords(site, current.value, writes);
+      }
+      return { before: current.value, after: current.value, etag: current.etag };
+    }
+    const before = new Map(
+      current === undefined
+        ? []
+        : articleRecordsOf(current.value).map((r) => [r.key, canonicalJson(r.record)]),
+    );
+    const changed = articleRecordsOf(after).filter(
+      (r) => touched.has(r.key) || before.get(r.key) !== canonicalJson(r.record),
+    );
+    for (const r of changed) touched.add(r.key);
+    await writeArticleRecords(
+      site,
+      {
+        ...after,
+        pages: pagesHolding(
+          after,
+          changed.map((r) => r.key),
+        ),
+      },
+      writes,
+    );
+    try {
+      const { etag } = await site.put(key, bytes, {
+        contentType: contentTypes.json,
+        cacheControl: cachePolicies.short,
+        ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
+      });
+      writes.push(key);
+      return { before: current?.value, after, etag };
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    }
+  }
+  throw new StorageError(`gave up committing ${key} after ${retry.attempts} conflicting writes`);
+};
+
+/** The issue's pages reduced to the articles whose record keys are listed. */
+const pagesHolding = (issue: PublishedIssue, keys: readonly string[]) => {
+  const wanted = new Set(keys);
+  return issue.pages.map((page) => ({
+    ...page,
+    articles: page.articles.filter((a) => wanted.has(`articles/${issue.date}/${a.id}.json`)),
+  }));
+};
+
+/**
+ * After the commit: every record of the committed issue is checked (and rewritten if a racing
+ * writer's stale attempt overwrote it), then the issue document is read again; if it moved,
+ * repeat with the newer version. The last committer's records therefore win.
+ */
+const settleRecords = async (
+  deps: PublishDeps,
+  date: string,
+  issue: PublishedIssue,
+  etag: string,
+  writes: WriteLog,
+): Promise<PublishedIssue> => {
+  let current = { issue, etag };
+  for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
+    await writeArticleRecords(deps.site, current.issue, writes);
+    const check = await readJson<PublishedIssue>(deps.site, issueKey(date));
+    if (check === undefined || check.etag === current.etag) return current.issue;
+    current = { issue: check.value, etag: check.etag };
+  }
+  throw new StorageError(`issue ${date} kept changing while its records were written`);
+};
+
+/** Everything derived from one date's issue, made consistent with it (see commitAndPropagate). */
+const propagate = async (
+  deps: PublishDeps,
+  date: string,
+  before: PublishedIssue | undefined,
+  after: PublishedIssue,
+  writes: WriteLog,
+) => {
+  const { site } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const now = deps.clock();
+  const slugsAfter = sectionSlugsOf(after);
+  const slugsBefore = sectionSlugsOf(before);
+  const affected = [allSectionsSlug, ...new Set([...slugsBefore, ...slugsAfter])].sort((a, b) =>
+    a === allSectionsSlug ? -1 : b === allSectionsSlug ? 1 : a < b ? -1 : 1,
+  );
+
+  const calendar = await updateJson<CalendarDoc>(
+    site,
+    calendarKey(date.slice(0, 4)),
+    (current) => setCalendarDate(current, date, slugsAfter),
+    { contentType: contentTypes.json, cacheControl: cachePolicies.none },
+    writes,
+    retry,
+  );
+  const calendars = new Map<string, CalendarDoc | undefined>([[date.slice(0, 4), calendar.after]]);
+  const calendarOf = async (year: string) => {
+    if (!calendars.has(year))
+      calendars.set(year, (await readJson<CalendarDoc>(site, calendarKey(year)))?.value);
+    return calendars.get(year);
+  };
+
+  const windows = await updateWindows(deps, date, affected, calendarOf, writes);
+
+  let rendered: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }> = windows;
+  for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
+    await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
+    // Settle: if another publish changed a window meanwhile, what was just written may be stale
+    // (and that publish may have rendered before this one wrote). Re-render from the newer one.
+    const fresh = await Promise.all(affected.map((slug) => readJson<WindowDoc>(site, windowKey(slug))));
+    const moved = new Map<string, Versioned<WindowDoc>>();
+    fresh.forEach((doc, i) => {
+      const slug = affected[i]!;
+      if (doc !== undefined && doc.etag !== rendered.get(slug)?.etag) moved.set(slug, doc);
+    });
+    if (moved.size === 0) return;
+    rendered = moved;
+  }
+  throw new StorageError(`feeds of ${date} kept changing while they were written`);
+};
+
+/** Year documents are read lazily and cached for one propagation. */
+type CalendarReader = (year: string) => Promise<CalendarDoc | undefined>;
+
+/**
+ * The slug's date before/after `date`: from the window when it knows, else from the calendar of
+ * the date's year, then of the nearest earlier/later year the slug appears in (at most two reads).
+ */
+const neighbour = async (
+  direction: 'previous' | 'next',
+  window: WindowDoc,
+  date: string,
+  calendarOf: CalendarReader,
+): Promise<string | undefined> => {
+  const fromWindow = direction === 'previous' ? windowPrevious(window, date) : windowNext(window, date);
+  if (fromWindow.known) return fromWindow.date;
+  const year = date.slice(0, 4);
+  const find = direction === 'previous' ? calendarPrevious : calendarNext;
+  const sameYear = find(await calendarOf(year), window.slug, date);
+  if (sameYear !== undefined) return sameYear;
+  const years = window.years.filter((y) => (direction === 'previous' ? y < year : y > year));
+  const ordered = direction === 'previous' ? years.reverse() : years;
+  for (const y of ordered) {
+    const found = find(await calendarOf(y), window.slug, date);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+};
+
+/**
+ * Update the window documents of the affected slugs. Each attempt reads the windows FIRST and
+ * the issue document after, so whatever a window ends up holding is at least as new as what any
+ * earlier successful window write held (docs/publishing.md, concurrency).
+ */
+const updateWindows = async (
+  deps: PublishDeps,
+  date: string,
+  slugs: readonly string[],
+  calendarOf: CalendarReader,
+  writes: WriteLog,
+): Promise<Map<string, Versioned<WindowDoc> & { catalogChanged: boolean }>> => {
+  const { site, config } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const result = new Map<string, Versioned<WindowDoc> & { catalogChanged: boolean }>();
+  let pending = [...slugs];
+  for (let attempt = 0; attempt < retry.attempts && pending.length > 0; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
+    const currents = await Promise.all(pending.map((slug) => readJson<WindowDoc>(site, windowKey(slug))));
+    const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
+    const lost: string[] = [];
+    await Promise.all(
+      pending.map(async (slug, i) => {
+        const current = currents[i];
+        const filtered = issue === undefined ? undefined : filterIssue(issue, slug);
+        let update = applyToWindow(current?.value, slug, date, filtered, config.windowIssues);
+        if (update.missing.length > 0) {
+          // A date moved up from the spare slot (this date left the section): read its issue.
+          const known = new Map<string, PublishedIssue>();
+          for (const d of update.missing) {
+            const other = (await readJson<PublishedIssue>(site, issueKey(d)))?.value;
+            const part = other === undefined ? undefined : filterIssue(other, slug);
+            if (part !== undefined) known.set(d, part);
+          }
+          update = applyToWindow(current?.value, slug, date, filtered, config.windowIssues, known);
+        }
+        let doc = update.doc;
+        if (update.needsOlder && doc.dates.length > 0) {
+          const oldest = doc.dates[doc.dates.length - 1]!;
+          doc = withOlderDate(doc, await neighbour('previous', doc, oldest, calendarOf), config.windowIssues);
+        }
+        const catalogChanged =
+          canonicalJson(doc.catalog ?? {}) !== canonicalJson(current?.value.catalog ?? {});
+        if (current !== undefined && canonicalJson(current.value) === canonicalJson(doc)) {
+          result.set(slug, { ...current, catalogChanged: false });
+          return;
+        }
+        const bytes = canonicalJsonBytes(doc);
+        try {
+          const { etag } = await site.put(windowKey(slug), bytes, {
+            contentType: contentTypes.json,
+            cacheControl: cachePolicies.none,
+            ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
+          });
+          writes.push(windowKey(slug));
+          result.set(slug, { value: doc, etag, bytes, catalogChanged });
+        } catch (error) {
+          if (!(error instanceof PreconditionFailedError)) throw error;
+          lost.push(slug);
+        }
+      }),
+    );
+    pending = lost;
+  }
+  if (pending.length > 0) throw new StorageError(`gave up updating windows ${pending.join(', ')}`);
+  return result;
+};
+
+/** Subscription feeds, this date's archives (and a neighbour's when the chain changed), latest, OPML. */
+const renderFromWindows = async (
+  deps: PublishDeps,
+  date: string,
+  windows: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }>,
+  slugsBefore: readonly string[],
+  slugsAfter: readonly string[],
+  calendarOf: CalendarReader,
+  now: Date,
+  writes: WriteLog,
+) => {
+  const { site, config } = deps;
+  let issue: PublishedIssue | undefined;
+  const issueOf = async (d: string, window: WindowDoc) => {
+    const inWindow = window.issues.find((i) => i.date === d);
+    if (inWindow !== undefined) return inWindow;
+    if (d === date) {
+      issue ??= (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
+      return issue === undefined ? undefined : filterIssue(issue, window.slug);
+    }
+    const other = (await readJson<PublishedIssue>(site, issueKey(d)))?.value;
+    return other === undefined ? undefined : filterIssue(other, window.slug);
+  };
+
+  await Promise.all(
+    [...windows.values()].map(async ({ value: window }) => {
+      const slug = window.slug;
+      const spec = feedSpecOf(slug, window.section, config);
+      await writeSubscriptionFeeds(site, window, config, writes);
+      const hasNow = slug === allSectionsSlug || slugsAfter.includes(slug);
+      const hadBefore = slug === allSectionsSlug || slugsBefore.includes(slug);
+      if (hasNow) {
+        const part = await issueOf(date, window);
+        if (part !== undefined) {
+          const prev = await neighbour('previous', window, date, calendarOf);
+          await writeArchiveFeeds(site, spec, part, prev, config, now, writes);
+        }
+      } else if (hadBefore) {
+        await deleteArchiveFeeds(site, slug, date, writes);
+      }
+      if (hasNow !== hadBefore) {
+        // The date joined or left this section's chain: the next archive's prev link moves.
+        const next = await neighbour('next', window, date, calendarOf);
+        if (next !== undefined) {
+          const part = await issueOf(next, window);
+          const prev = hasNow ? date : await neighbour('previous', window, date, calendarOf);
+          if (part !== undefined) await writeArchiveFeeds(site, spec, part, prev, config, now, writes);
+        }
+      }
+    }),
+  );
+
+  const all = windows.get(allSectionsSlug);
+  if (all !== undefined) {
+    const newest = all.value.issues[0];
+    if (newest !== undefined) await writeLatestIssue(site, newest, writes);
+    await writeOpml(
+      site,
+      all.value.catalog ?? {},
+      config,
+      writes,
+      all.catalogChanged ? 'changed' : 'unknown',
+    );
+  }
+};
+
+/** Exposed for the rebuild and tests: the canonical bytes of an issue document. */
+export const issueDocumentBytes = (issue: PublishedIssue) => canonicalJsonBytes(issue);

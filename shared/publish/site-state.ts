@@ -1,0 +1,195 @@
+import type { PublishedIssue } from '../model/published.ts';
+import { allSectionsSlug } from '../site-layout.ts';
+
+/**
+ * State documents under `state/` that make publishing incremental: a publish reads a fixed set
+ * of small documents instead of listing or reading the archive, so its cost does not grow with
+ * the archive (docs/publishing.md).
+ *
+ *   state/windows/<slug>.json   per feed slug: the newest `windowIssues + 1` dates having that
+ *                               section, the issues (filtered to the section) of the newest
+ *                               `windowIssues` of them, the years it appears in; the `all` window
+ *                               also holds the section catalog (slug → 版名) for the OPML
+ *   state/calendar/<yyyy>.json  date → slugs present that day: neighbour lookups beyond a window
+ *   state/uploads/<key>.json    the dates an upload key published into: what to retract on delete
+ */
+
+export const windowKey = (slug: string) => `state/windows/${slug}.json`;
+export const calendarKey = (year: string) => `state/calendar/${year}.json`;
+export const uploadIndexKey = (uploadKey: string) => `state/uploads/${uploadKey}.json`;
+
+/** The inputs of one feed set: everything its subscription documents render from, in one read. */
+export interface WindowDoc {
+  schemaVersion: 1;
+  slug: string;
+  /** 版名 of a section feed; absent for `all`. */
+  section?: string;
+  /** Newest first; `windowIssues + 1` at most (the extra one is the oldest window issue's predecessor). */
+  dates: string[];
+  /** The issues of `dates[0 .. windowIssues-1]`, same order, filtered to the slug's pages. */
+  issues: PublishedIssue[];
+  /** Years in which the slug has (or had) an issue, ascending. */
+  years: string[];
+  /** Only in the `all` window: every section ever seen, slug → 版名. */
+  catalog?: Record<string, string>;
+}
+
+export interface CalendarDoc {
+  schemaVersion: 1;
+  year: string;
+  /** date → slugs of the sections that day (sorted), excluding `all`. */
+  dates: Record<string, string[]>;
+}
+
+export interface UploadIndexDoc {
+  schemaVersion: 1;
+  key: string;
+  /** Issue dates this upload key has published into, ascending. */
+  dates: string[];
+}
+
+/** Section slugs of an issue's pages, sorted, unique (`all` not included). */
+export const sectionSlugsOf = (issue: PublishedIssue | undefined): string[] =>
+  issue === undefined ? [] : [...new Set(issue.pages.map((p) => p.sectionSlug))].sort();
+
+/** The issue as one feed set sees it: `all` sees every page, a section only its own. */
+export const filterIssue = (issue: PublishedIssue, slug: string): PublishedIssue | undefined => {
+  if (slug === allSectionsSlug) return issue;
+  const pages = issue.pages.filter((p) => p.sectionSlug === slug);
+  return pages.length === 0 ? undefined : { ...issue, pages };
+};
+
+/** The 版名 a slug stands for in an issue (first page in page order). */
+export const sectionNameOf = (issue: PublishedIssue | undefined, slug: string) =>
+  issue?.pages.find((p) => p.sectionSlug === slug)?.section;
+
+export interface WindowUpdate {
+  doc: WindowDoc;
+  /** Window dates whose issue is not at hand (after a date left the window); the caller reads them. */
+  missing: string[];
+  /** True when the window lost a date and its predecessor slot must be looked up again. */
+  needsOlder: boolean;
+}
+
+/**
+ * Put the issue of `date` (filtered to the slug, or undefined when the date no longer has the
+ * slug) into a window. `known` supplies issues for dates that move into the window from the spare
+ * slot (the caller reads them when reported `missing`).
+ */
+export const applyToWindow = (
+  current: WindowDoc | undefined,
+  slug: string,
+  date: string,
+  filtered: PublishedIssue | undefined,
+  windowIssues: number,
+  known: ReadonlyMap<string, PublishedIssue> = new Map(),
+): WindowUpdate => {
+  const previousDates = current?.dates ?? [];
+  const dates = new Set(previousDates);
+  if (filtered === undefined) dates.delete(date);
+  else dates.add(date);
+  const sorted = [...dates]
+    .sort()
+    .reverse()
+    .slice(0, windowIssues + 1);
+  const issuesByDate = new Map((current?.issues ?? []).map((i) => [i.date, i]));
+  for (const [d, issue] of known) issuesByDate.set(d, issue);
+  if (filtered === undefined) issuesByDate.delete(date);
+  else issuesByDate.set(date, filtered);
+  const windowDates = sorted.slice(0, windowIssues);
+  const missing = windowDates.filter((d) => !issuesByDate.has(d));
+  const issues = windowDates.flatMap((d) => {
+    const issue = issuesByDate.get(d);
+    return issue === undefined ? [] : [issue];
+  });
+  const years = new Set(current?.years ?? []);
+  if (filtered !== undefined) years.add(date.slice(0, 4));
+  const section = slug === allSectionsSlug ? undefined : (sectionNameOf(filtered, slug) ?? current?.section);
+  let catalog = current?.catalog;
+  if (slug === allSectionsSlug && filtered !== undefined) {
+    catalog = { ...current?.catalog };
+    for (const page of filtered.pages) catalog[page.sectionSlug] ??= page.section;
+  }
+  return {
+    doc: {
+      schemaVersion: 1,
+      slug,
+      section,
+      dates: sorted,
+      issues,
+      years: [...years].sort(),
+      catalog,
+    },
+    missing,
+    needsOlder: filtered === undefined && previousDates.includes(date) && previousDates.length > windowIssues,
+  };
+};
+
+/** Add the spare (predecessor) date found by a calendar lookup to a window that lost one. */
+export const withOlderDate = (doc: WindowDoc, older: string | undefined, windowIssues: number): WindowDoc =>
+  older === undefined || doc.dates.includes(older) || doc.dates.length > windowIssues
+    ? doc
+    : { ...doc, dates: [...doc.dates, older].sort().reverse() };
+
+/**
+ * A window holds every date of its slug from its oldest listed date on; when it holds fewer than
+ * its capacity it holds every date the slug has.
+ */
+const windowCoverage = (doc: WindowDoc, date: string) => {
+  const full = doc.dates.length > doc.issues.length;
+  const oldest = doc.dates[doc.dates.length - 1];
+  return { full, inRange: !full || (oldest !== undefined && date >= oldest) };
+};
+
+/** The slug's date before `date`, when the window knows it (`known: false`: ask the calendar). */
+export const windowPrevious = (doc: WindowDoc, date: string): { known: boolean; date?: string } => {
+  const { full, inRange } = windowCoverage(doc, date);
+  if (!inRange) return { known: false };
+  const older = doc.dates.find((d) => d < date);
+  if (older !== undefined) return { known: true, date: older };
+  return full ? { known: false } : { known: true };
+};
+
+/** The slug's date after `date`, when the window knows it (`known: false`: ask the calendar). */
+export const windowNext = (doc: WindowDoc, date: string): { known: boolean; date?: string } => {
+  if (!windowCoverage(doc, date).inRange) return { known: false };
+  const newer = doc.dates.filter((d) => d > date);
+  return { known: true, date: newer[newer.length - 1] };
+};
+
+/** Record the slugs of a date in its year's calendar (no slugs: the date is removed). */
+export const setCalendarDate = (
+  current: CalendarDoc | undefined,
+  date: string,
+  slugs: readonly string[],
+): CalendarDoc => {
+  const dates: Record<string, string[]> = { ...current?.dates };
+  if (slugs.length === 0) delete dates[date];
+  else dates[date] = [...slugs].sort();
+  const sorted: Record<string, string[]> = {};
+  for (const d of Object.keys(dates).sort()) sorted[d] = dates[d]!;
+  return { schemaVersion: 1, year: date.slice(0, 4), dates: sorted };
+};
+
+/** Latest date before `date` in a calendar that has the slug (`all`: any date). */
+export const calendarPrevious = (doc: CalendarDoc | undefined, slug: string, date: string) =>
+  Object.keys(doc?.dates ?? {})
+    .filter((d) => d < date && (slug === allSectionsSlug || doc!.dates[d]!.includes(slug)))
+    .pop();
+
+/** Earliest date after `date` in a calendar that has the slug (`all`: any date). */
+export const calendarNext = (doc: CalendarDoc | undefined, slug: string, date: string) =>
+  Object.keys(doc?.dates ?? {}).find(
+    (d) => d > date && (slug === allSectionsSlug || doc!.dates[d]!.includes(slug)),
+  );
+
+/** Add a date to an upload key's index. */
+export const addUploadDate = (
+  current: UploadIndexDoc | undefined,
+  key: string,
+  date: string,
+): UploadIndexDoc => ({
+  schemaVersion: 1,
+  key,
+  dates: [...new Set([...(current?.dates ?? []), date])].sort(),
+});

@@ -1,0 +1,151 @@
+import type { SiteConfig } from '../config.ts';
+import { buildArchiveFeeds, buildSubscriptionFeeds } from '../feeds/build-feeds.ts';
+import { buildOpml } from '../feeds/build-opml.ts';
+import { allSectionsSpec, type FeedSpec, sectionSpec } from '../feeds/feed-spec.ts';
+import type { PublishedIssue } from '../model/published.ts';
+import {
+  allSectionsSlug,
+  archiveKey,
+  type FeedFormat,
+  feedContentTypes,
+  feedKey,
+  latestIssueKey,
+  opmlKey,
+} from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
+import { articleRecordsOf } from './article-records.ts';
+import { canonicalJsonBytes } from './canonical-json.ts';
+import { beijingDateOf } from './publish-times.ts';
+import type { WindowDoc } from './site-state.ts';
+import {
+  cachePolicies,
+  contentTypes,
+  forEachLimit,
+  putIfChanged,
+  putKnownChanged,
+  type WriteLog,
+} from './store-io.ts';
+
+/**
+ * Render-and-write steps shared by the publish use case and the rebuild: each derives one set
+ * of objects from documents at hand and writes only what changed.
+ */
+
+const formats: FeedFormat[] = ['rss', 'atom', 'json'];
+
+/** Parallel writes per publish: enough to hide S3 latency, few enough for one Lambda's sockets. */
+export const writeConcurrency = 16;
+
+/**
+ * The feed spec of a slug. The slug stored with the pages wins over re-deriving it from the
+ * 版名, so a config change never silently moves an existing feed's URLs.
+ */
+export const feedSpecOf = (slug: string, section: string | undefined, config: SiteConfig): FeedSpec =>
+  slug === allSectionsSlug || section === undefined
+    ? allSectionsSpec(config)
+    : { ...sectionSpec(section, config), slug };
+
+/** `articles/<date>/<id>.json` for every article of the issue. */
+export const writeArticleRecords = async (site: Store, issue: PublishedIssue, writes: WriteLog) => {
+  await forEachLimit(articleRecordsOf(issue), writeConcurrency, async ({ key, record }) => {
+    await putIfChanged(
+      site,
+      key,
+      canonicalJsonBytes(record),
+      { contentType: contentTypes.json, cacheControl: cachePolicies.short },
+      writes,
+    );
+  });
+};
+
+/** `feeds/<slug>/{rss.xml,atom.xml,feed.json}` from a window document. */
+export const writeSubscriptionFeeds = async (
+  site: Store,
+  window: WindowDoc,
+  config: SiteConfig,
+  writes: WriteLog,
+) => {
+  const spec = feedSpecOf(window.slug, window.section, config);
+  const docs = buildSubscriptionFeeds(spec, window.issues, { newestArchiveDate: window.dates[0] }, config);
+  await Promise.all(
+    formats.map((format) =>
+      putIfChanged(
+        site,
+        feedKey(window.slug, format),
+        docs[format],
+        { contentType: feedContentTypes[format], cacheControl: cachePolicies.short },
+        writes,
+      ),
+    ),
+  );
+};
+
+/**
+ * `feeds/<slug>/archive/<date>/…` (RFC 5005). Archives link to the previous archive only: a new
+ * issue then never rewrites older archives, and backfilling readers walk `prev-archive` from the
+ * subscription document. Past dates are cached long; today's may still be corrected.
+ */
+export const writeArchiveFeeds = async (
+  site: Store,
+  spec: FeedSpec,
+  issue: PublishedIssue,
+  prevDate: string | undefined,
+  config: SiteConfig,
+  now: Date,
+  writes: WriteLog,
+) => {
+  const docs = buildArchiveFeeds(spec, issue, prevDate === undefined ? {} : { prevDate }, config);
+  const cacheControl = issue.date < beijingDateOf(now.getTime()) ? cachePolicies.long : cachePolicies.short;
+  await Promise.all(
+    formats.map((format) =>
+      putIfChanged(
+        site,
+        archiveKey(spec.slug, issue.date, format),
+        docs[format],
+        { contentType: feedContentTypes[format], cacheControl },
+        writes,
+      ),
+    ),
+  );
+};
+
+/** Remove the archive documents of a date a section no longer appears in. */
+export const deleteArchiveFeeds = async (site: Store, slug: string, date: string, writes: WriteLog) => {
+  for (const format of formats) {
+    await site.delete(archiveKey(slug, date, format));
+    writes.push(archiveKey(slug, date, format));
+  }
+};
+
+/** The specs the OPML lists: the all-sections feed, then every section by slug. */
+export const opmlSpecs = (catalog: Record<string, string>, config: SiteConfig): FeedSpec[] => [
+  allSectionsSpec(config),
+  ...Object.keys(catalog)
+    .sort()
+    .map((slug) => feedSpecOf(slug, catalog[slug], config)),
+];
+
+/** `feeds.opml`; `known` skips the read when the caller knows the section catalog changed. */
+export const writeOpml = async (
+  site: Store,
+  catalog: Record<string, string>,
+  config: SiteConfig,
+  writes: WriteLog,
+  known: 'changed' | 'unknown' = 'unknown',
+) => {
+  const body = buildOpml(opmlSpecs(catalog, config), config);
+  const options = { contentType: contentTypes.opml, cacheControl: cachePolicies.short };
+  if (known === 'changed') await putKnownChanged(site, opmlKey, body, options, writes);
+  else await putIfChanged(site, opmlKey, body, options, writes);
+};
+
+/** `issues/latest.json`: the newest issue, byte-identical to its `issues/<date>.json`. */
+export const writeLatestIssue = async (site: Store, issue: PublishedIssue, writes: WriteLog) => {
+  await putIfChanged(
+    site,
+    latestIssueKey,
+    canonicalJsonBytes(issue),
+    { contentType: contentTypes.json, cacheControl: cachePolicies.short },
+    writes,
+  );
+};

@@ -1,0 +1,167 @@
+import { PreconditionFailedError, StorageError } from '../errors.ts';
+import type { PutOptions, Store } from '../storage/store.ts';
+import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
+
+/** Content types and cache policies of the site's objects (docs/publishing.md). */
+export const contentTypes = {
+  json: 'application/json; charset=utf-8',
+  opml: 'text/x-opml; charset=utf-8',
+} as const;
+
+export const cachePolicies = {
+  /** Subscription documents, OPML, article records, issue documents: corrections show within minutes. */
+  short: 'public, max-age=300',
+  /** Archive documents of past dates: they only change if that issue is corrected. */
+  long: 'public, max-age=86400',
+  /** Reports and internal state: always read fresh. */
+  none: 'no-store',
+} as const;
+
+/** Keys written by one publish, in write order (the outcome reports them). */
+export type WriteLog = string[];
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+const encoder = new TextEncoder();
+export const toBytes = (body: Uint8Array | string) =>
+  typeof body === 'string' ? encoder.encode(body) : body;
+
+/**
+ * Write unless the stored object already has these bytes and metadata: an unchanged object is
+ * never rewritten (its ETag and Last-Modified stay, readers get 304s, nothing is re-notified).
+ * Returns true when it wrote.
+ */
+export const putIfChanged = async (
+  store: Store,
+  key: string,
+  body: Uint8Array | string,
+  options: Pick<PutOptions, 'contentType' | 'cacheControl'>,
+  writes: WriteLog,
+): Promise<boolean> => {
+  const bytes = toBytes(body);
+  const current = await store.get(key);
+  if (
+    current !== undefined &&
+    sameBytes(current.body, bytes) &&
+    current.contentType === options.contentType &&
+    current.cacheControl === options.cacheControl
+  ) {
+    return false;
+  }
+  await store.put(key, bytes, options);
+  writes.push(key);
+  return true;
+};
+
+/** Write without reading first: for objects the caller knows changed. */
+export const putKnownChanged = async (
+  store: Store,
+  key: string,
+  body: Uint8Array | string,
+  options: Pick<PutOptions, 'contentType' | 'cacheControl'>,
+  writes: WriteLog,
+) => {
+  await store.put(key, toBytes(body), options);
+  writes.push(key);
+};
+
+/** A stored JSON document with the ETag it was read at. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+  bytes: Uint8Array;
+}
+
+export const readJson = async <T>(store: Store, key: string): Promise<Versioned<T> | undefined> => {
+  const found = await store.get(key);
+  return found === undefined
+    ? undefined
+    : { value: parseJsonBytes<T>(found.body), etag: found.etag, bytes: found.body };
+};
+
+/** How optimistic-concurrency loops back off: bounded attempts, exponential jitter. */
+export interface RetryPolicy {
+  attempts: number;
+  /** Wait before attempt `attempt` (1-based retries). */
+  pause(attempt: number): Promise<void>;
+}
+
+/**
+ * Full jitter (0 … 4 ms · 2^attempt, capped at 250 ms): concurrent writers that lost a race
+ * spread out instead of colliding again in lockstep.
+ */
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 30,
+  pause: (attempt) =>
+    new Promise((resolve) =>
+      setTimeout(resolve, Math.random() * Math.min(250, 4 * 2 ** Math.min(attempt, 6))),
+    ),
+};
+
+export interface DocumentUpdate<T> {
+  before: T | undefined;
+  after: T | undefined;
+  etag: string | undefined;
+  changed: boolean;
+}
+
+/**
+ * Read-modify-write of a shared JSON document with optimistic concurrency: read with its ETag,
+ * apply `update`, write conditionally (If-Match, or If-None-Match: * when absent); when another
+ * writer got there first, read again and re-apply. `update` returning undefined, or the same
+ * bytes, writes nothing.
+ *
+ * @throws StorageError when every attempt lost a race (transient: the event is retried).
+ */
+export const updateJson = async <T>(
+  store: Store,
+  key: string,
+  update: (current: T | undefined) => T | undefined,
+  options: Pick<PutOptions, 'contentType' | 'cacheControl'>,
+  writes: WriteLog,
+  retry: RetryPolicy,
+): Promise<DocumentUpdate<T>> => {
+  for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
+    const current = await readJson<T>(store, key);
+    const after = update(current?.value);
+    if (after === undefined)
+      return { before: current?.value, after: current?.value, etag: current?.etag, changed: false };
+    const bytes = canonicalJsonBytes(after);
+    if (current !== undefined && canonicalJson(current.value) === canonicalJson(after)) {
+      return { before: current.value, after: current.value, etag: current.etag, changed: false };
+    }
+    try {
+      const { etag } = await store.put(key, bytes, {
+        ...options,
+        ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
+      });
+      writes.push(key);
+      return { before: current?.value, after, etag, changed: true };
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    }
+  }
+  throw new StorageError(`gave up updating ${key} after ${retry.attempts} conflicting writes`);
+};
+
+/** Run `task` over items with at most `limit` in flight (S3 latency, bounded sockets). */
+export const forEachLimit = async <T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next]!;
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
