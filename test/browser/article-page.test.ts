@@ -136,9 +136,9 @@ describe('article page in Chromium', () => {
     });
     const response = await page.goto(`${siteUrl}/articles/2024-11-30/${article.id}`);
     expect(response?.status()).toBe(200);
-    expect(await page.locator('h1').innerText()).toBe('高屹率团赴韩国开展经贸考察访问');
-    expect(await page.locator('.byline').innerText()).toMatch(/记者\s*徐颖之/);
-    expect(await page.locator('.subtitle').innerText()).toBe(
+    expect(await page.locator('h1').textContent()).toBe('高屹率团赴韩国开展经贸考察访问');
+    expect(await page.locator('.byline').textContent()).toMatch(/记者\s*徐颖之/);
+    expect(await page.locator('.subtitle').textContent()).toBe(
       '扎实推进高水平对外开放 加快培育高质量发展新动能',
     );
     expect(await page.locator('.article-body p').count()).toBe(article.paragraphs.length);
@@ -184,7 +184,7 @@ describe('article page in Chromium', () => {
     await page.goto(`${siteUrl}/`);
     await page.getByRole('link', { name: '高屹率团赴韩国开展经贸考察访问' }).click();
     await page.waitForURL(/\/articles\/2024-11-30\/p1-/);
-    expect(await page.locator('h1').innerText()).toBe('高屹率团赴韩国开展经贸考察访问');
+    expect(await page.locator('h1').textContent()).toBe('高屹率团赴韩国开展经贸考察访问');
     await page.close();
   });
 });
