@@ -71,7 +71,8 @@ const errnoOf = (error: unknown) =>
 /** The object is absent when its file, or a folder on the way to it, is missing or is a folder. */
 const isAbsent = (error: unknown) => {
   const code = errnoOf(error);
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+  // rm() reports a folder as ERR_FS_EISDIR, the other calls as EISDIR.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ERR_FS_EISDIR';
 };
 
 /** The segments of a key, or the reason it is refused. */
@@ -84,15 +85,14 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
   if (key.startsWith('/')) refuse('is absolute');
   if (/^[A-Za-z]:/.test(key)) refuse('starts with a drive letter');
   const segments = key.split('/');
-  // A prefix may end in a partial (or empty) segment: only its folders must be valid.
+  // A prefix may end in a partial (or empty) segment: only its folders become a path; the rest
+  // is compared as a string, never joined.
   const folders = kind === 'prefix' ? segments.slice(0, -1) : segments;
   if (kind === 'key' && key === '') refuse('is empty');
   for (const segment of folders) {
     if (segment === '') refuse('has an empty path segment');
     if (segment === '.' || segment === '..') refuse(`has a "${segment}" segment`);
   }
-  const last = segments.at(-1);
-  if (kind === 'prefix' && (last === '.' || last === '..')) refuse(`has a "${last}" segment`);
   // The hidden trees hold sidecars and temp files; no key (nor listed folder) may reach them.
   const first = folders[0];
   if (first === metaDir || first === tmpDir) refuse(`starts with the reserved "${first}"`);
