@@ -143,6 +143,8 @@ const segmentSplitRe = /[\s\u3000]+/;
 const maxHeadingSegment = 40;
 const maxHeadingLength = 120;
 const editorMarker = '责任编辑';
+/** `责任编辑:林俊 …` as a line of its own or a part of one; never a sentence that mentions one. */
+const editorLineRe = /^(?!.*[。,，;；]).*(?:^|[\s\u3000])(?:本版)?责任编辑[\s\u3000]*[:：\s\u3000]/;
 const maxEditorLineLength = 80;
 
 /** Could this text be (part of) a headline at all? */
@@ -156,7 +158,7 @@ const isHeading = (text: string) => {
 };
 
 const classifyLine = (text: string): BlockKind => {
-  if (text.length <= maxEditorLineLength && text.includes(editorMarker) && !text.includes('。'))
+  if (text.length <= maxEditorLineLength && text.includes(editorMarker) && editorLineRe.test(text))
     return 'editor';
   if (text.length <= maxJumpLength) {
     if (jumpRe.test(text)) return 'jump';

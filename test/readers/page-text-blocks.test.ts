@@ -136,6 +136,12 @@ describe('classifyBlocks', () => {
     ]);
   });
 
+  it('reads an editor line only where one is printed, not a sentence naming an editor', () => {
+    expect(kinds('责任编辑：林俊')).toEqual(['editor']);
+    expect(kinds('本版责任编辑 林俊 美术编辑 王五')).toEqual(['editor']);
+    expect(kinds('据该社责任编辑介绍,全书共分五章')).toEqual(['prose']);
+  });
+
   it('takes a short line with a comma for a headline when a jump or lead follows it', () => {
     expect(kinds('大爱,在对门延续\n详见今日第二版')).toEqual(['heading', 'jump']);
     expect(kinds('大爱,在对门延续\n本报讯(记者 张三)正文。')).toEqual(['heading', 'lead']);
