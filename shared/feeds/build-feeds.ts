@@ -77,17 +77,21 @@ export const renderWithinCap = (
   maxBytes: number,
 ): string => {
   const rendered = renderItems(renderer, head, items);
-  if (rendered.length <= 1) return renderer.document(head, rendered);
-  const first = rendered[0]!;
+  const first = rendered.find((r) => r.fragment !== '');
+  if (first === undefined) return renderer.document(head, rendered);
   // Head and tail bytes: the document of one item minus that item (dates are fixed-width).
   const base = utf8ByteLength(renderer.document(head, [first])) - utf8ByteLength(first.fragment);
   const separatorBytes = utf8ByteLength(renderer.separator);
   let size = base;
   let count = 0;
+  let shown = 0;
   for (const entry of rendered) {
-    const add = utf8ByteLength(entry.fragment) + (count > 0 ? separatorBytes : 0);
-    if (count > 0 && size + add > maxBytes) break;
-    size += add;
+    if (entry.fragment !== '') {
+      const add = utf8ByteLength(entry.fragment) + (shown > 0 ? separatorBytes : 0);
+      if (shown > 0 && size + add > maxBytes) break;
+      size += add;
+      shown += 1;
+    }
     count += 1;
   }
   let document = renderer.document(head, rendered.slice(0, count));

@@ -47,8 +47,11 @@ export interface RenderedItem {
  * byte cap can drop items without re-rendering the others.
  */
 export interface FormatRenderer {
-  /** The item's fragment, or undefined when this format omits the item. */
-  fragment(item: FeedItem, head: FeedHead): string | undefined;
+  /**
+   * The item's fragment; `''` when this format omits the item (a retraction in RSS or JSON
+   * Feed), which still counts as a content change for the feed's date.
+   */
+  fragment(item: FeedItem, head: FeedHead): string;
   document(head: FeedHead, items: readonly RenderedItem[]): string;
   separator: string;
 }

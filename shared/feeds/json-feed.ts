@@ -21,8 +21,8 @@ import type { FeedItem } from './feed-items.ts';
 
 export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
 
-const jsonItem = (item: FeedItem, head: FeedHead): string | undefined => {
-  if (item.retracted) return undefined;
+const jsonItem = (item: FeedItem, head: FeedHead): string => {
+  if (item.retracted) return '';
   const authors = (item.authors.length > 0 ? item.authors : [head.paperName]).map((name) => ({ name }));
   const value = {
     id: item.id,
@@ -71,10 +71,10 @@ const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   }
   feed.items = [];
   const empty = `${JSON.stringify(feed, null, 2)}\n`;
-  if (items.length === 0) return empty;
+  const fragments = items.map((i) => i.fragment).filter((f) => f !== '');
+  if (fragments.length === 0) return empty;
   // `"items": []` is the last key: splice the pre-rendered items in its place.
-  const head_ = empty.slice(0, empty.length - '[]\n}\n'.length);
-  return `${head_}[${items.map((i) => i.fragment).join(',')}\n  ]\n}\n`;
+  return `${empty.slice(0, empty.length - '[]\n}\n'.length)}[${fragments.join(',')}\n  ]\n}\n`;
 };
 
 /** The JSON Feed 1.1 renderer. */

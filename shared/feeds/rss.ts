@@ -28,8 +28,8 @@ export const rssNamespaces = {
 const atomLink = (rel: string, href: string, type?: string) =>
   `    <atom:link href="${escapeXmlAttribute(href)}" rel="${rel}"${type ? ` type="${type}"` : ''}/>\n`;
 
-const rssItem = (item: FeedItem, head: FeedHead): string | undefined => {
-  if (item.retracted) return undefined;
+const rssItem = (item: FeedItem, head: FeedHead): string => {
+  if (item.retracted) return '';
   const creators = item.authors.length > 0 ? item.authors : [head.paperName];
   let xml = '    <item>\n';
   xml += `      <title>${escapeRssPlainText(item.title)}</title>\n`;
