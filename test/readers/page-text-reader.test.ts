@@ -490,3 +490,34 @@ describe('readPageText layout variants', () => {
     expect(article!.title).toBe('市民公园新增停车位');
   });
 });
+
+describe('readPageText on reformatted copies of the sample', () => {
+  const base = readPageText(page01);
+  const shape = (text: string) =>
+    readPageText(text).pages[0]!.articles.map((a) => [a.kind, a.paragraphs.length, a.byline.length]);
+
+  it('reads the same page when the blank lines between blocks are missing', () => {
+    expect(readPageText(page01.replace(/\n+/g, '\n')).pages).toEqual(base.pages);
+  });
+
+  it('reads the same page when paragraphs are indented with full-width spaces', () => {
+    const indented = page01
+      .split('\n')
+      .map((line) => (line.length > 40 ? `\u3000\u3000${line}` : line))
+      .join('\n');
+    expect(readPageText(indented).pages).toEqual(base.pages);
+  });
+
+  it('reads the same structure when the punctuation is full-width', () => {
+    const fullWidth = page01
+      .replace(/,/g, '，')
+      .replace(/\(/g, '（')
+      .replace(/\)/g, '）')
+      .replace(/:/g, '：');
+    expect(readPageText(fullWidth).paper).toEqual(base.paper);
+    expect(shape(fullWidth)).toEqual(shape(page01));
+    expect(readPageText(fullWidth).pages[0]!.articles[1]!.paragraphs[4]).toContain(
+      '企业负责人表示，格林光学',
+    );
+  });
+});
