@@ -175,7 +175,7 @@ const publishedArticle = (
  * - reading order (page number, then position on the page; retracted articles keep a place);
  * - `published` = base − order seconds: distinct, and the lead of the front page is the newest,
  *   so readers that sort by time show the paper in reading order;
- * - `updated` raised to at least `published`;
+ * - `updated` = `published` for articles never corrected, else raised to at least `published`;
  * - jump targets of teasers (详见今日第N版) re-resolved against the current pages;
  * - the issue's `updated` = the latest content change or retraction.
  */
@@ -187,7 +187,10 @@ export const finaliseIssue = (issue: PublishedIssue, baseMs: number): PublishedI
       ...page,
       articles: page.articles.map((article) => {
         const published = formatBeijing(baseMs - order * 1000);
-        const next = { ...article, order, published, updated: laterOf(article.updated, published) };
+        // An article never corrected keeps updated = published as its time moves with its place.
+        const uncorrected = article.updated === '' || article.updated === article.published;
+        const updated = uncorrected ? published : laterOf(article.updated, published);
+        const next = { ...article, order, published, updated };
         order += 1;
         return next;
       }),
