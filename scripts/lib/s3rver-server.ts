@@ -7,6 +7,13 @@ import { createS3Client } from '../../shared/storage/s3-store.ts';
 /** What s3rver's filesystem store offers that the middleware uses (it is not in @types/s3rver). */
 interface S3rverStore {
   getMetadata(bucket: string, key: string): Promise<{ etag?: string }>;
+  getBucket(bucket: string): Promise<unknown>;
+  listObjects(
+    bucket: string,
+    options: { prefix?: string },
+  ): Promise<{
+    objects: { key: string; size: number; lastModifiedDate: Date; metadata: { etag: string } }[];
+  }>;
 }
 
 /** The slice of a Koa context the middleware touches (koa ships without types here). */
@@ -113,8 +120,8 @@ const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), 
 
 /**
  * s3rver lists keys in folder-walk order (`a/all/x` before `a/all-old/x`); S3 lists them in
- * UTF-8 byte order. Sorting each page is exact when a listing fits in one page (1,000 keys),
- * which is all tests and local runs need; across pages s3rver's order still leaks through.
+ * UTF-8 byte order. For the listings left to s3rver (V1, or with a delimiter) each page is
+ * sorted, which is exact when the listing fits in one page (1,000 keys).
  */
 const sortListing = (body: unknown) => {
   const contents = (body as { ListBucketResult?: { Contents?: unknown } } | undefined)?.ListBucketResult
@@ -122,17 +129,74 @@ const sortListing = (body: unknown) => {
   if (Array.isArray(contents)) (contents as { Key: string }[]).sort((a, b) => byUtf8(a.Key, b.Key));
 };
 
+const queryString = (ctx: KoaContext, name: string) => {
+  const value = ctx.query[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/**
+ * ListObjectsV2 without a delimiter, answered here rather than by s3rver: s3rver's continuation
+ * tokens use DES, which OpenSSL 3 (Node >= 17) refuses, so any listing longer than one page fails
+ * with InternalError; and its pages follow folder-walk order. Here all matching keys are read,
+ * sorted in UTF-8 byte order as S3 does, and paged with a token that is the last key returned.
+ * Returns false (s3rver answers) for anything else.
+ */
+const listObjectsV2 = async (store: S3rverStore, ctx: KoaContext, bucket: string): Promise<boolean> => {
+  if (ctx.method !== 'GET' || queryString(ctx, 'list-type') !== '2') return false;
+  if (queryString(ctx, 'delimiter') !== undefined) return false;
+  if (!(await store.getBucket(bucket))) return false; // s3rver answers NoSuchBucket
+  const maxKeysText = queryString(ctx, 'max-keys');
+  const maxKeys = Math.max(0, Math.min(1000, maxKeysText === undefined ? 1000 : Number(maxKeysText) || 0));
+  const prefix = queryString(ctx, 'prefix') ?? '';
+  const token = queryString(ctx, 'continuation-token');
+  const startAfter = queryString(ctx, 'start-after');
+  const after = token === undefined ? (startAfter ?? '') : Buffer.from(token, 'base64url').toString('utf8');
+  const { objects } = await store.listObjects(bucket, { prefix });
+  const matching = objects
+    .filter((o) => o.key.startsWith(prefix) && byUtf8(o.key, after) > 0)
+    .sort((a, b) => byUtf8(a.key, b.key));
+  const page = matching.slice(0, maxKeys);
+  const truncated = matching.length > page.length;
+  const last = page.at(-1);
+  ctx.body = {
+    ListBucketResult: {
+      '@': { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+      Name: bucket,
+      Prefix: prefix,
+      ...(token === undefined ? {} : { ContinuationToken: token }),
+      ...(startAfter === undefined ? {} : { StartAfter: startAfter }),
+      ...(truncated && last !== undefined
+        ? { NextContinuationToken: Buffer.from(last.key, 'utf8').toString('base64url') }
+        : {}),
+      KeyCount: page.length,
+      MaxKeys: maxKeys,
+      IsTruncated: truncated,
+      Contents: page.map((o) => ({
+        Key: o.key,
+        LastModified: o.lastModifiedDate.toISOString(),
+        ETag: o.metadata.etag,
+        Size: o.size,
+        StorageClass: 'STANDARD',
+      })),
+    },
+  };
+  return true;
+};
+
 /**
  * Koa middleware placed just before s3rver's router. s3rver 3.7.1 ignores If-Match and
  * If-None-Match on PUT and lets a GET read a file another PUT is rewriting; this middleware
  * (1) runs the requests of one object one at a time, and (2) answers 412 PreconditionFailed, as
- * S3 does, when a PUT's precondition does not hold; (3) sorts listings as S3 does.
+ * S3 does, when a PUT's precondition does not hold; (3) lists keys as S3 does (order, paging).
  */
 const objectGuard =
   (store: S3rverStore, lock: KeyedLock): KoaMiddleware =>
   async (ctx, next) => {
     const match = /^\/([^/]+)\/(.+)$/.exec(ctx.path);
     if (match === null) {
+      const bucketOnly = /^\/([^/]+)\/?$/.exec(ctx.path);
+      if (bucketOnly !== null && (await listObjectsV2(store, ctx, decodeURIComponent(bucketOnly[1]!))))
+        return;
       await next();
       sortListing(ctx.body);
       return;

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putAllowed, type S3rverObjectChange } from '../../scripts/lib/s3rver-server.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
@@ -76,5 +76,43 @@ describe('s3rver behind the guard', () => {
       ['removed', s3.bucket, key],
     ]);
     expect(changes[0]?.size).toBe(1);
+  });
+
+  it('lists past one page, in UTF-8 key order, although s3rver cannot page on Node >= 17', async () => {
+    const store = new S3Store({ client: s3.client, bucket: s3.bucket });
+    const keys = Array.from({ length: 1003 }, (_, i) => `many/${String(i).padStart(4, '0')}.json`);
+    for (let i = 0; i < keys.length; i += 50)
+      await Promise.all(
+        keys.slice(i, i + 50).map((key) => store.put(key, '{}', { contentType: 'a/b', cacheControl: 'x' })),
+      );
+    const listed: string[] = [];
+    for await (const key of store.list('many/')) listed.push(key);
+    expect(listed).toEqual(keys);
+  });
+
+  it('pages in S3 order when keys differ by "-" and "/"', async () => {
+    const store = new S3Store({ client: s3.client, bucket: s3.bucket });
+    for (const key of ['order/all/rss.xml', 'order/all-old/rss.xml', 'order/all/atom.xml', 'order/版面.xml'])
+      await store.put(key, 'x', { contentType: 'a/b', cacheControl: 'x' });
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3.client.send(
+        new ListObjectsV2Command({
+          Bucket: s3.bucket,
+          Prefix: 'order/',
+          MaxKeys: 1,
+          ContinuationToken: token,
+        }),
+      );
+      seen.push(...(page.Contents ?? []).map((c) => c.Key!));
+      token = page.NextContinuationToken;
+    } while (token !== undefined);
+    expect(seen).toEqual([
+      'order/all-old/rss.xml',
+      'order/all/atom.xml',
+      'order/all/rss.xml',
+      'order/版面.xml',
+    ]);
   });
 });
