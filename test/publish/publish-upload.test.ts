@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../shared/clock.ts';
+import { StorageError } from '../../shared/errors.ts';
+import type { ArticleRecord } from '../../shared/model/published.ts';
+import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
+import { publishUpload } from '../../shared/publish/publish-upload.ts';
+import {
+  articleKey,
+  feedKey,
+  inputPrefix,
+  issueKey,
+  latestIssueKey,
+  opmlKey,
+  reportKey,
+} from '../../shared/site-layout.ts';
+import { MemoryStore } from '../../shared/storage/memory-store.ts';
+import { FaultyStore } from '../support/instrumented-store.ts';
+import { fixture, makeDeps, readIssue, snapshot, text, upload } from './publish-kit.ts';
+
+const key01 = 'incoming/2024-11-30/01.txt';
+const key02 = 'incoming/2024-11-30/02.txt';
+
+const publishedSite = async () => {
+  const deps = makeDeps();
+  await upload(deps.input, key01, fixture('01'));
+  await upload(deps.input, key02, fixture('02'));
+  await publishUpload(deps, { type: 'created', key: key01 });
+  await publishUpload(deps, { type: 'created', key: key02 });
+  return deps;
+};
+
+const rssLinks = (xml: string) => [...xml.matchAll(/<item>[\s\S]*?<link>([^<]+)<\/link>/g)].map((m) => m[1]!);
+
+describe('publishUpload', () => {
+  it('publishes a page: issue document, article records, feeds, archives, latest, OPML and a report', async () => {
+    const deps = makeDeps();
+    await upload(deps.input, key01, fixture('01'));
+    const outcome = await publishUpload(deps, { type: 'created', key: key01 });
+    expect(outcome.status).toBe('published');
+    expect(outcome.report).toMatchObject({ ok: true, date: '2024-11-30', pages: [1], articles: 8 });
+    const issue = (await readIssue(deps.site, '2024-11-30'))!;
+    for (const article of issue.pages[0]!.articles) {
+      const record = parseJsonBytes<ArticleRecord>(
+        (await deps.site.get(articleKey('2024-11-30', article.id)))!.body,
+      );
+      expect(record.article).toEqual(article);
+      expect(record.page.sectionSlug).toBe('yaowen');
+    }
+    for (const key of [
+      feedKey('all', 'rss'),
+      feedKey('yaowen', 'atom'),
+      feedKey('yaowen', 'json'),
+      latestIssueKey,
+      opmlKey,
+    ]) {
+      expect(await deps.site.get(key), key).toBeDefined();
+    }
+    expect(text((await deps.site.get(latestIssueKey))!.body)).toBe(
+      text((await deps.site.get(issueKey('2024-11-30')))!.body),
+    );
+    expect(JSON.parse(text((await deps.site.get(reportKey(key01)))!.body))).toMatchObject({
+      ok: true,
+      key: key01,
+    });
+  });
+
+  it('sets content type and cache policy on every object and writes nothing under the input prefix', async () => {
+    const { site } = await publishedSite();
+    const objects = await snapshot(site);
+    const expected = (key: string) => {
+      if (key.endsWith('rss.xml')) return 'application/rss+xml; charset=utf-8';
+      if (key.endsWith('atom.xml')) return 'application/atom+xml; charset=utf-8';
+      if (key.endsWith('feed.json')) return 'application/feed+json; charset=utf-8';
+      if (key.endsWith('.opml')) return 'text/x-opml; charset=utf-8';
+      return 'application/json; charset=utf-8';
+    };
+    const cache = (key: string) => {
+      if (key.startsWith('reports/') || key.startsWith('state/')) return 'no-store';
+      if (key.includes('/archive/')) return 'public, max-age=86400';
+      return 'public, max-age=300';
+    };
+    expect(Object.keys(objects).length).toBeGreaterThan(20);
+    for (const [key, object] of Object.entries(objects)) {
+      expect(key.startsWith(inputPrefix), key).toBe(false);
+      expect(object.contentType, key).toBe(expected(key));
+      expect(object.cacheControl, key).toBe(cache(key));
+    }
+  });
+
+  it('writes nothing when the same event is delivered again', async () => {
+    const deps = await publishedSite();
+    const before = await snapshot(deps.site);
+    const again = await publishUpload(
+      { ...deps, clock: fixedClock('2024-12-01T03:00:00Z') },
+      {
+        type: 'created',
+        key: key01,
+      },
+    );
+    expect(again.status).toBe('unchanged');
+    expect(again.written).toEqual([]);
+    expect(await snapshot(deps.site)).toEqual(before);
+  });
+
+  it('reports a bad upload, leaves the site byte-identical and does not throw', async () => {
+    const deps = await publishedSite();
+    const before = await snapshot(deps.site);
+    const bad = 'incoming/2024-11-30/03.txt';
+    await upload(
+      deps.input,
+      bad,
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+    );
+    const outcome = await publishUpload(deps, { type: 'created', key: bad });
+    expect(outcome.status).toBe('rejected');
+    expect(outcome.written).toEqual([reportKey(bad)]);
+    const report = JSON.parse(text((await deps.site.get(reportKey(bad)))!.body));
+    expect(report).toMatchObject({ key: bad, ok: false, code: 'binary', at: '2024-12-01T02:00:00.000Z' });
+    expect(typeof report.message).toBe('string');
+    const after = await snapshot(deps.site);
+    delete after[reportKey(bad)];
+    expect(after).toEqual(before);
+  });
+
+  it('throws on a transient storage fault so the event is retried', async () => {
+    const deps = makeDeps();
+    const site = new FaultyStore(new MemoryStore()).failOnPut(5);
+    await upload(deps.input, key01, fixture('01'));
+    await expect(publishUpload({ ...deps, site }, { type: 'created', key: key01 })).rejects.toBeInstanceOf(
+      StorageError,
+    );
+  });
+
+  it('retracts the articles of a deleted upload: tombstones in Atom, gone from RSS and JSON Feed', async () => {
+    const deps = await publishedSite();
+    const page2 = (await readIssue(deps.site, '2024-11-30'))!.pages.find((p) => p.number === 2)!;
+    const rssBefore = text((await deps.site.get(feedKey('all', 'rss')))!.body);
+    expect(rssLinks(rssBefore).some((l) => l.endsWith(page2.articles[0]!.id))).toBe(true);
+
+    await deps.input.delete(key02);
+    const outcome = await publishUpload(
+      { ...deps, clock: fixedClock('2024-12-01T04:00:00Z') },
+      { type: 'removed', key: key02 },
+    );
+    expect(outcome.status).toBe('retracted');
+    expect(outcome.report).toMatchObject({ ok: true, retracted: true, date: '2024-11-30', pages: [2] });
+
+    for (const article of page2.articles) {
+      const record = parseJsonBytes<ArticleRecord>(
+        (await deps.site.get(articleKey('2024-11-30', article.id)))!.body,
+      );
+      expect(record.article.status).toBe('retracted');
+      expect(record.article.retractedAt).toBe('2024-12-01T12:00:00+08:00');
+    }
+    const rss = text((await deps.site.get(feedKey('all', 'rss')))!.body);
+    const json = JSON.parse(text((await deps.site.get(feedKey('all', 'json')))!.body)) as {
+      items: { url: string }[];
+    };
+    const atom = text((await deps.site.get(feedKey('all', 'atom')))!.body);
+    for (const article of page2.articles) {
+      expect(rssLinks(rss).some((l) => l.endsWith(`/${article.id}`))).toBe(false);
+      expect(json.items.some((i) => i.url.endsWith(`/${article.id}`))).toBe(false);
+      expect(atom).toMatch(new RegExp(`<at:deleted-entry ref="[^"]*${article.id}"`));
+    }
+    // page 1 is untouched (teasers are not items of their own)
+    const page1 = (await readIssue(deps.site, '2024-11-30'))!.pages[0]!.articles;
+    expect(rssLinks(rss).length).toBe(page1.filter((a) => a.kind !== 'teaser').length);
+    // the zonghe (page 2) feed is now empty of items
+    const zonghe = text((await deps.site.get(feedKey('zonghe', 'rss')))!.body);
+    expect(rssLinks(zonghe)).toEqual([]);
+  });
+
+  it('retracts when a created event arrives for an upload that is already gone', async () => {
+    const deps = await publishedSite();
+    await deps.input.delete(key01);
+    const outcome = await publishUpload(deps, { type: 'created', key: key01 });
+    expect(outcome.status).toBe('retracted');
+    const issue = (await readIssue(deps.site, '2024-11-30'))!;
+    expect(issue.pages[0]!.articles.every((a) => a.status === 'retracted')).toBe(true);
+  });
+
+  it('publishes when a removed event arrives for an upload that exists again', async () => {
+    const deps = makeDeps();
+    await upload(deps.input, key01, fixture('01'));
+    const outcome = await publishUpload(deps, { type: 'removed', key: key01 });
+    expect(outcome.status).toBe('published');
+    expect((await readIssue(deps.site, '2024-11-30'))!.pages[0]!.articles.length).toBe(8);
+  });
+
+  it('keeps ids across a corrected re-upload of a page', async () => {
+    const deps = await publishedSite();
+    const before = (await readIssue(deps.site, '2024-11-30'))!.pages[0]!.articles.map((a) => a.id);
+    const corrected = text(fixture('01')).replace(
+      '高屹率团赴韩国开展经贸考察访问',
+      '高屹率团赴韩国开展经贸考查访问',
+    );
+    await upload(deps.input, key01, corrected);
+    await publishUpload(
+      { ...deps, clock: fixedClock('2024-12-02T00:00:00Z') },
+      { type: 'created', key: key01 },
+    );
+    const after = (await readIssue(deps.site, '2024-11-30'))!.pages[0]!.articles;
+    expect(after.map((a) => a.id)).toEqual(before);
+    expect(after.find((a) => a.title.includes('考查'))?.updated).toBe('2024-12-02T08:00:00+08:00');
+  });
+});
