@@ -20,7 +20,8 @@ export interface S3StoreOptions {
 
 /** Options of {@link createS3Client}; everything else keeps the SDK's defaults. */
 export interface S3ClientOptions {
-  region?: string;
+  /** Default: the SDK's own resolution (AWS_REGION); `us-east-1` when `endpoint` is set. */
+  region?: string | undefined;
   /** An S3-compatible endpoint (s3rver on loopback); unset on AWS. */
   endpoint?: string;
   /** Path-style URLs (`<endpoint>/<bucket>/<key>`): needed by s3rver, which has no DNS. */
@@ -37,7 +38,13 @@ export interface S3ClientOptions {
  */
 export const createS3Client = (options: S3ClientOptions = {}): S3Client =>
   new S3Client({
-    region: options.region ?? 'us-east-1',
+    // On AWS the SDK takes the region from the environment (Lambda sets AWS_REGION) and fails
+    // loudly without one; an S3-compatible endpoint ignores it, so only then is there a default.
+    ...(options.region !== undefined
+      ? { region: options.region }
+      : options.endpoint !== undefined
+        ? { region: 'us-east-1' }
+        : {}),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { S3ServiceException } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PreconditionFailedError, StorageError } from '../../shared/errors.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 import type { PutOptions } from '../../shared/storage/store.ts';
@@ -184,6 +184,21 @@ describe('createS3Client', () => {
     expect(await client.config.responseChecksumValidation()).toBe('WHEN_REQUIRED');
     expect(client.config.forcePathStyle).toBe(true);
     client.destroy();
+  });
+
+  it('takes the region from the environment on AWS, and defaults it only for a custom endpoint', async () => {
+    vi.stubEnv('AWS_REGION', 'ap-east-1');
+    try {
+      const aws = createS3Client();
+      const local = createS3Client({ endpoint: 'http://127.0.0.1:1' });
+      const explicit = createS3Client({ region: 'cn-north-1' });
+      expect(await aws.config.region()).toBe('ap-east-1');
+      expect(await local.config.region()).toBe('us-east-1');
+      expect(await explicit.config.region()).toBe('cn-north-1');
+      for (const c of [aws, local, explicit]) c.destroy();
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
