@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { buildArchiveFeeds, buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
+import { buildOpml } from '../../shared/feeds/build-opml.ts';
+import { allSectionsSpec, sectionSpec } from '../../shared/feeds/feed-spec.ts';
+import { richIssue, testConfig } from './feed-fixtures.ts';
+
+/**
+ * One snapshot per format on a fixed input (the times are in the fixture: no clock is read).
+ * A diff here is a change every subscriber's reader will see: review it as such.
+ */
+
+const config = testConfig({ websubHub: 'https://hub.example.com/' });
+const issue = richIssue();
+
+describe('feed snapshots', () => {
+  const subscription = buildSubscriptionFeeds(
+    allSectionsSpec(config),
+    [issue],
+    { newestArchiveDate: issue.date },
+    config,
+  );
+
+  it('renders the all-sections RSS 2.0 document', async () => {
+    await expect(subscription.rss).toMatchFileSnapshot('./__snapshots__/all.rss.xml');
+  });
+
+  it('renders the all-sections Atom 1.0 document', async () => {
+    await expect(subscription.atom).toMatchFileSnapshot('./__snapshots__/all.atom.xml');
+  });
+
+  it('renders the all-sections JSON Feed 1.1 document', async () => {
+    await expect(subscription.json).toMatchFileSnapshot('./__snapshots__/all.feed.json');
+  });
+
+  it('renders a section archive document', async () => {
+    const archive = buildArchiveFeeds(sectionSpec('要闻', config), issue, { prevDate: '2024-11-29' }, config);
+    await expect(archive.atom).toMatchFileSnapshot('./__snapshots__/yaowen-archive.atom.xml');
+  });
+
+  it('renders the OPML subscription list', async () => {
+    const opml = buildOpml(
+      [allSectionsSpec(config), sectionSpec('要闻', config), sectionSpec('综合', config)],
+      config,
+    );
+    await expect(opml).toMatchFileSnapshot('./__snapshots__/feeds.opml');
+  });
+});
