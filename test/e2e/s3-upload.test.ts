@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../shared/storage/s3-store.ts';
+import { eventually, issueFixturePages, type StartedSite, startSite } from './support/local-site.ts';
+
+describe('npm start --s3 publishes what is uploaded through the S3 API', () => {
+  let started: StartedSite;
+  let client: S3Client;
+
+  beforeAll(async () => {
+    started = await startSite({ pages: ['01'], extra: { s3: { port: 0 } } });
+    const s3 = started.publisher.s3!;
+    client = createS3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await started?.close();
+  });
+
+  it('prints the endpoint and the bucket', () => {
+    const s3 = started.publisher.s3!;
+    expect(s3.bucket).toBe('ingest');
+    expect(s3.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.printed.join('\n')).toContain(s3.endpoint);
+  });
+
+  it('publishes a page PUT under incoming/ and ignores keys outside it', async () => {
+    const pages = await issueFixturePages();
+    const second = [...pages.keys()].find((p) => p !== '01')!;
+    const body = await readFile(pages.get(second)!);
+    const bucket = started.publisher.s3!.bucket;
+    await client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'notes/readme.txt', Body: 'not an upload' }),
+    );
+    const key = `incoming/2024-11-30/${second}.txt`;
+    await client.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'text/plain; charset=utf-8',
+      }),
+    );
+    const outcome = await eventually(`${key} from S3`, async () =>
+      started.publisher.uploads.find((u) => u.key === key),
+    );
+    expect(outcome.via).toBe('s3');
+    expect(outcome.ok).toBe(true);
+    expect(outcome.pages).toEqual(expect.arrayContaining([1, Number(second)]));
+    expect(started.publisher.uploads.some((u) => u.key === 'notes/readme.txt')).toBe(false);
+    const feed = (await (await fetch(`${started.publisher.url}/feeds/all/feed.json`)).json()) as {
+      items: { url: string }[];
+    };
+    expect(feed.items.some((i) => i.url.includes(`/articles/2024-11-30/p${Number(second)}-`))).toBe(true);
+  });
+});
