@@ -400,7 +400,14 @@ const propagate = async (
   const calendar = await updateJson<CalendarDoc>(
     site,
     calendarKey(date.slice(0, 4)),
-    (current) => setCalendarDate(current, date, slugsAfter),
+    // The slugs come from the issue as read after the calendar: a concurrent publish of another
+    // page of this date may have added a section since this one committed.
+    async (current) =>
+      setCalendarDate(
+        current,
+        date,
+        sectionSlugsOf((await readJson<PublishedIssue>(site, issueKey(date)))?.value),
+      ),
     { contentType: contentTypes.json, cacheControl: cachePolicies.none },
     writes,
     retry,
@@ -415,7 +422,11 @@ const propagate = async (
   const windows = await updateWindows(deps, date, affected, calendarOf, writes);
 
   let rendered: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }> = windows;
-  for (let attempt = 0; attempt < settleAttempts; attempt += 1) {
+  // Each pass is caused by another publish's window change, so passes are bounded by the
+  // concurrent publishes; back off like the conditional writes do.
+  const passes = Math.max(settleAttempts, retry.attempts);
+  for (let attempt = 0; attempt < passes; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
     await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
@@ -556,8 +567,9 @@ const renderFromWindows = async (
       const slug = window.slug;
       const spec = feedSpecOf(slug, window.section, config);
       await writeSubscriptionFeeds(site, window, config, writes);
+      // The all-sections chain has every date: a date joins it when its issue first appears.
       const hasNow = slug === allSectionsSlug || slugsAfter.includes(slug);
-      const hadBefore = slug === allSectionsSlug || slugsBefore.includes(slug);
+      const hadBefore = slug === allSectionsSlug ? slugsBefore.length > 0 : slugsBefore.includes(slug);
       if (hasNow) {
         const part = await issueOf(date, window);
         if (part !== undefined) {

@@ -111,7 +111,8 @@ export interface DocumentUpdate<T> {
 
 /**
  * Read-modify-write of a shared JSON document with optimistic concurrency: read with its ETag,
- * apply `update`, write conditionally (If-Match, or If-None-Match: * when absent); when another
+ * apply `update` (which may read what it derives from: it runs after the document was read, so
+ * what it sees is at least as new as what any earlier successful write saw), write conditionally (If-Match, or If-None-Match: * when absent); when another
  * writer got there first, read again and re-apply. `update` returning undefined, or the same
  * bytes, writes nothing.
  *
@@ -120,7 +121,7 @@ export interface DocumentUpdate<T> {
 export const updateJson = async <T>(
   store: Store,
   key: string,
-  update: (current: T | undefined) => T | undefined,
+  update: (current: T | undefined) => T | undefined | Promise<T | undefined>,
   options: Pick<PutOptions, 'contentType' | 'cacheControl'>,
   writes: WriteLog,
   retry: RetryPolicy,
@@ -128,7 +129,7 @@ export const updateJson = async <T>(
   for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
     const current = await readJson<T>(store, key);
-    const after = update(current?.value);
+    const after = await update(current?.value);
     if (after === undefined)
       return { before: current?.value, after: current?.value, etag: current?.etag, changed: false };
     const bytes = canonicalJsonBytes(after);

@@ -1,0 +1,223 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
+import { parseSiteConfig } from '../../shared/config.ts';
+import { StorageError } from '../../shared/errors.ts';
+import type { Issue } from '../../shared/model/issue.ts';
+import type { PublishedIssue } from '../../shared/model/published.ts';
+import { type PublishDeps, publishUpload } from '../../shared/publish/publish-upload.ts';
+import { articleKey, feedKey } from '../../shared/site-layout.ts';
+import { FsStore } from '../../shared/storage/fs-store.ts';
+import { MemoryStore } from '../../shared/storage/memory-store.ts';
+import type { Store } from '../../shared/storage/store.ts';
+import { FaultyStore } from '../support/instrumented-store.ts';
+import { makeDeps, readIssue, snapshot, text, upload } from './publish-kit.ts';
+
+/**
+ * The reliability requirements of issue 4 item 5, each proven on whole sites: every object of
+ * the site store is compared, not a sample.
+ */
+
+// A short window (3 issues) so that a handful of dates exercises windows, spare slots and
+// archive chains the way years of issues would.
+const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });
+const small = {
+  pages: 3,
+  articlesPerPage: 3,
+  paragraphsPerArticle: 2,
+  charsPerParagraph: 60,
+  sections: ['要闻', '综合', '体育'],
+};
+
+interface Upload {
+  key: string;
+  bytes: Uint8Array;
+}
+
+/** One upload per page for each date: `incoming/<date>/p<n>.json`. */
+const pageUploads = (dates: readonly string[]): Upload[] =>
+  dates.flatMap((date) => {
+    const issue: Issue = syntheticIssue(date, small);
+    return issue.pages.map((p) => jsonUpload(issuePages(issue, [p.number]), `p${p.number}`));
+  });
+
+const depsFor = (site: Store = new MemoryStore()): PublishDeps & { input: Store; site: Store } =>
+  makeDeps({ config, site });
+
+const publishAll = async (deps: PublishDeps & { input: Store }, uploads: readonly Upload[]) => {
+  for (const u of uploads) {
+    await upload(deps.input, u.key, u.bytes);
+    await publishUpload(deps, { type: 'created', key: u.key });
+  }
+};
+
+const dates = datesFrom('2024-11-25', 6);
+const uploads = pageUploads(dates);
+
+let cleanSite: Awaited<ReturnType<typeof snapshot>> | undefined;
+/** The site a clean, in-order run leaves. */
+const clean = async () => {
+  if (cleanSite === undefined) {
+    const deps = depsFor();
+    await publishAll(deps, uploads);
+    cleanSite = await snapshot(deps.site);
+  }
+  return cleanSite;
+};
+
+/** Links of items in every feed document (subscription and archive), as article record keys. */
+const referencedRecords = async (site: Store) => {
+  const keys: string[] = [];
+  const toKey = (url: string) => {
+    const m = /\/articles\/(\d{4}-\d{2}-\d{2})\/([a-z0-9-]+)$/.exec(url);
+    if (!m) throw new Error(`unexpected item link ${url}`);
+    return articleKey(m[1]!, m[2]!);
+  };
+  for await (const key of site.list('feeds/')) {
+    const body = text((await site.get(key))!.body);
+    if (key.endsWith('rss.xml')) {
+      for (const m of body.matchAll(/<item>[\s\S]*?<link>([^<]+)<\/link>/g)) keys.push(toKey(m[1]!));
+    } else if (key.endsWith('atom.xml')) {
+      for (const m of body.matchAll(/<entry>[\s\S]*?<link[^>]*href="([^"]+)"/g)) keys.push(toKey(m[1]!));
+    } else {
+      for (const item of (JSON.parse(body) as { items: { url: string }[] }).items) keys.push(toKey(item.url));
+    }
+  }
+  for await (const key of site.list('issues/')) {
+    const issue = JSON.parse(text((await site.get(key))!.body)) as PublishedIssue;
+    for (const page of issue.pages) for (const a of page.articles) keys.push(articleKey(issue.date, a.id));
+  }
+  return keys;
+};
+
+const expectConsistent = async (site: Store) => {
+  for (const key of await referencedRecords(site))
+    expect(await site.get(key), `${key} is referenced`).toBeDefined();
+};
+
+/** Every live article is an item of the all-sections feed and of its section's feed. */
+const expectNothingLost = async (site: Store) => {
+  const allRss = text((await site.get(feedKey('all', 'rss')))!.body);
+  let checked = 0;
+  for (const date of dates) {
+    const issue = (await readIssue(site, date))!;
+    expect(issue.pages.map((p) => p.number)).toEqual([1, 2, 3]);
+    for (const page of issue.pages) {
+      const sectionRss = text((await site.get(feedKey(page.sectionSlug, 'rss')))!.body);
+      const inWindow = dates.slice(-config.windowIssues).includes(date);
+      for (const a of page.articles) {
+        const link = `/articles/${date}/${a.id}</link>`;
+        if (inWindow) {
+          expect(allRss, `${date} ${a.id} in all`).toContain(link);
+          expect(sectionRss, `${date} ${a.id} in ${page.sectionSlug}`).toContain(link);
+        }
+        const archive = text((await site.get(`feeds/${page.sectionSlug}/archive/${date}/rss.xml`))!.body);
+        expect(archive).toContain(link);
+        checked += 1;
+      }
+    }
+  }
+  expect(checked).toBe(dates.length * 9);
+};
+
+describe('publishing reliability', () => {
+  const tempDirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('converges to the clean run when every event is delivered 10 times', async () => {
+    const deps = depsFor();
+    for (const u of uploads) {
+      await upload(deps.input, u.key, u.bytes);
+      for (let i = 0; i < 10; i += 1) await publishUpload(deps, { type: 'created', key: u.key });
+    }
+    expect(await snapshot(deps.site)).toEqual(await clean());
+  });
+
+  it('converges to the clean run when older issues arrive after newer ones', async () => {
+    const deps = depsFor();
+    await publishAll(deps, [...uploads].reverse());
+    expect(await snapshot(deps.site)).toEqual(await clean());
+  });
+
+  it('converges when dates and pages arrive shuffled', async () => {
+    const order = [7, 2, 15, 0, 11, 4, 17, 9, 1, 13, 6, 16, 3, 10, 5, 14, 8, 12];
+    const deps = depsFor();
+    await publishAll(
+      deps,
+      order.map((i) => uploads[i]!),
+    );
+    expect(await snapshot(deps.site)).toEqual(await clean());
+  });
+
+  it.each([
+    ['memory', async () => new MemoryStore() as Store],
+    [
+      'filesystem',
+      async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'publish-concurrency-'));
+        tempDirs.push(dir);
+        return new FsStore(dir) as Store;
+      },
+    ],
+  ])(
+    'loses nothing when 18 publishes of different pages and issues run at once (%s store)',
+    async (_, makeSite) => {
+      expect(uploads.length).toBe(18);
+      const deps = depsFor(await makeSite());
+      for (const u of uploads) await upload(deps.input, u.key, u.bytes);
+      // allSettled: a failure must not leave other publishes writing while the test goes on.
+      const results = await Promise.allSettled(
+        uploads.map((u) => publishUpload(deps, { type: 'created', key: u.key })),
+      );
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      await expectNothingLost(deps.site);
+      await expectConsistent(deps.site);
+      expect(await snapshot(deps.site)).toEqual(await clean());
+    },
+  );
+
+  it('stays consistent when any write of a publish fails, and a retry completes it', async () => {
+    // Before: the first five dates. The publish under test: page 2 of the sixth date.
+    const before = depsFor();
+    const last = uploads.length - 2;
+    await publishAll(before, uploads.slice(0, last));
+    const target = uploads[last]!;
+    await upload(before.input, target.key, target.bytes);
+    const base = await snapshot(before.site);
+
+    const copy = async () => {
+      const site = new MemoryStore();
+      for (const [key, o] of Object.entries(base)) {
+        await site.put(key, o.body, { contentType: o.contentType!, cacheControl: o.cacheControl! });
+      }
+      return site;
+    };
+    const cleanAfter = await (async () => {
+      const site = await copy();
+      await publishUpload({ ...before, site }, { type: 'created', key: target.key });
+      return snapshot(site);
+    })();
+
+    const counter = new FaultyStore(await copy());
+    await publishUpload({ ...before, site: counter }, { type: 'created', key: target.key });
+    const writes = counter.puts;
+    expect(writes).toBeGreaterThan(15);
+
+    for (const timing of ['before', 'after'] as const) {
+      for (let n = 1; n <= writes; n += 1) {
+        const site = new FaultyStore(await copy()).failOnPut(n, timing);
+        await expect(
+          publishUpload({ ...before, site }, { type: 'created', key: target.key }),
+          `fault ${timing} write ${n}`,
+        ).rejects.toBeInstanceOf(StorageError);
+        await expectConsistent(site);
+        await publishUpload({ ...before, site }, { type: 'created', key: target.key });
+        expect(await snapshot(site), `retry after fault ${timing} write ${n}`).toEqual(cleanAfter);
+      }
+    }
+  });
+});
