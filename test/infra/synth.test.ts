@@ -85,16 +85,20 @@ describe('cdk synth with bundling', () => {
     expect(readFileSync(join(bundleDir('BuildFeeds'), 'index.mjs'), 'utf8')).toContain(`"${version}"`);
   });
 
-  it.each(['BuildFeeds', 'ServeArticle'])(
-    'produces a %s bundle that loads and exports handler',
-    async (prefix) => {
-      // Importing must not need AWS or environment variables (production wiring is lazy).
-      const mod = (await import(pathToFileURL(join(bundleDir(prefix), 'index.mjs')).href)) as {
-        handler?: unknown;
-      };
-      expect(typeof mod.handler).toBe('function');
-    },
-  );
+  it.each(['BuildFeeds', 'ServeArticle'])('produces a %s bundle that plain Node loads', async (prefix) => {
+    // Plain Node (not vitest's loader), no AWS and no environment: production wiring is lazy.
+    const url = pathToFileURL(join(bundleDir(prefix), 'index.mjs')).href;
+    const { stdout } = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(url)}); console.log(typeof m.handler);`,
+      ],
+      { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },
+    );
+    expect(stdout.trim()).toBe('function');
+  });
 
   it('writes the cdk-nag validation report with no violations', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
