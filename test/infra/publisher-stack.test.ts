@@ -10,7 +10,9 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPublisherApp } from '../../infra/publisher-app.ts';
 import { articleReadKeyPatterns, siteOutputKeyPatterns } from '../../infra/publisher-stack.ts';
+import { siteConfigFromEnvironment } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
+import { ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
 import {
   allSectionsSlug,
   archiveKey,
@@ -52,6 +54,19 @@ const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribut
 const objectArn = (bucketId: string, pattern: string) => ({
   'Fn::Join': ['', [getAtt(bucketId), `/${pattern}`]],
 });
+
+/** Environment values with CloudFormation intrinsics replaced by what they resolve to at deploy. */
+const resolvedEnvironment = (variables: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(variables).map(([name, value]) => [
+      name,
+      typeof value === 'string'
+        ? value
+        : JSON.stringify(value).includes('DomainName')
+          ? 'https://d111111abcdef8.cloudfront.net'
+          : 'resolved-bucket',
+    ]),
+  );
 
 /** Every function except CDK's BucketNotificationsHandler helper. */
 const ourFunctions = (s: Synth) =>
@@ -485,6 +500,15 @@ describe('publisher stack (default context)', () => {
       expect(JSON.stringify(s.json)).not.toContain('.invalid');
     });
 
+    it('sets an environment the build handler accepts at cold start', () => {
+      // Tokens resolve at deploy time; stand in plausible values, then run the shared reader.
+      const env = resolvedEnvironment(functionProps(s, 'BuildFeeds').Environment.Variables);
+      const config = siteConfigFromEnvironment(env);
+      expect(config.siteUrl).toBe('https://d111111abcdef8.cloudfront.net');
+      expect(env[ingestBucketEnv]).toBe('resolved-bucket');
+      expect(env[siteBucketEnv]).toBe('resolved-bucket');
+    });
+
     it('grants the build function exactly: its logs, uploads, the site output, the failure queue', () => {
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
@@ -715,6 +739,13 @@ describe('publisher stack (custom domain and context)', () => {
     expect(serve.Environment.Variables).toMatchObject(shared);
     expect(serve.Environment.Variables.SITE_HOST_HEADER).toBeUndefined();
     expect(build.ReservedConcurrentExecutions).toBe(4);
+  });
+
+  it('sets an environment both handlers accept at cold start', () => {
+    for (const prefix of ['BuildFeeds', 'ServeArticle']) {
+      const env = resolvedEnvironment(functionProps(s, prefix).Environment.Variables);
+      expect(siteConfigFromEnvironment(env).siteUrl, prefix).toBe('https://feeds.qz.example.cn');
+    }
   });
 
   it('subscribes the alarm e-mail address', () => {
