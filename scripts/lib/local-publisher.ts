@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
@@ -196,7 +196,16 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   config = siteConfig;
 
   const state = await readState(dataDir);
-  const stale = state.siteUrl !== undefined && state.siteUrl !== siteConfig.siteUrl;
+  const firstRun = state.siteUrl === undefined;
+  if (!firstRun && state.siteUrl !== siteConfig.siteUrl) {
+    // Feeds and pages carry absolute links built from the site URL. The site folder is derived
+    // data (the inbox and the S3 bucket are the sources), so it is rebuilt from them for the new
+    // address rather than left pointing at a port nothing listens on.
+    print(`Site address changed (${state.siteUrl} → ${siteConfig.siteUrl}): republishing every upload.`);
+    await rm(siteDir, { recursive: true, force: true });
+    await mkdir(siteDir, { recursive: true });
+    state.inbox = {};
+  }
   state.siteUrl = siteConfig.siteUrl;
 
   const nextSequencer = createSequencer(clock().getTime());
@@ -283,7 +292,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
 
   // First run: nothing published and nothing waiting → publish the bundled sample.
   let current = await scanFolder(inboxDir);
-  if (current.size === 0 && (await site.get(latestIssueKey)) === undefined) {
+  if (firstRun && current.size === 0 && (await site.get(latestIssueKey)) === undefined) {
     const seeded = await seedSample(options.sampleDir ?? defaultSampleDir(), inboxDir);
     if (seeded.length > 0) print(`First run: publishing the bundled sample (${seeded.join(', ')})`);
     current = await scanFolder(inboxDir);
@@ -301,17 +310,12 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   offline.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   await enqueue(() => handleInboxChanges(offline));
   await writeState(dataDir, state);
-  if (stale && offline.length === 0) {
-    print(
-      `! The site in ${siteDir} was built for another address; links in feeds may point there.` +
-        ` Start with the same --port, or run npm run rebuild -- ${siteDir}.`,
-    );
-  }
 
   if (options.s3 !== undefined) {
-    const s3Handler = async (event: S3Event) => {
-      if (local === undefined) throw new Error('S3 endpoint not running');
-      return createHandler({ ...handlerDeps, input: local.input })(event);
+    let s3Handler: ((event: S3Event) => Promise<void>) | undefined;
+    const runS3 = async (event: S3Event) => {
+      if (s3Handler === undefined) throw new Error('S3 endpoint not running');
+      await s3Handler(event);
     };
     local = await startLocalS3({
       directory: join(dataDir, 's3'),
@@ -322,9 +326,17 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
         // s3rver reports every key of every bucket; only the input prefix is an upload, the
         // same notification filter the AWS deployment sets.
         if (!change.key.startsWith(inputPrefix)) return;
-        void enqueue(() => handle(change, 's3', s3Handler));
+        void enqueue(() => handle(change, 's3', runS3));
       },
     });
+    s3Handler = createHandler({ ...handlerDeps, input: local.input });
+    // Objects the site has no report for were uploaded before a site rebuild (or while the
+    // publisher stopped mid-way): publish them now, as a redelivered notification would.
+    const pending: string[] = [];
+    for await (const key of local.input.list(inputPrefix)) {
+      if ((await site.get(reportKey(key))) === undefined) pending.push(key);
+    }
+    for (const key of pending) await enqueue(() => handle({ type: 'created', key }, 's3', runS3));
   }
 
   const watcher: InboxWatcher = watchInbox({
