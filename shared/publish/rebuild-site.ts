@@ -1,0 +1,148 @@
+import type { Clock } from '../clock.ts';
+import type { SiteConfig } from '../config.ts';
+import type { Log } from '../log.ts';
+import type { PublishedIssue } from '../model/published.ts';
+import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
+import { canonicalJsonBytes } from './canonical-json.ts';
+import {
+  addUploadDate,
+  applyToWindow,
+  type CalendarDoc,
+  calendarKey,
+  filterIssue,
+  sectionSlugsOf,
+  setCalendarDate,
+  type UploadIndexDoc,
+  uploadIndexKey,
+  type WindowDoc,
+  windowKey,
+} from './site-state.ts';
+import {
+  feedSpecOf,
+  writeArchiveFeeds,
+  writeArticleRecords,
+  writeLatestIssue,
+  writeOpml,
+  writeSubscriptionFeeds,
+} from './site-writers.ts';
+import { cachePolicies, contentTypes, putIfChanged, readJson, type WriteLog } from './store-io.ts';
+
+/** Progress of a rebuild, reported after each issue date. */
+export interface RebuildProgress {
+  datesDone: number;
+  datesTotal: number;
+  articlesDone: number;
+}
+
+export interface RebuildDeps {
+  site: Store;
+  config: SiteConfig;
+  clock: Clock;
+  log: Log;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+export interface RebuildSummary {
+  dates: number;
+  articles: number;
+  /** Objects whose bytes (or metadata) changed and were rewritten. */
+  written: number;
+}
+
+/** A write log that only counts: a rebuild of years would otherwise hold every key it wrote. */
+const countingLog = (): WriteLog & { count: number } => {
+  const log = Object.assign([] as string[], { count: 0 });
+  log.push = (...keys: string[]) => {
+    log.count += keys.length;
+    return log.count;
+  };
+  return log;
+};
+
+/**
+ * Regenerate everything derived from the issue documents (`issues/<date>.json`, the source of
+ * truth): article records, every archive document, the state documents (windows, calendars,
+ * upload indexes), the subscription feeds, `issues/latest.json` and the OPML — after dropped
+ * events or a template change. Only changed objects are rewritten.
+ *
+ * Streaming: dates are processed in order, one issue in memory at a time plus each feed's
+ * sliding window (`windowIssues` issues) and the current year's calendar, so memory does not
+ * grow with the archive. Listing is allowed here (it is the one place that reads the whole site).
+ */
+export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
+  const { site, config } = deps;
+  const now = deps.clock();
+  const writes = countingLog();
+  const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
+
+  const dates: string[] = [];
+  for await (const key of site.list('issues/')) {
+    const match = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key);
+    if (match) dates.push(match[1]!);
+  }
+  dates.sort();
+
+  const windows = new Map<string, WindowDoc>();
+  const lastDate = new Map<string, string>();
+  const sources = new Map<string, string[]>();
+  let calendar: CalendarDoc | undefined;
+  let articles = 0;
+
+  const flushCalendar = async () => {
+    if (calendar !== undefined)
+      await putIfChanged(site, calendarKey(calendar.year), canonicalJsonBytes(calendar), json, writes);
+    calendar = undefined;
+  };
+
+  for (const [index, date] of dates.entries()) {
+    const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
+    if (issue === undefined) continue;
+    await writeArticleRecords(site, issue, writes);
+    articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
+
+    const slugs = sectionSlugsOf(issue);
+    for (const slug of [allSectionsSlug, ...slugs]) {
+      const part = filterIssue(issue, slug);
+      if (part === undefined) continue;
+      const window = applyToWindow(windows.get(slug), slug, date, part, config.windowIssues).doc;
+      windows.set(slug, window);
+      await writeArchiveFeeds(
+        site,
+        feedSpecOf(slug, window.section, config),
+        part,
+        lastDate.get(slug),
+        config,
+        now,
+        writes,
+      );
+      lastDate.set(slug, date);
+    }
+
+    if (calendar !== undefined && calendar.year !== date.slice(0, 4)) await flushCalendar();
+    calendar = setCalendarDate(calendar, date, slugs);
+    for (const page of issue.pages) {
+      const known = sources.get(page.source) ?? [];
+      if (known[known.length - 1] !== date) known.push(date);
+      sources.set(page.source, known);
+    }
+    deps.onProgress?.({ datesDone: index + 1, datesTotal: dates.length, articlesDone: articles });
+  }
+  await flushCalendar();
+
+  for (const [source, sourceDates] of sources) {
+    let doc: UploadIndexDoc | undefined;
+    for (const d of sourceDates) doc = addUploadDate(doc, source, d);
+    await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
+  }
+  for (const window of windows.values()) {
+    await putIfChanged(site, windowKey(window.slug), canonicalJsonBytes(window), json, writes);
+    await writeSubscriptionFeeds(site, window, config, writes);
+  }
+  const all = windows.get(allSectionsSlug);
+  if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);
+  else deps.log.warn('no issues to rebuild from', { key: latestIssueKey });
+  await writeOpml(site, all?.catalog ?? {}, config, writes);
+  deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count });
+  return { dates: dates.length, articles, written: writes.count };
+};
