@@ -6,6 +6,7 @@ import { silentLog } from '../../shared/log.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { type RebuildProgress, rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
+import type { Store } from '../../shared/storage/store.ts';
 import { CountingStore } from '../support/instrumented-store.ts';
 import { afterPublication, makeDeps, snapshot, upload } from './publish-kit.ts';
 
@@ -34,7 +35,7 @@ const publishedSite = async () => {
   return deps.site;
 };
 
-const rebuild = (site: MemoryStore | CountingStore, onProgress?: (p: RebuildProgress) => void) =>
+const rebuild = (site: Store, onProgress?: (p: RebuildProgress) => void) =>
   rebuildSite({ site, config, clock: fixedClock(afterPublication), log: silentLog, onProgress });
 
 describe('rebuildSite', () => {
