@@ -1,6 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalPublisher } from '../../scripts/lib/local-publisher.ts';
 import { createS3Client } from '../../shared/storage/s3-store.ts';
 import { eventually, issueFixturePages, type StartedSite, startSite } from './support/local-site.ts';
 
@@ -58,5 +60,27 @@ describe('npm start --s3 publishes what is uploaded through the S3 API', () => {
       items: { url: string }[];
     };
     expect(feed.items.some((i) => i.url.includes(`/articles/2024-11-30/p${Number(second)}-`))).toBe(true);
+  });
+
+  it('publishes at start an S3 upload the site has no report for', async () => {
+    const key = started.publisher.uploads.find((u) => u.via === 's3')?.key;
+    expect(key).toBeDefined();
+    const { port, dataDir } = started.publisher;
+    await started.publisher.stop();
+    // As if the notification had been lost: the object is in the bucket, the site never saw it.
+    await rm(join(dataDir, 'site', 'reports', `${key}.json`));
+    const restarted = await startLocalPublisher({
+      data: dataDir,
+      port,
+      s3: { port: 0 },
+      pollIntervalMs: 100,
+      print: () => {},
+    });
+    try {
+      expect(restarted.uploads.map((u) => [u.key, u.via, u.ok])).toEqual([[key, 's3', true]]);
+      expect((await fetch(`${restarted.url}/reports/${key}.json`)).status).toBe(200);
+    } finally {
+      await restarted.stop();
+    }
   });
 });
