@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
@@ -7,6 +7,7 @@ import { type Clock, systemClock } from '../../shared/clock.ts';
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { type Log, silentLog } from '../../shared/log.ts';
 import type { PublishedIssue } from '../../shared/model/published.ts';
+import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { serveRequest } from '../../shared/serve/serve-request.ts';
 import {
   allSectionsSlug,
@@ -198,12 +199,17 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   const state = await readState(dataDir);
   const firstRun = state.siteUrl === undefined;
   if (!firstRun && state.siteUrl !== siteConfig.siteUrl) {
-    // Feeds and pages carry absolute links built from the site URL. The site folder is derived
-    // data (the inbox and the S3 bucket are the sources), so it is rebuilt from them for the new
-    // address rather than left pointing at a port nothing listens on.
-    print(`Site address changed (${state.siteUrl} → ${siteConfig.siteUrl}): republishing every upload.`);
-    await rm(siteDir, { recursive: true, force: true });
-    await mkdir(siteDir, { recursive: true });
+    // Feeds, archives and the OPML carry absolute links built from the site URL: regenerate them
+    // from the issue documents (the operator's rebuild) so no link points to a port nothing
+    // listens on.
+    const summary = await rebuildSite({ site, config: siteConfig, clock, log });
+    print(
+      `Site address changed (${state.siteUrl} → ${siteConfig.siteUrl}): rebuilt ${summary.dates} issues,` +
+        ` ${summary.articles} articles, ${summary.written} documents rewritten.`,
+    );
+  }
+  if (!firstRun && (await site.get(latestIssueKey)) === undefined) {
+    // The site folder was deleted (or never finished): the inbox is the source, publish it again.
     state.inbox = {};
   }
   state.siteUrl = siteConfig.siteUrl;
@@ -330,8 +336,8 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
       },
     });
     s3Handler = createHandler({ ...handlerDeps, input: local.input });
-    // Objects the site has no report for were uploaded before a site rebuild (or while the
-    // publisher stopped mid-way): publish them now, as a redelivered notification would.
+    // Objects the site has no report for were uploaded while the publisher was stopping, or their
+    // site folder was deleted: publish them now, as a redelivered notification would.
     const pending: string[] = [];
     for await (const key of local.input.list(inputPrefix)) {
       if ((await site.get(reportKey(key))) === undefined) pending.push(key);

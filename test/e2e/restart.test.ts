@@ -31,7 +31,7 @@ describe('restarting the local publisher', () => {
     return publisher;
   };
 
-  it('republishes nothing on the same address, and what changed while it was stopped', async () => {
+  it('republishes nothing on the same address, what changed while it was stopped, and all after the site is deleted', async () => {
     const pages = await issueFixturePages();
     const data = await mkdtemp(join(tmpdir(), 'restart-'));
     dirs.push(data);
@@ -51,6 +51,16 @@ describe('restarting the local publisher', () => {
     const again = await start(data, port, []);
     expect(again.uploads.map((u) => [u.key, u.ok])).toEqual([['incoming/2024-11-30/02.txt', true]]);
     await again.stop();
+
+    // The site folder is derived data: deleting it republishes the whole inbox.
+    await rm(join(data, 'site'), { recursive: true, force: true });
+    const fresh = await start(data, port, []);
+    expect(fresh.uploads.map((u) => [u.key, u.ok])).toEqual([
+      ['incoming/2024-11-30/01.txt', true],
+      ['incoming/2024-11-30/02.txt', true],
+    ]);
+    expect((await allItems(fresh)).length).toBeGreaterThan(0);
+    await fresh.stop();
   });
 
   it('rebuilds the site for a new address so every feed link works against it', async () => {
