@@ -1,10 +1,10 @@
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
-import { siteConfigFromEnvironment } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { jsonLineLog } from '../../shared/log.ts';
 import { siteBucketEnv } from '../../shared/runtime-env.ts';
 import { createRawRequest } from '../../shared/serve/raw-request.ts';
+import { RenderCache } from '../../shared/serve/render-cache.ts';
 import { methodNotAllowed, type ServeDeps, serveRequest } from '../../shared/serve/serve-request.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 
@@ -48,13 +48,18 @@ export const resultFromResponse = async (
     if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
-  const bytes = method === 'HEAD' ? new Uint8Array() : new Uint8Array(await response.arrayBuffer());
   const isText = textual.test(response.headers.get('content-type') ?? 'text/plain');
+  const body =
+    method === 'HEAD'
+      ? ''
+      : isText
+        ? await response.text()
+        : Buffer.from(await response.arrayBuffer()).toString('base64');
   return {
     statusCode: response.status,
     headers,
     ...(cookies.length > 0 ? { cookies } : {}),
-    body: isText ? Buffer.from(bytes).toString('utf8') : Buffer.from(bytes).toString('base64'),
+    body,
     isBase64Encoded: !isText,
   };
 };
@@ -63,10 +68,12 @@ export const resultFromResponse = async (
  * The serve-article Lambda: Function URL event → `serveRequest` → result. Wiring only. `deps`
  * may be a function so production dependencies are built on the first invocation, not at import.
  */
-export const createHandler = (deps: ServeDeps | (() => ServeDeps)): ServeArticleHandler => {
+export const createHandler = (
+  deps: ServeDeps | (() => ServeDeps | Promise<ServeDeps>),
+): ServeArticleHandler => {
   const resolve = typeof deps === 'function' ? deps : () => deps;
   return async (event) => {
-    const current = resolve();
+    const current = await resolve();
     const method = event.requestContext.http.method.toUpperCase();
     const request = requestFromEvent(event);
     const response =
@@ -77,21 +84,35 @@ export const createHandler = (deps: ServeDeps | (() => ServeDeps)): ServeArticle
   };
 };
 
-let production: ServeDeps | undefined;
+let production: Promise<ServeDeps> | undefined;
 
-/** Production dependencies, read from the environment once (first invocation). */
-const productionDeps = (): ServeDeps => {
+/**
+ * Production dependencies, built once on the first invocation: config from the environment
+ * (a missing or invalid setting fails that invocation loudly, naming the variable), the S3 store,
+ * a render cache for the warm instance. The config module is imported here, not at the top: it
+ * brings zod, whose import costs about as much as the S3 client's, and the first request needs
+ * it anyway — a cold start that fails on config then fails before any storage access.
+ */
+const productionDeps = (): Promise<ServeDeps> => {
   if (production === undefined) {
-    const config = siteConfigFromEnvironment(process.env);
-    const bucket = process.env[siteBucketEnv];
-    if (!bucket) throw new ConfigError(`${siteBucketEnv} is required`);
-    production = {
-      // The Lambda runtime sets AWS_REGION; the bucket lives in the function's region.
-      site: new S3Store({ client: createS3Client({ region: process.env.AWS_REGION }), bucket }),
-      config,
-      clock: systemClock,
-      log: jsonLineLog({ function: 'serve-article' }),
-    };
+    production = (async () => {
+      const { siteConfigFromEnvironment } = await import('../../shared/config.ts');
+      const config = siteConfigFromEnvironment(process.env);
+      const bucket = process.env[siteBucketEnv];
+      if (!bucket) throw new ConfigError(`${siteBucketEnv} is required`);
+      return {
+        // The Lambda runtime sets AWS_REGION; the bucket lives in the function's region.
+        site: new S3Store({ client: createS3Client({ region: process.env.AWS_REGION }), bucket }),
+        config,
+        clock: systemClock,
+        log: jsonLineLog({ function: 'serve-article' }),
+        cache: new RenderCache(),
+      };
+    })();
+    // A failed start is not kept: the next invocation tries again (and fails loudly again).
+    production.catch(() => {
+      production = undefined;
+    });
   }
   return production;
 };

@@ -20,8 +20,18 @@ export class SafeHtml {
 const unwantedCharacters =
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]|[\ud800-\udfff]|[\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\u{ffffe}\u{fffff}\u{10fffe}\u{10ffff}]/gu;
 
+/**
+ * A cheap pre-check without the `u` flag: true for every string `unwantedCharacters` could change
+ * (it also matches valid surrogate pairs, which then take the exact path). Most text has none.
+ */
+const maybeUnwanted =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]/;
+
 /** Remove characters that may not appear in an HTML document (see `unwantedCharacters`). */
-export const stripUnwanted = (text: string) => text.replace(unwantedCharacters, '');
+export const stripUnwanted = (text: string) =>
+  maybeUnwanted.test(text) ? text.replace(unwantedCharacters, '') : text;
+
+const needsEscape = /[&<>"']/;
 
 const entities: Record<string, string> = {
   '&': '&amp;',
@@ -32,7 +42,10 @@ const entities: Record<string, string> = {
 };
 
 /** Escape text for use in element content and in quoted attribute values. */
-export const escapeHtml = (text: string) => stripUnwanted(text).replace(/[&<>"']/g, (c) => entities[c]!);
+export const escapeHtml = (text: string) => {
+  const clean = stripUnwanted(text);
+  return needsEscape.test(clean) ? clean.replace(/[&<>"']/g, (c) => entities[c]!) : clean;
+};
 
 /** A value accepted inside `html`: strings are escaped, SafeHtml kept, arrays joined, nullish dropped. */
 export type HtmlValue = string | number | SafeHtml | undefined | null | false | readonly HtmlValue[];

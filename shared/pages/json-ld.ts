@@ -1,10 +1,10 @@
 import type { SiteConfig } from '../config.ts';
 import type { ContributorRole } from '../model/issue.ts';
-import { roleLabels } from '../model/issue.ts';
 import type { ArticleRecord } from '../model/published.ts';
 import { articleUrl, issueUrl } from '../site-layout.ts';
 import { toBeijingIso } from './beijing-time.ts';
 import { stripUnwanted } from './html.ts';
+import { bylineRoleLabels as roleLabels } from './role-labels.ts';
 import { homeUrl } from './site-links.ts';
 
 /**
@@ -14,13 +14,26 @@ import { homeUrl } from './site-links.ts';
  * (still the same JSON). U+2028/U+2029 are escaped for old JavaScript parsers, and characters
  * that may not appear in an HTML document are dropped from strings first.
  */
-export const serializeJsonLd = (data: unknown): string =>
-  JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? stripUnwanted(value) : value))
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+const jsonEscapes: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/** JSON text that may hold a character `stripUnwanted` removes, raw or as a `\u00XX` escape. */
+const maybeUnwantedJson = /\\u00[01]|[\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]/;
+
+export const serializeJsonLd = (data: unknown): string => {
+  // Fast path: a replacer function costs a call per value; most records need no stripping.
+  let json = JSON.stringify(data);
+  if (maybeUnwantedJson.test(json))
+    json = JSON.stringify(data, (_key, value: unknown) =>
+      typeof value === 'string' ? stripUnwanted(value) : value,
+    );
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => jsonEscapes[c]!);
+};
 
 /** Roles credited as authors; the others (photo, editing) are contributors. */
 const authorRoles = new Set<ContributorRole>(['reporter', 'correspondent', 'reporting-team']);
@@ -32,7 +45,13 @@ const person = (name: string, role: ContributorRole) =>
 
 /** The first characters of the text, for descriptions. */
 export const summarize = (paragraphs: readonly string[], max = 120) => {
-  const text = stripUnwanted(paragraphs.join(' ')).replace(/\s+/g, ' ').trim();
+  // Only as many paragraphs as can reach `max`: articles run to thousands of characters.
+  let joined = '';
+  for (const paragraph of paragraphs) {
+    joined = joined === '' ? paragraph : `${joined} ${paragraph}`;
+    if (joined.length > max * 2) break;
+  }
+  const text = stripUnwanted(joined).replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max)}…` : text;
 };
 

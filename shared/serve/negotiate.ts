@@ -44,7 +44,8 @@ const match = (ranges: Range[], type: string, subtype: string) => {
 
 /** True when the Accept header prefers `application/json` over `text/html`. */
 export const prefersJson = (accept: string | null) => {
-  if (accept === null || accept.trim() === '') return false;
+  // Fast path: no JSON media range and no wildcard that could rank JSON above HTML.
+  if (accept === null || !/json|application\/\*/i.test(accept)) return false;
   const ranges = parseAccept(accept);
   const json = match(ranges, 'application', 'json');
   const html = match(ranges, 'text', 'html');

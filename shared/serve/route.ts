@@ -73,12 +73,13 @@ const decodeSegments = (rawPath: string): string[] | string => {
       return 'empty path segment';
     }
     if (raw.length > maxSegmentLength) return 'path segment too long';
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return 'malformed percent-encoding';
-    }
+    let segment = raw;
+    if (raw.includes('%'))
+      try {
+        segment = decodeURIComponent(raw);
+      } catch {
+        return 'malformed percent-encoding';
+      }
     if (forbiddenDecoded.test(segment)) return 'encoded separator, control character or double encoding';
     if (segment === '.' || segment === '..') return 'dot segment';
     decoded.push(segment);

@@ -21,6 +21,7 @@ import {
 } from './http-caching.ts';
 import { prefersJson } from './negotiate.ts';
 import { rawPathOf } from './raw-request.ts';
+import type { CachedRepresentation, RenderCache } from './render-cache.ts';
 import { parseRoute, type Route } from './route.ts';
 import { parseArticleRecord, parsePublishedIssue, StoredRecordError } from './stored-record.ts';
 
@@ -30,6 +31,8 @@ export interface ServeDeps {
   config: SiteConfig;
   clock: Clock;
   log: Log;
+  /** Rendered pages of a warm instance (see render-cache.ts); without it every hit renders. */
+  cache?: RenderCache;
 }
 
 /** Scripts are forbidden outright; the one inline stylesheet is allowed by its hash. */
@@ -106,7 +109,7 @@ const answerFound = (
     contentType: string;
     vary: boolean;
     extra?: Record<string, string>;
-    body: () => string | Uint8Array;
+    body: Uint8Array;
   },
 ) => {
   const headers: Record<string, string> = {
@@ -117,7 +120,7 @@ const answerFound = (
     ...args.extra,
   };
   if (isNotModified(request.headers, args.etag, args.lastModified)) return respond(request, 304, headers);
-  return respond(request, 200, { 'content-type': args.contentType, ...headers }, args.body());
+  return respond(request, 200, { 'content-type': args.contentType, ...headers }, args.body);
 };
 
 const jsonHeaders = (canonical: string) => ({
@@ -151,34 +154,49 @@ const serveArticle = async (
       },
       { 'cache-control': shortCacheControl, ...vary },
     );
-  const record = parseArticleRecord(key, stored.body, route.date, route.id);
   const cacheControl = cacheControlFor(route.date, now);
-  if (record.article.status === 'retracted') {
-    const when = record.article.retractedAt ? formatChineseDateTime(record.article.retractedAt) : undefined;
-    return statusAnswer(
-      deps,
-      request,
-      410,
-      representation,
-      {
-        title: '这篇文章已撤回',
-        message: '这篇文章已从本期撤回，不再提供阅读。',
-        ...(when ? { details: [`撤回时间：${when}（北京时间）`] } : {}),
-        links: [{ href: toc, label: `${route.date} 这一期的目录` }],
-      },
-      { 'cache-control': cacheControl, ...vary },
-      record.article.retractedAt ? { retractedAt: record.article.retractedAt } : {},
-    );
+  const etag = representationEtag(
+    stored.etag,
+    representation,
+    pageRendererVersion,
+    configFingerprint(config),
+  );
+  let found: CachedRepresentation | undefined = deps.cache?.get(etag);
+  if (found === undefined) {
+    const record = parseArticleRecord(key, stored.body, route.date, route.id);
+    if (record.article.status === 'retracted') {
+      const when = record.article.retractedAt ? formatChineseDateTime(record.article.retractedAt) : undefined;
+      return statusAnswer(
+        deps,
+        request,
+        410,
+        representation,
+        {
+          title: '这篇文章已撤回',
+          message: '这篇文章已从本期撤回，不再提供阅读。',
+          ...(when ? { details: [`撤回时间：${when}（北京时间）`] } : {}),
+          links: [{ href: toc, label: `${route.date} 这一期的目录` }],
+        },
+        { 'cache-control': cacheControl, ...vary },
+        record.article.retractedAt ? { retractedAt: record.article.retractedAt } : {},
+      );
+    }
+    found = {
+      body: representation === 'json' ? stored.body : encoder.encode(renderArticlePage(record, config)),
+      contentTime: record.article.updated,
+      issueDate: record.date,
+    };
+    deps.cache?.set(etag, found);
   }
   const canonical = articleUrl(config.siteUrl, route.date, route.id);
   return answerFound(request, {
-    etag: representationEtag(stored.etag, representation, pageRendererVersion, configFingerprint(config)),
-    lastModified: lastModifiedOf(record.article.updated, stored.lastModified, now),
+    etag,
+    lastModified: lastModifiedOf(found.contentTime, stored.lastModified, now),
     cacheControl,
     contentType: representation === 'json' ? jsonType : htmlType,
     vary: !route.jsonSuffix,
     ...(representation === 'json' ? { extra: jsonHeaders(canonical) } : {}),
-    body: () => (representation === 'json' ? stored.body : renderArticlePage(record, config)),
+    body: found.body,
   });
 };
 
@@ -204,22 +222,33 @@ const serveIssue = async (
         : { title: '找不到这一期', message: `${route.date} 这一期尚未发布，或这一天没有出版。` },
       { 'cache-control': shortCacheControl, vary: 'Accept' },
     );
-  const issue = parsePublishedIssue(key, stored.body, home ? undefined : route.date);
-  const canonical = home ? `${config.siteUrl}/` : issueUrl(config.siteUrl, issue.date);
+  const etag = representationEtag(
+    stored.etag,
+    representation,
+    home ? 'home' : 'issue',
+    pageRendererVersion,
+    configFingerprint(config),
+  );
+  let found: CachedRepresentation | undefined = deps.cache?.get(etag);
+  if (found === undefined) {
+    const issue = parsePublishedIssue(key, stored.body, home ? undefined : route.date);
+    found = {
+      body:
+        representation === 'json' ? stored.body : encoder.encode(renderIssuePage(issue, config, { home })),
+      contentTime: issue.updated,
+      issueDate: issue.date,
+    };
+    deps.cache?.set(etag, found);
+  }
+  const canonical = home ? `${config.siteUrl}/` : issueUrl(config.siteUrl, found.issueDate);
   return answerFound(request, {
-    etag: representationEtag(
-      stored.etag,
-      representation,
-      home ? 'home' : 'issue',
-      pageRendererVersion,
-      configFingerprint(config),
-    ),
-    lastModified: lastModifiedOf(issue.updated, stored.lastModified, now),
-    cacheControl: home ? shortCacheControl : cacheControlFor(issue.date, now),
+    etag,
+    lastModified: lastModifiedOf(found.contentTime, stored.lastModified, now),
+    cacheControl: home ? shortCacheControl : cacheControlFor(found.issueDate, now),
     contentType: representation === 'json' ? jsonType : htmlType,
     vary: true,
     ...(representation === 'json' ? { extra: jsonHeaders(canonical) } : {}),
-    body: () => (representation === 'json' ? stored.body : renderIssuePage(issue, config, { home })),
+    body: found.body,
   });
 };
 
