@@ -1,6 +1,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalPublisher } from '../../scripts/lib/local-publisher.ts';
 import { createS3Client } from '../../shared/storage/s3-store.ts';
@@ -62,7 +62,7 @@ describe('npm start --s3 publishes what is uploaded through the S3 API', () => {
     expect(feed.items.some((i) => i.url.includes(`/articles/2024-11-30/p${Number(second)}-`))).toBe(true);
   });
 
-  it('publishes at start an S3 upload the site has no report for', async () => {
+  it('publishes at start an S3 upload the site has no report for, and retracts it on DeleteObject', async () => {
     const key = started.publisher.uploads.find((u) => u.via === 's3')?.key;
     expect(key).toBeDefined();
     const { port, dataDir } = started.publisher;
@@ -76,10 +76,31 @@ describe('npm start --s3 publishes what is uploaded through the S3 API', () => {
       pollIntervalMs: 100,
       print: () => {},
     });
+    const again = createS3Client({
+      endpoint: restarted.s3!.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     try {
       expect(restarted.uploads.map((u) => [u.key, u.via, u.ok])).toEqual([[key, 's3', true]]);
       expect((await fetch(`${restarted.url}/reports/${key}.json`)).status).toBe(200);
+
+      // A DeleteObject retracts, as the ObjectRemoved notification does on AWS.
+      const pageUrls = async () =>
+        (
+          (await (await fetch(`${restarted.url}/feeds/all/feed.json`)).json()) as { items: { url: string }[] }
+        ).items
+          .map((i) => i.url)
+          .filter((u) => u.includes(`/articles/2024-11-30/p${Number(key!.slice(-6, -4))}-`));
+      expect((await pageUrls()).length).toBeGreaterThan(0);
+      await again.send(new DeleteObjectCommand({ Bucket: restarted.s3!.bucket, Key: key }));
+      const removal = await eventually('the removal', async () =>
+        restarted.uploads.find((u) => u.key === key && u.type === 'removed'),
+      );
+      expect(removal.ok).toBe(true);
+      expect(await pageUrls()).toEqual([]);
     } finally {
+      again.destroy();
       await restarted.stop();
     }
   });
