@@ -5,7 +5,13 @@ import { jsonLineLog } from '../../shared/log.ts';
 import { siteBucketEnv } from '../../shared/runtime-env.ts';
 import { createRawRequest } from '../../shared/serve/raw-request.ts';
 import { RenderCache } from '../../shared/serve/render-cache.ts';
-import { methodNotAllowed, type ServeDeps, serveRequest } from '../../shared/serve/serve-request.ts';
+import {
+  methodNotAllowed,
+  type ServeDeps,
+  securityHeaders,
+  serveRequest,
+} from '../../shared/serve/serve-request.ts';
+import { siteUrlFromHost } from '../../shared/serve/site-url-from-host.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 
 /** A Function URL handler (payload format 2.0). */
@@ -69,12 +75,15 @@ export const resultFromResponse = async (
  * may be a function so production dependencies are built on the first invocation, not at import.
  */
 export const createHandler = (
-  deps: ServeDeps | (() => ServeDeps | Promise<ServeDeps>),
+  deps:
+    | ServeDeps
+    | ((event: LambdaFunctionURLEvent) => ServeDeps | undefined | Promise<ServeDeps | undefined>),
 ): ServeArticleHandler => {
   const resolve = typeof deps === 'function' ? deps : () => deps;
   return async (event) => {
-    const current = await resolve();
     const method = event.requestContext.http.method.toUpperCase();
+    const current = await resolve(event);
+    if (current === undefined) return resultFromResponse(unknownHost(), method);
     const request = requestFromEvent(event);
     const response =
       request === undefined
@@ -84,7 +93,32 @@ export const createHandler = (
   };
 };
 
-let production: Promise<ServeDeps> | undefined;
+/** No site URL can be derived for the request (host-header mode, header missing or not a host). */
+const unknownHost = () =>
+  new Response('bad request: unknown host\n', {
+    status: 400,
+    headers: { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+  });
+
+/**
+ * Set by infra (infra/publisher-stack.ts `siteHostHeaderEnv`) when the site URL cannot be given to
+ * this function (no custom domain: the CloudFront domain would make a deploy-time cycle). Its value
+ * names the request header holding the viewer's host. The literal is repeated here because
+ * functions/ must not import infra/; shared/runtime-env.ts is the place it should move to.
+ */
+const siteHostHeaderEnv = 'SITE_HOST_HEADER';
+/** Stand-in for validating the rest of the config when the site URL comes per request. */
+const siteUrlStandIn = 'https://site-url.invalid';
+
+interface ProductionWiring {
+  deps: ServeDeps;
+  /** Lower-case header name, in host-header mode. */
+  hostHeader?: string;
+  /** One config object per host, so ETags (which fingerprint the config object) stay stable. */
+  configs: Map<string, ServeDeps['config']>;
+}
+
+let production: Promise<ProductionWiring> | undefined;
 
 /**
  * Production dependencies, built once on the first invocation: config from the environment
@@ -93,20 +127,28 @@ let production: Promise<ServeDeps> | undefined;
  * brings zod, whose import costs about as much as the S3 client's, and the first request needs
  * it anyway — a cold start that fails on config then fails before any storage access.
  */
-const productionDeps = (): Promise<ServeDeps> => {
+const productionWiring = (): Promise<ProductionWiring> => {
   if (production === undefined) {
     production = (async () => {
-      const { siteConfigFromEnvironment } = await import('../../shared/config.ts');
-      const config = siteConfigFromEnvironment(process.env);
+      const { configEnvironmentNames, siteConfigFromEnvironment } = await import('../../shared/config.ts');
+      const hostHeader = process.env[siteHostHeaderEnv]?.toLowerCase();
+      const hostMode = !process.env[configEnvironmentNames.siteUrl] && !!hostHeader;
+      const config = siteConfigFromEnvironment(
+        hostMode ? { ...process.env, [configEnvironmentNames.siteUrl]: siteUrlStandIn } : process.env,
+      );
       const bucket = process.env[siteBucketEnv];
       if (!bucket) throw new ConfigError(`${siteBucketEnv} is required`);
       return {
-        // The Lambda runtime sets AWS_REGION; the bucket lives in the function's region.
-        site: new S3Store({ client: createS3Client({ region: process.env.AWS_REGION }), bucket }),
-        config,
-        clock: systemClock,
-        log: jsonLineLog({ function: 'serve-article' }),
-        cache: new RenderCache(),
+        deps: {
+          // The Lambda runtime sets AWS_REGION; the bucket lives in the function's region.
+          site: new S3Store({ client: createS3Client({ region: process.env.AWS_REGION }), bucket }),
+          config,
+          clock: systemClock,
+          log: jsonLineLog({ function: 'serve-article' }),
+          cache: new RenderCache(),
+        },
+        ...(hostMode ? { hostHeader } : {}),
+        configs: new Map(),
       };
     })();
     // A failed start is not kept: the next invocation tries again (and fails loudly again).
@@ -115,6 +157,22 @@ const productionDeps = (): Promise<ServeDeps> => {
     });
   }
   return production;
+};
+
+/** The deps for one event: as configured, or with the site URL from the host header. */
+const productionDeps = async (event: LambdaFunctionURLEvent): Promise<ServeDeps | undefined> => {
+  const wiring = await productionWiring();
+  if (wiring.hostHeader === undefined) return wiring.deps;
+  const siteUrl = siteUrlFromHost(event.headers?.[wiring.hostHeader]);
+  if (siteUrl === undefined) return undefined;
+  let config = wiring.configs.get(siteUrl);
+  if (config === undefined) {
+    // CloudFront routes only its own host names: a handful at most. The bound is a safety net.
+    if (wiring.configs.size >= 16) wiring.configs.clear();
+    config = { ...wiring.deps.config, siteUrl };
+    wiring.configs.set(siteUrl, config);
+  }
+  return { ...wiring.deps, config };
 };
 
 /** Lambda entry point. */

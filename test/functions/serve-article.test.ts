@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, handler } from '../../functions/serve-article/handler.ts';
 import { fixtureDeps, fixtureIds } from '../serve/serve-fixtures.ts';
 
@@ -145,5 +145,56 @@ describe('serve-article handler', () => {
     } finally {
       if (saved !== undefined) process.env.SITE_URL = saved;
     }
+  });
+});
+
+describe('serve-article production wiring', () => {
+  const names = ['SITE_URL', 'SITE_BUCKET', 'SITE_HOST_HEADER', 'AWS_REGION'] as const;
+  const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+
+  afterEach(() => {
+    for (const name of names)
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+  });
+
+  /** A fresh copy of the handler module: production wiring is built once per module instance. */
+  const freshHandler = async (env: Partial<Record<(typeof names)[number], string>>) => {
+    for (const name of names) delete process.env[name];
+    Object.assign(process.env, { AWS_REGION: 'ap-east-1', ...env });
+    vi.resetModules();
+    return (await import('../../functions/serve-article/handler.ts')).handler;
+  };
+
+  // Redirects and malformed paths are answered before any storage read: no AWS access needed.
+  it('links to the configured site URL', async () => {
+    const handle = await freshHandler({ SITE_URL: 'https://news.example.cn', SITE_BUCKET: 'site' });
+    const result = await handle(event('get-article-trailing-slash'));
+    expect(result.statusCode).toBe(301);
+    expect(result.headers?.location).toBe(`https://news.example.cn${article}`);
+  });
+
+  it('takes the site URL from the viewer host header CloudFront adds when none is configured', async () => {
+    const handle = await freshHandler({ SITE_HOST_HEADER: 'x-forwarded-host', SITE_BUCKET: 'site' });
+    const viaCloudFront = event('get-article-trailing-slash');
+    viaCloudFront.headers['x-forwarded-host'] = 'd1a2b3c4example.cloudfront.net';
+    const result = await handle(viaCloudFront);
+    expect(result.statusCode).toBe(301);
+    expect(result.headers?.location).toBe(`https://d1a2b3c4example.cloudfront.net${article}`);
+  });
+
+  it('refuses a request whose host header is missing or not a host name', async () => {
+    const handle = await freshHandler({ SITE_HOST_HEADER: 'x-forwarded-host', SITE_BUCKET: 'site' });
+    expect((await handle(event('get-article-trailing-slash'))).statusCode).toBe(400);
+    const hostile = event('get-article-trailing-slash');
+    hostile.headers['x-forwarded-host'] = 'evil.example/"><script>';
+    const result = await handle(hostile);
+    expect(result.statusCode).toBe(400);
+    expect(result.body).not.toContain('evil');
+  });
+
+  it('fails loudly without a bucket', async () => {
+    const handle = await freshHandler({ SITE_URL: 'https://news.example.cn' });
+    await expect(handle(event('get-home'))).rejects.toThrow(/SITE_BUCKET is required/);
   });
 });
