@@ -60,13 +60,18 @@ describe.skipIf(executablePath === undefined)('Chromium reads the site like a pe
     if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
   });
 
-  it('opens the home page with links to articles and to the OPML', async () => {
+  it('opens the home page, with links to the OPML, and clicks through to an article', async () => {
     const page = await context.newPage();
     const response = await page.goto(`${started.publisher.url}/`);
     expect(response?.status()).toBe(200);
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     expect(await page.locator('a[href*="/articles/2024-11-30/"]').count()).toBeGreaterThan(0);
     expect(await page.locator('a[href$="feeds.opml"]').count()).toBeGreaterThan(0);
+    // A reader clicks the first headline and lands on that article.
+    const first = page.locator('main a[href*="/articles/2024-11-30/p"]').first();
+    const headline = ((await first.textContent()) ?? '').trim();
+    await Promise.all([page.waitForURL(/\/articles\/2024-11-30\/p\d+-[0-9a-f]+$/), first.click()]);
+    expect(((await page.locator('h1').first().textContent()) ?? '').trim()).toBe(headline);
     await page.close();
   });
 
