@@ -1,6 +1,12 @@
-import { emptyFeedUpdated, type FeedHead, type FormatRenderer, type RenderedItem } from './feed-document.ts';
+import {
+  emptyFeedUpdated,
+  type FeedHead,
+  type FormatRenderer,
+  type Fragment,
+  type RenderedItem,
+} from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
-import { escapeXmlAttribute, escapeXmlText } from './xml-text.ts';
+import { escapeXmlAttribute, escapeXmlText, utf8ByteLength } from './xml-text.ts';
 
 /**
  * Atom 1.0 (RFC 4287) with RFC 6721 tombstones and RFC 5005 archive links, written by hand
@@ -25,9 +31,10 @@ export const atomNamespaces = {
 const link = (rel: string, href: string, type?: string) =>
   `  <link rel="${rel}"${type ? ` type="${type}"` : ''} href="${escapeXmlAttribute(href)}"/>\n`;
 
-const atomEntry = (item: FeedItem, head: FeedHead): string => {
+const atomEntry = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) {
-    return `  <at:deleted-entry ref="${escapeXmlAttribute(item.id)}" when="${item.deletedAt ?? item.updated}"/>\n`;
+    const text = `  <at:deleted-entry ref="${escapeXmlAttribute(item.id)}" when="${item.deletedAt}"/>\n`;
+    return { text, bytes: utf8ByteLength(text) };
   }
   const authors = item.authors.length > 0 ? item.authors : [head.paperName];
   let xml = '  <entry>\n';
@@ -39,9 +46,12 @@ const atomEntry = (item: FeedItem, head: FeedHead): string => {
   for (const author of authors) xml += `    <author><name>${escapeXmlText(author)}</name></author>\n`;
   xml += `    <category term="${escapeXmlAttribute(item.sectionSlug)}" label="${escapeXmlAttribute(item.section)}"/>\n`;
   xml += `    <summary>${escapeXmlText(item.summary)}</summary>\n`;
-  xml += `    <content type="html">${item.contentXml}</content>\n`;
-  xml += '  </entry>\n';
-  return xml;
+  xml += '    <content type="html">';
+  const tail = '</content>\n  </entry>\n';
+  return {
+    text: xml + item.contentXml + tail,
+    bytes: utf8ByteLength(xml) + item.contentXmlBytes + utf8ByteLength(tail),
+  };
 };
 
 const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {
@@ -61,8 +71,8 @@ const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   if (links.prevArchive) xml += link('prev-archive', links.prevArchive, 'application/atom+xml');
   if (links.nextArchive) xml += link('next-archive', links.nextArchive, 'application/atom+xml');
   if (head.archive) xml += '  <fh:archive/>\n';
-  for (const { item, fragment } of items) if (item.retracted) xml += fragment;
-  for (const { item, fragment } of items) if (!item.retracted) xml += fragment;
+  for (const { item, text } of items) if (item.retracted) xml += text;
+  for (const { item, text } of items) if (!item.retracted) xml += text;
   xml += '</feed>\n';
   return xml;
 };

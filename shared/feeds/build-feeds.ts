@@ -58,8 +58,8 @@ const renderItems = (
 ): RenderedItem[] => {
   const rendered: RenderedItem[] = [];
   for (const item of items) {
-    const fragment = renderer.fragment(item, head);
-    if (fragment !== undefined) rendered.push({ item, fragment });
+    const { text, bytes } = renderer.fragment(item, head);
+    rendered.push({ item, text, bytes });
   }
   return rendered;
 };
@@ -77,17 +77,17 @@ export const renderWithinCap = (
   maxBytes: number,
 ): string => {
   const rendered = renderItems(renderer, head, items);
-  const first = rendered.find((r) => r.fragment !== '');
+  const first = rendered.find((r) => r.text !== '');
   if (first === undefined) return renderer.document(head, rendered);
   // Head and tail bytes: the document of one item minus that item (dates are fixed-width).
-  const base = utf8ByteLength(renderer.document(head, [first])) - utf8ByteLength(first.fragment);
+  const base = utf8ByteLength(renderer.document(head, [first])) - first.bytes;
   const separatorBytes = utf8ByteLength(renderer.separator);
   let size = base;
   let count = 0;
   let shown = 0;
   for (const entry of rendered) {
-    if (entry.fragment !== '') {
-      const add = utf8ByteLength(entry.fragment) + (shown > 0 ? separatorBytes : 0);
+    if (entry.text !== '') {
+      const add = entry.bytes + (shown > 0 ? separatorBytes : 0);
       if (shown > 0 && size + add > maxBytes) break;
       size += add;
       shown += 1;

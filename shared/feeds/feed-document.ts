@@ -35,10 +35,16 @@ export interface FeedHead {
   archive: boolean;
 }
 
+/** An item's fragment in one format; `text` `''` when the format omits the item. */
+export interface Fragment {
+  text: string;
+  /** UTF-8 length of `text`, computed from parts (the content HTML's is known once per item). */
+  bytes: number;
+}
+
 /** An item with its rendered fragment in one format. */
-export interface RenderedItem {
+export interface RenderedItem extends Fragment {
   item: FeedItem;
-  fragment: string;
 }
 
 /**
@@ -48,13 +54,16 @@ export interface RenderedItem {
  */
 export interface FormatRenderer {
   /**
-   * The item's fragment; `''` when this format omits the item (a retraction in RSS or JSON
+   * The item's fragment; empty when this format omits the item (a retraction in RSS or JSON
    * Feed), which still counts as a content change for the feed's date.
    */
-  fragment(item: FeedItem, head: FeedHead): string;
+  fragment(item: FeedItem, head: FeedHead): Fragment;
   document(head: FeedHead, items: readonly RenderedItem[]): string;
   separator: string;
 }
+
+/** The fragment of an item a format leaves out. */
+export const omitted: Fragment = { text: '', bytes: 0 };
 
 /** Fallback `updated` of a feed with no items at all: fixed, so output stays deterministic. */
 export const emptyFeedUpdated = '1970-01-01T08:00:00+08:00';

@@ -3,8 +3,8 @@ import { roleLabels } from '../model/issue.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/published.ts';
 import { articleUrl } from '../site-layout.ts';
 import type { FeedSpec } from './feed-spec.ts';
-import { epochSecondsOf, formatRfc3339 } from './feed-time.ts';
-import { escapeHtml, escapeSanitizedXmlText, plainText, sanitizeText } from './xml-text.ts';
+import { rfc822Of, rfc3339Of, toBeijingTime } from './feed-time.ts';
+import { cdata, escapeHtml, plainText, sanitizeText, utf8ByteLength } from './xml-text.ts';
 
 /**
  * Item preparation shared by the three formats: which articles are items, in which order,
@@ -30,6 +30,8 @@ export interface FeedItem {
   issueDate: string;
   /** RFC 3339, +08:00. */
   published: string;
+  /** `published` as RFC 822 with +0800 (RSS). */
+  publishedRfc822: string;
   /** RFC 3339, +08:00. */
   updated: string;
   /** Bylines as printed, e.g. `记者 徐颖之`; empty when the article names nobody. */
@@ -38,13 +40,23 @@ export interface FeedItem {
   summary: string;
   /** Full text as an HTML fragment; kicker, subtitle, byline and jump stay visible. */
   contentHtml: string;
-  /** `contentHtml` escaped as XML character data once, shared by RSS and Atom. */
+  /** `contentHtml` as an XML CDATA section, made once and shared by RSS and Atom. */
   contentXml: string;
+  /** UTF-8 length of `contentXml`: measured once, used by the byte cap of RSS and Atom. */
+  contentXmlBytes: number;
+  /** `contentHtml` as a JSON string literal (JSON Feed), and its UTF-8 length. */
+  contentJson: string;
+  contentJsonBytes: number;
   /** Retracted: Atom writes a tombstone, RSS and JSON Feed omit the item. */
   retracted: boolean;
   /** When the retraction happened (RFC 3339, +08:00), for `at:deleted-entry when=`. */
   deletedAt?: string;
+  /** Epoch seconds of the item's last change (`deletedAt` or `updated`), for feed dates. */
+  changedSeconds: number;
 }
+
+/** What `JSON.stringify` escapes in sanitised text (no other controls, no lone surrogates). */
+const jsonSpecials = /["\\\t\n\r]/;
 
 /** Characters of the plain-text summary before the ellipsis. */
 export const summaryLength = 120;
@@ -56,7 +68,10 @@ export const summaryLength = 120;
  * scheme, port and path are not part of it, nor is the title.
  */
 export const tagId = (siteUrl: string, issueDate: string, articleId: string): string =>
-  `tag:${siteDomain(siteUrl)},${issueDate}:${articleId}`;
+  tagIdIn(siteDomain(siteUrl), issueDate, articleId);
+
+const tagIdIn = (domain: string, issueDate: string, articleId: string) =>
+  `tag:${domain},${issueDate}:${articleId}`;
 
 /** Host name of the site URL (no port: a tag authority is a DNS name). */
 export const siteDomain = (siteUrl: string): string => new URL(siteUrl).hostname;
@@ -72,16 +87,21 @@ const bylineOf = (article: PublishedArticle): string[] =>
   article.byline.map((c) => plainText(`${roleLabels[c.role]} ${c.name}`)).filter((s) => s !== '');
 
 const summaryOf = (article: PublishedArticle, title: string): string => {
-  const parts = [article.caption ?? '', ...article.paragraphs];
   let text = '';
-  for (const part of parts) {
-    if (text.length > summaryLength * 2) break;
-    const clean = plainText(part);
+  const add = (part: string | undefined) => {
+    if (part === undefined || text.length > summaryLength) return;
+    // Clean only what the summary can use: a paragraph may be 100,000 characters long.
+    const clean = plainText(part.length > summaryLength * 2 ? part.slice(0, summaryLength * 2) : part);
     if (clean !== '') text = text === '' ? clean : `${text} ${clean}`;
-  }
+  };
+  add(article.caption);
+  for (const paragraph of article.paragraphs) add(paragraph);
   if (text === '') return title;
-  const chars = Array.from(text);
-  return chars.length <= summaryLength ? text : `${chars.slice(0, summaryLength).join('').trimEnd()}…`;
+  if (text.length <= summaryLength) return text;
+  // Cut in UTF-16 units (CJK text is one unit a character), never between a surrogate pair.
+  const last = text.charCodeAt(summaryLength - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? summaryLength - 1 : summaryLength;
+  return `${text.slice(0, end).trimEnd()}…`;
 };
 
 const contentHtmlOf = (
@@ -92,26 +112,27 @@ const contentHtmlOf = (
   config: SiteConfig,
 ): string => {
   const html: string[] = [];
-  if (article.kicker) html.push(`<p class="kicker">${escapeHtml(article.kicker)}</p>`);
-  if (article.subtitle) html.push(`<p class="subtitle"><strong>${escapeHtml(article.subtitle)}</strong></p>`);
-  if (article.column) html.push(`<p class="column">【${escapeHtml(article.column)}】</p>`);
+  if (article.kicker) html.push(`<p class='kicker'>${escapeHtml(article.kicker)}</p>`);
+  if (article.subtitle) html.push(`<p class='subtitle'><strong>${escapeHtml(article.subtitle)}</strong></p>`);
+  if (article.column) html.push(`<p class='column'>【${escapeHtml(article.column)}】</p>`);
   const byline = [article.dateline ?? '', authors.join(' ')].filter((s) => s !== '').join(' ');
-  if (byline !== '') html.push(`<p class="byline">${escapeHtml(byline)}</p>`);
-  if (article.caption) html.push(`<p class="caption">${escapeHtml(article.caption)}</p>`);
+  if (byline !== '') html.push(`<p class='byline'>${escapeHtml(byline)}</p>`);
+  if (article.caption) html.push(`<p class='caption'>${escapeHtml(article.caption)}</p>`);
   for (const paragraph of article.paragraphs) html.push(`<p>${escapeHtml(paragraph)}</p>`);
   if (article.jumpTarget) {
     const target = articleUrl(config.siteUrl, issue.date, article.jumpTarget.id);
     const label = article.jump?.label ?? `详见今日第${article.jumpTarget.page}版`;
     html.push(
-      `<p class="jump"><a href="${escapeHtml(target)}">${escapeHtml(label)}：${escapeHtml(article.jumpTarget.title)}</a></p>`,
+      `<p class='jump'><a href='${escapeHtml(target)}'>${escapeHtml(label)}：${escapeHtml(article.jumpTarget.title)}</a></p>`,
     );
   } else if (article.jump) {
-    html.push(`<p class="jump">${escapeHtml(article.jump.label ?? `详见今日第${article.jump.page}版`)}</p>`);
+    html.push(`<p class='jump'>${escapeHtml(article.jump.label ?? `详见今日第${article.jump.page}版`)}</p>`);
   }
   html.push(
-    `<p class="source">${escapeHtml(`${issue.paper.name} ${issue.date} 第${page.number}版 ${page.section}`)}</p>`,
+    `<p class='source'>${escapeHtml(`${issue.paper.name} ${issue.date} 第${page.number}版 ${page.section}`)}</p>`,
   );
-  return html.join('\n');
+  // No newlines between blocks: JSON Feed would escape each one, and HTML does not need them.
+  return html.join('');
 };
 
 const toItem = (
@@ -119,31 +140,49 @@ const toItem = (
   page: PublishedPage,
   article: PublishedArticle,
   config: SiteConfig,
+  domain: string,
 ): FeedItem => {
   const title = plainText(article.title);
   const authors = bylineOf(article);
   const contentHtml = contentHtmlOf(issue, page, article, authors, config);
   const retracted = article.status === 'retracted';
+  // Parse each stored time once; most articles were never corrected (updated = published).
+  const publishedTime = toBeijingTime(article.published);
+  const updatedTime = article.updated === article.published ? publishedTime : toBeijingTime(article.updated);
+  const deletedTime = retracted ? toBeijingTime(article.retractedAt ?? article.updated) : undefined;
+  const contentHtmlBytes = utf8ByteLength(contentHtml);
+  const contentXml = cdata(contentHtml);
+  // Attributes are single-quoted and text quotes escaped, so the HTML usually needs no JSON
+  // escaping at all: then its JSON literal is the HTML in quotes, without another full pass.
+  const jsonPlain = !jsonSpecials.test(contentHtml);
+  const contentJson = jsonPlain ? `"${contentHtml}"` : JSON.stringify(contentHtml);
   const item: FeedItem = {
-    id: tagId(config.siteUrl, issue.date, article.id),
+    id: tagIdIn(domain, issue.date, article.id),
     url: articleUrl(config.siteUrl, issue.date, article.id),
     title,
     section: sanitizeText(page.section),
     sectionSlug: page.sectionSlug,
     page: page.number,
     issueDate: issue.date,
-    published: formatRfc3339(article.published),
-    updated: formatRfc3339(article.updated),
+    published: rfc3339Of(publishedTime),
+    publishedRfc822: rfc822Of(publishedTime),
+    updated: rfc3339Of(updatedTime),
     authors,
     summary: summaryOf(article, title),
     contentHtml,
-    contentXml: escapeSanitizedXmlText(contentHtml),
+    contentXml,
+    // The CDATA wrapper is 12 ASCII bytes; a split `]]>` (never from escapeHtml) adds more.
+    contentXmlBytes:
+      contentXml.length === contentHtml.length + 12 ? contentHtmlBytes + 12 : utf8ByteLength(contentXml),
+    contentJson,
+    contentJsonBytes: jsonPlain ? contentHtmlBytes + 2 : utf8ByteLength(contentJson),
     retracted,
+    changedSeconds: (deletedTime ?? updatedTime).epochSeconds,
   };
   if (article.kicker) item.kicker = plainText(article.kicker);
   if (article.subtitle) item.subtitle = plainText(article.subtitle);
   if (article.column) item.column = plainText(article.column);
-  if (retracted) item.deletedAt = formatRfc3339(article.retractedAt ?? article.updated);
+  if (deletedTime !== undefined) item.deletedAt = rfc3339Of(deletedTime);
   return item;
 };
 
@@ -155,7 +194,8 @@ export const issueItems = (spec: FeedSpec, issue: PublishedIssue, config: SiteCo
     for (const article of page.articles) if (isFeedArticle(article)) entries.push({ page, article });
   }
   entries.sort((a, b) => a.article.order - b.article.order || a.page.number - b.page.number);
-  return entries.map(({ page, article }) => toItem(issue, page, article, config));
+  const domain = siteDomain(config.siteUrl);
+  return entries.map(({ page, article }) => toItem(issue, page, article, config, domain));
 };
 
 /**
@@ -174,15 +214,7 @@ export const windowItems = (
 
 /** Newest `updated` (or deletion time) among items: the feed's last content change. */
 export const latestChange = (items: readonly FeedItem[]): string | undefined => {
-  let best: string | undefined;
-  let bestSeconds = Number.NEGATIVE_INFINITY;
-  for (const item of items) {
-    const time = item.retracted ? (item.deletedAt ?? item.updated) : item.updated;
-    const seconds = epochSecondsOf(time);
-    if (seconds > bestSeconds) {
-      best = time;
-      bestSeconds = seconds;
-    }
-  }
-  return best;
+  let best: FeedItem | undefined;
+  for (const item of items) if (best === undefined || item.changedSeconds > best.changedSeconds) best = item;
+  return best === undefined ? undefined : (best.deletedAt ?? best.updated);
 };

@@ -1,5 +1,12 @@
-import type { FeedHead, FormatRenderer, RenderedItem } from './feed-document.ts';
+import {
+  type FeedHead,
+  type FormatRenderer,
+  type Fragment,
+  omitted,
+  type RenderedItem,
+} from './feed-document.ts';
 import type { FeedItem } from './feed-items.ts';
+import { utf8ByteLength } from './xml-text.ts';
 
 /**
  * JSON Feed 1.1 as plain JSON. `feed` 6.0.0 writes JSON Feed version 1 only (no `language`,
@@ -16,36 +23,36 @@ import type { FeedItem } from './feed-items.ts';
  *
  * Text is sanitised (XML-forbidden characters dropped) like the XML formats, so the three
  * formats show the same text. Retracted articles are omitted (JSON Feed has no tombstone).
- * Output is `JSON.stringify(feed, null, 2)` byte for byte; keys in a fixed order.
+ * Output is compact `JSON.stringify(feed)` byte for byte, keys in a fixed order: readers
+ * never show it, and indentation would cost bytes under the cap and time in every build.
  */
 
 export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
 
-const jsonItem = (item: FeedItem, head: FeedHead): string => {
-  if (item.retracted) return '';
+const q = JSON.stringify;
+
+/**
+ * The item as `JSON.stringify` would write it (same key order, undefined members left out),
+ * assembled around the content HTML that was turned into a JSON string once per item.
+ */
+const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
+  if (item.retracted) return omitted;
   const authors = (item.authors.length > 0 ? item.authors : [head.paperName]).map((name) => ({ name }));
-  const value = {
-    id: item.id,
-    url: item.url,
-    title: item.title,
-    content_html: item.contentHtml,
-    summary: item.summary,
-    date_published: item.published,
-    date_modified: item.updated,
-    authors,
-    tags: [item.section],
-    _quzhou: {
-      kicker: item.kicker,
-      subtitle: item.subtitle,
-      section: item.section,
-      section_slug: item.sectionSlug,
-      page: item.page,
-      column: item.column,
-      issue_date: item.issueDate,
-    },
+  const quzhou = {
+    kicker: item.kicker,
+    subtitle: item.subtitle,
+    section: item.section,
+    section_slug: item.sectionSlug,
+    page: item.page,
+    column: item.column,
+    issue_date: item.issueDate,
   };
-  // Indented as an element of the top-level `items` array of JSON.stringify(feed, null, 2).
-  return `\n    ${JSON.stringify(value, null, 2).replace(/\n/g, '\n    ')}`;
+  const before = `{"id":${q(item.id)},"url":${q(item.url)},"title":${q(item.title)},"content_html":`;
+  const after = `,"summary":${q(item.summary)},"date_published":${q(item.published)},"date_modified":${q(item.updated)},"authors":${q(authors)},"tags":${q([item.section])},"_quzhou":${q(quzhou)}}`;
+  return {
+    text: before + item.contentJson + after,
+    bytes: utf8ByteLength(before) + item.contentJsonBytes + utf8ByteLength(after),
+  };
 };
 
 const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {
@@ -70,11 +77,10 @@ const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
     };
   }
   feed.items = [];
-  const empty = `${JSON.stringify(feed, null, 2)}\n`;
-  const fragments = items.map((i) => i.fragment).filter((f) => f !== '');
-  if (fragments.length === 0) return empty;
-  // `"items": []` is the last key: splice the pre-rendered items in its place.
-  return `${empty.slice(0, empty.length - '[]\n}\n'.length)}[${fragments.join(',')}\n  ]\n}\n`;
+  const empty = JSON.stringify(feed);
+  const fragments = items.map((i) => i.text).filter((f) => f !== '');
+  // `"items":[]` is the last key: splice the pre-rendered items in its place.
+  return `${empty.slice(0, empty.length - ']}'.length)}${fragments.join(',')}]}`;
 };
 
 /** The JSON Feed 1.1 renderer. */

@@ -1,7 +1,13 @@
-import type { FeedHead, FormatRenderer, RenderedItem } from './feed-document.ts';
+import {
+  type FeedHead,
+  type FormatRenderer,
+  type Fragment,
+  omitted,
+  type RenderedItem,
+} from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
 import { formatRfc822 } from './feed-time.ts';
-import { escapeRssPlainText, escapeXmlAttribute, escapeXmlText } from './xml-text.ts';
+import { escapeRssPlainText, escapeXmlAttribute, escapeXmlText, utf8ByteLength } from './xml-text.ts';
 
 /**
  * RSS 2.0 per the RSS Advisory Board profile, written by hand rather than with `feed` 6.0.0,
@@ -9,7 +15,7 @@ import { escapeRssPlainText, escapeXmlAttribute, escapeXmlText } from './xml-tex
  * must be an e-mail; a name-only one is a validator error), dates only as `… GMT` (a Beijing
  * time written as GMT is 8 hours off), `lastBuildDate` defaulting to the build time (new bytes
  * on every build), control characters passed through, only the first `]]>` of a CDATA split.
- * Every text here is escaped (no CDATA), so `]]>` cannot break out.
+ * Text is escaped; the content HTML is one CDATA section with every `]]>` split.
  *
  * Items: `guid isPermaLink="false"` = the tag: id, `pubDate` = first publication (`+0800`),
  * `description` = plain-text summary (HTML-escaped, since readers render description as HTML),
@@ -28,21 +34,24 @@ export const rssNamespaces = {
 const atomLink = (rel: string, href: string, type?: string) =>
   `    <atom:link href="${escapeXmlAttribute(href)}" rel="${rel}"${type ? ` type="${type}"` : ''}/>\n`;
 
-const rssItem = (item: FeedItem, head: FeedHead): string => {
-  if (item.retracted) return '';
+const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
+  if (item.retracted) return omitted;
   const creators = item.authors.length > 0 ? item.authors : [head.paperName];
   let xml = '    <item>\n';
   xml += `      <title>${escapeRssPlainText(item.title)}</title>\n`;
   xml += `      <link>${escapeXmlText(item.url)}</link>\n`;
   xml += `      <guid isPermaLink="false">${escapeXmlText(item.id)}</guid>\n`;
-  xml += `      <pubDate>${formatRfc822(item.published)}</pubDate>\n`;
+  xml += `      <pubDate>${item.publishedRfc822}</pubDate>\n`;
   for (const creator of creators) xml += `      <dc:creator>${escapeRssPlainText(creator)}</dc:creator>\n`;
   xml += `      <category>${escapeRssPlainText(item.section)}</category>\n`;
   // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped.
   xml += `      <description>${escapeXmlText(escapeHtmlText(item.summary))}</description>\n`;
-  xml += `      <content:encoded>${item.contentXml}</content:encoded>\n`;
-  xml += '    </item>\n';
-  return xml;
+  xml += '      <content:encoded>';
+  const tail = '</content:encoded>\n    </item>\n';
+  return {
+    text: xml + item.contentXml + tail,
+    bytes: utf8ByteLength(xml) + item.contentXmlBytes + utf8ByteLength(tail),
+  };
 };
 
 const escapeHtmlText = (text: string) =>
@@ -67,7 +76,7 @@ const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => 
   if (links.prevArchive) xml += atomLink('prev-archive', links.prevArchive, 'application/rss+xml');
   if (links.nextArchive) xml += atomLink('next-archive', links.nextArchive, 'application/rss+xml');
   if (head.archive) xml += '    <fh:archive/>\n';
-  for (const { fragment } of items) xml += fragment;
+  for (const { text } of items) xml += text;
   xml += '  </channel>\n</rss>\n';
   return xml;
 };

@@ -73,7 +73,7 @@ describe('buildSubscriptionFeeds', () => {
     expect(rss.category).toEqual(['要闻']);
     expect(rss.description.length).toBeLessThanOrEqual(121);
     expect(rss.description.startsWith('11月26日至29日')).toBe(true);
-    expect(rss['content:encoded']).toContain('<p class="kicker">扎实推进高水平对外开放</p>');
+    expect(rss['content:encoded']).toContain("<p class='kicker'>扎实推进高水平对外开放</p>");
     expect(rss['content:encoded']).toContain('<strong>加快培育高质量发展新动能</strong>');
     expect(rss['content:encoded']).toContain('<p>方世忠参加。</p>');
     expect(atom.published).toBe('2024-11-30T05:00:00+08:00');
@@ -111,7 +111,7 @@ describe('buildSubscriptionFeeds', () => {
 
   it('links a jump to the permalink of its target article', () => {
     const item = jsonItems(yaowen).find((i) => i.id === tag(issue.date, 'p1-0d0d0d0d'));
-    expect(item.content_html).toContain(`<a href="${permalink(issue.date, 'p2-1a1a1a1a')}">下转第二版：`);
+    expect(item.content_html).toContain(`<a href='${permalink(issue.date, 'p2-1a1a1a1a')}'>下转第二版：`);
   });
 
   it('names the paper as author of an article without a byline', () => {
@@ -200,12 +200,10 @@ describe('buildSubscriptionFeeds', () => {
     expect(buildSubscriptionFeeds(sectionSpec('要闻', config), [issue], {}, config)).toEqual(yaowen);
   });
 
-  it('writes JSON Feed exactly as JSON.stringify with two-space indentation', () => {
-    for (const docs of [yaowen, all]) {
-      expect(docs.json).toBe(`${JSON.stringify(JSON.parse(docs.json), null, 2)}\n`);
-    }
+  it('writes JSON Feed exactly as JSON.stringify does', () => {
+    for (const docs of [yaowen, all]) expect(docs.json).toBe(JSON.stringify(JSON.parse(docs.json)));
     const empty = buildSubscriptionFeeds(sectionSpec('体育', config), [issue], {}, config);
-    expect(empty.json).toBe(`${JSON.stringify(JSON.parse(empty.json), null, 2)}\n`);
+    expect(empty.json).toBe(JSON.stringify(JSON.parse(empty.json)));
     expect(JSON.parse(empty.json).items).toEqual([]);
     assertWellFormed(empty.atom);
     expect(parseXml(empty.rss).rss.channel.item).toBeUndefined();
@@ -410,8 +408,9 @@ describe('hostile text', () => {
   it('escapes markup and ]]> so they read back as text, never as live elements', () => {
     for (const xml of [docs.rss, docs.atom]) {
       expect(xml).not.toContain('<script');
-      expect(xml).not.toContain(']]>');
       expect(xml).not.toContain('<!--');
+      // The only ]]> are the ends of the CDATA sections this code opened.
+      expect(xml.split(']]>').length).toBe(xml.split('<![CDATA[').length);
     }
     const content: string = rssItems(docs)[0]['content:encoded'];
     // One level of XML escaping removed: the HTML still shows the script as text.
@@ -423,6 +422,15 @@ describe('hostile text', () => {
     expect(jsonItems(docs)[0].content_html).not.toContain('<script');
     expect(textOf(atomEntries(docs)[0].content)).toBe(content);
     expect(textOf(atomEntries(docs)[0].summary)).toContain('ends ]]> here ]]> twice');
+  });
+
+  it('writes backslashes, tabs and newlines in text as valid JSON strings', () => {
+    const odd = hostileIssue();
+    odd.pages[0]!.articles[0]!.paragraphs = ['C:\\路径\t制表\n换行 "引号"'];
+    const d = buildSubscriptionFeeds(sectionSpec(section, config), [odd], {}, config);
+    const html = jsonItems(d)[0].content_html;
+    expect(html).toContain('<p>C:\\路径\t制表\n换行 &quot;引号&quot;</p>');
+    expect(html).toBe(rssItems(d)[0]['content:encoded']);
   });
 
   it('reads attributes with quotes and angle brackets back intact', () => {
