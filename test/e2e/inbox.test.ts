@@ -67,6 +67,21 @@ describe('the inbox folder publishes what is dropped into it', () => {
     for (const item of added) expect((await fetch(item.url)).status, item.url).toBe(200);
   });
 
+  it('publishes a file whose name carries Chinese (版名), through the S3 key encoding', async () => {
+    const page04 = pages.get('04');
+    expect(page04, 'fixture page 4').toBeDefined();
+    await started.publisher.whenIdle();
+    const key = 'incoming/2024-11-30/04-要闻.txt';
+    await copyFile(page04!, join(started.publisher.inboxDir, '2024-11-30', '04-要闻.txt'));
+    const outcome = await eventually(`${key} to be handled`, async () =>
+      started.publisher.uploads.find((u) => u.key === key),
+    );
+    expect(outcome.report?.ok === true ? 'ok' : outcome.report).toBe('ok');
+    expect(outcome.pages).toContain(4);
+    const report = await fetch(`${started.publisher.url}/reports/${encodeURI(key)}.json`);
+    expect(report.status).toBe(200);
+  });
+
   it('writes a report for a bad file and leaves every feed byte-identical', async () => {
     await started.publisher.whenIdle();
     const before = await feedFiles(started.publisher.siteDir);
