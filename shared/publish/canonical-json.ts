@@ -3,21 +3,26 @@
  * publishing stores goes through it, so the same state always gives the same bytes (and the same
  * ETag) whatever order an object's keys were built or parsed in.
  */
-export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') {
-    // JSON.stringify(undefined) is undefined; arrays turn such members into null like JSON does.
-    return JSON.stringify(value) ?? 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const members: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const member = record[key];
-    if (member === undefined) continue;
-    members.push(`${JSON.stringify(key)}:${canonicalJson(member)}`);
-  }
-  return `{${members.join(',')}}`;
+const keysSorted = (keys: readonly string[]) => {
+  for (let i = 1; i < keys.length; i += 1) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
 };
+
+/**
+ * Native JSON.stringify does the escaping and number formatting; the replacer only re-creates
+ * objects whose keys are out of order (documents read back from the store are already sorted,
+ * so the common case allocates nothing).
+ */
+function sortKeys(this: unknown, _key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keysSorted(keys)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of keys.sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
+}
+
+export const canonicalJson = (value: unknown): string => JSON.stringify(value, sortKeys) ?? 'null';
 
 const encoder = new TextEncoder();
 

@@ -9,7 +9,7 @@ import { readUpload } from '../readers/read-upload.ts';
 import { allSectionsSlug, issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
-import { canonicalJson, canonicalJsonBytes } from './canonical-json.ts';
+import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { retractUpload } from './retract-upload.ts';
 import {
@@ -45,6 +45,7 @@ import {
   defaultRetryPolicy,
   type RetryPolicy,
   readJson,
+  sameBytes,
   updateJson,
   type Versioned,
   type WriteLog,
@@ -307,7 +308,7 @@ const commitIssue = async (
     const after = transform(current?.value);
     if (after === undefined) return { before: current?.value, after: current?.value, etag: current?.etag };
     const bytes = canonicalJsonBytes(after);
-    if (current !== undefined && canonicalJson(current.value) === canonicalJson(after)) {
+    if (current !== undefined && sameBytes(current.bytes, bytes)) {
       if (touched.size > 0) {
         // A lost attempt wrote records from a stale view: bring them back in line first.
         await writeArticleRecords(site, current.value, writes);
@@ -430,11 +431,14 @@ const propagate = async (
     await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
-    const fresh = await Promise.all(affected.map((slug) => readJson<WindowDoc>(site, windowKey(slug))));
+    // ETags are compared first; only a window that moved is parsed again.
+    const fresh = await Promise.all(affected.map((slug) => site.get(windowKey(slug))));
     const moved = new Map<string, Versioned<WindowDoc>>();
     fresh.forEach((doc, i) => {
       const slug = affected[i]!;
-      if (doc !== undefined && doc.etag !== rendered.get(slug)?.etag) moved.set(slug, doc);
+      if (doc !== undefined && doc.etag !== rendered.get(slug)?.etag) {
+        moved.set(slug, { value: parseJsonBytes<WindowDoc>(doc.body), etag: doc.etag, bytes: doc.body });
+      }
     });
     if (moved.size === 0) return;
     rendered = moved;
@@ -513,11 +517,11 @@ const updateWindows = async (
         }
         const catalogChanged =
           canonicalJson(doc.catalog ?? {}) !== canonicalJson(current?.value.catalog ?? {});
-        if (current !== undefined && canonicalJson(current.value) === canonicalJson(doc)) {
+        const bytes = canonicalJsonBytes(doc);
+        if (current !== undefined && sameBytes(current.bytes, bytes)) {
           result.set(slug, { ...current, catalogChanged: false });
           return;
         }
-        const bytes = canonicalJsonBytes(doc);
         try {
           const { etag } = await site.put(windowKey(slug), bytes, {
             contentType: contentTypes.json,

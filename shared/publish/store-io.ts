@@ -1,6 +1,6 @@
 import { PreconditionFailedError, StorageError } from '../errors.ts';
 import type { PutOptions, Store } from '../storage/store.ts';
-import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
+import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 
 /** Content types and cache policies of the site's objects (docs/publishing.md). */
 export const contentTypes = {
@@ -20,10 +20,12 @@ export const cachePolicies = {
 /** Keys written by one publish, in write order (the outcome reports them). */
 export type WriteLog = string[];
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => {
+/** Byte equality (what "unchanged" means for every object the site holds). */
+export const sameBytes = (a: Uint8Array, b: Uint8Array) => {
   if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
-  return true;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(
+    Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+  );
 };
 
 const encoder = new TextEncoder();
@@ -133,7 +135,7 @@ export const updateJson = async <T>(
     if (after === undefined)
       return { before: current?.value, after: current?.value, etag: current?.etag, changed: false };
     const bytes = canonicalJsonBytes(after);
-    if (current !== undefined && canonicalJson(current.value) === canonicalJson(after)) {
+    if (current !== undefined && sameBytes(current.bytes, bytes)) {
       return { before: current.value, after: current.value, etag: current.etag, changed: false };
     }
     try {
