@@ -41,7 +41,9 @@ h2{font-size:1.1875rem;line-height:1.5;margin:1.75rem 0 .5rem;padding-bottom:.25
 .toc{list-style:none;margin:0;padding:0}
 .toc li{margin:.5rem 0;line-height:1.6}
 .toc .kicker-inline{display:block;color:var(--muted);font-size:.875rem}
-.toc .by{color:var(--muted);font-size:.875rem;margin-left:.5em}
+.toc .by{color:var(--muted);font-size:.875rem;margin-left:.5em;white-space:nowrap}
+.page-feeds a{margin-right:.5em}
+.edition{font-size:1rem;font-weight:400;color:var(--muted);margin-left:.5em;white-space:nowrap}
 .feeds ul{list-style:none;padding:0;margin:.25rem 0}
 .feeds li{margin:.25rem 0}
 .feeds a{margin-right:.75em}

@@ -62,7 +62,7 @@ export const renderIssuePage = (
 <meta property="og:locale" content="zh_CN">
 `;
 
-  const main = html`<h1>${issue.paper.name} ${dateText}${options.home ? html`<span class="subtitle">（最新一期）</span>` : ''}</h1>
+  const main = html`<h1>${issue.paper.name} ${dateText}${options.home ? html`<span class="edition">最新一期</span>` : ''}</h1>
 ${details.length > 0 ? html`<p class="meta">${details.join(' · ')}</p>\n` : ''}${options.home ? html`<p class="meta"><a href="${issueUrl(config.siteUrl, issue.date)}">本期目录的永久链接</a></p>\n` : ''}<nav aria-label="版面"><p class="meta">${pages.map(
     (p, i) => html`${i > 0 ? ' · ' : ''}<a href="#page-${p.number}">第${p.number}版 ${p.section}</a>`,
   )}</p></nav>
@@ -77,7 +77,7 @@ ${articles.map((a) => tocEntry(issue, a, config))}</ul>
 `
     : html`<p class="meta">本版暂无文章。</p>
 `
-}<p class="meta">订阅本版：${feedLinkList(feedLinks(config, page.sectionSlug))}</p>
+}<p class="meta page-feeds">订阅本版：${feedLinkList(feedLinks(config, page.sectionSlug))}</p>
 </section>
 `;
 })}${feedsSection(config, [{ slug: allSectionsSlug, name: '全部版面' }, ...sections.map((s) => ({ slug: s.slug, name: `${s.name}版` }))])}`;

@@ -285,7 +285,7 @@ const route = async (deps: ServeDeps, request: Request, parsed: Route): Promise<
               }
             : {}),
         },
-        { 'cache-control': `public, max-age=${longMaxAge}` },
+        { 'cache-control': `public, max-age=${longMaxAge}`, vary: 'Accept' },
       );
     case 'not-found':
       return statusAnswer(
@@ -294,7 +294,7 @@ const route = async (deps: ServeDeps, request: Request, parsed: Route): Promise<
         404,
         representation,
         { title: '找不到这个页面', message: '这个网址没有对应的页面。' },
-        { 'cache-control': shortCacheControl },
+        { 'cache-control': shortCacheControl, vary: 'Accept' },
       );
     case 'article':
       return serveArticle(deps, request, parsed, representation);

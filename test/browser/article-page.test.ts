@@ -181,7 +181,10 @@ describe('article page in Chromium', () => {
 
   it.skipIf(!hasChromium)('shows the contents page with the article linked', async () => {
     const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${siteUrl}/`);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: new URL('contents-page-phone.png', artifacts).pathname, fullPage: true });
     await page.getByRole('link', { name: '高屹率团赴韩国开展经贸考察访问' }).click();
     await page.waitForURL(/\/articles\/2024-11-30\/p1-/);
     expect(await page.locator('h1').textContent()).toBe('高屹率团赴韩国开展经贸考察访问');

@@ -227,6 +227,17 @@ describe('serveRequest', () => {
     expect(site.reads).toEqual([]);
   });
 
+  it('answers 400 as JSON when JSON was asked for, varying on Accept', async () => {
+    const { deps } = await fixtureDeps();
+    const response = await serveRequest(
+      deps,
+      get('/articles/2024-13-01/p1-abc', { accept: 'application/json' }),
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('vary')).toBe('Accept');
+    expect((await response.json()).status).toBe(400);
+  });
+
   it('answers 405 with Allow for methods other than GET and HEAD', async () => {
     const { deps, site } = await fixtureDeps();
     for (const method of ['POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']) {
