@@ -426,7 +426,9 @@ const propagate = async (
   // Each pass is caused by another publish's window change, so passes are bounded by the
   // concurrent publishes; back off like the conditional writes do.
   const passes = Math.max(settleAttempts, retry.attempts);
+  const renderedEtags = new Map<string, string>();
   for (let attempt = 0; attempt < passes; attempt += 1) {
+    for (const [slug, window] of rendered) renderedEtags.set(slug, window.etag);
     if (attempt > 0) await retry.pause(attempt);
     await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
@@ -436,7 +438,7 @@ const propagate = async (
     const moved = new Map<string, Versioned<WindowDoc>>();
     fresh.forEach((doc, i) => {
       const slug = affected[i]!;
-      if (doc !== undefined && doc.etag !== rendered.get(slug)?.etag) {
+      if (doc !== undefined && doc.etag !== renderedEtags.get(slug)) {
         moved.set(slug, { value: parseJsonBytes<WindowDoc>(doc.body), etag: doc.etag, bytes: doc.body });
       }
     });
