@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { opmlKey } from '../../shared/site-layout.ts';
 
@@ -150,7 +151,20 @@ export class SiteDistribution extends Construct {
       ],
     };
 
-    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.siteBucket);
+    // CDK would grant the distribution s3:GetObject on the whole bucket (`/*`). Hand it a reference
+    // to the bucket instead, so it cannot edit the policy, and grant only the public paths below:
+    // issues/, state/ and reports/ stay unreadable even if a behaviour is misconfigured later.
+    const siteBucketRef = s3.Bucket.fromBucketAttributes(this, 'SiteBucketRef', {
+      bucketArn: props.siteBucket.bucketArn,
+      bucketName: props.siteBucket.bucketName,
+      bucketRegionalDomainName: props.siteBucket.bucketRegionalDomainName,
+    });
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(siteBucketRef);
+    Validations.of(this).acknowledge({
+      id: '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
+      reason:
+        "Intended: this construct writes the distribution's bucket policy statement itself (below), limited to feeds/* and feeds.opml.",
+    });
     const feedBehavior: cloudfront.BehaviorOptions = {
       origin: siteOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -187,6 +201,16 @@ export class SiteDistribution extends Construct {
             sslSupportMethod: cloudfront.SSLMethod.SNI,
           }),
     });
+
+    props.siteBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFrontReadsPublicPaths',
+        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        actions: ['s3:GetObject'],
+        resources: staticPathPatterns.map((pattern) => props.siteBucket.arnForObjects(pattern.slice(1))),
+        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+      }),
+    );
 
     this.siteUrl = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
   }

@@ -258,7 +258,7 @@ describe('publisher stack (default context)', () => {
       });
     });
 
-    it('lets only this distribution invoke the function URL and read the site bucket', () => {
+    it('lets only this distribution invoke the function URL and read the public paths of the site bucket', () => {
       const distributionArn = {
         'Fn::Join': [
           '',
@@ -285,15 +285,27 @@ describe('publisher stack (default context)', () => {
         PolicyDocument: {
           Statement: Match.arrayWith([
             {
+              Sid: 'CloudFrontReadsPublicPaths',
               Action: 's3:GetObject',
               Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
               Effect: 'Allow',
               Principal: { Service: 'cloudfront.amazonaws.com' },
-              Resource: objectArn(siteId, '*'),
+              Resource: [objectArn(siteId, 'feeds/*'), objectArn(siteId, 'feeds.opml')],
             },
           ]),
         },
       });
+    });
+
+    it('grants CloudFront nothing else in the site bucket', () => {
+      const policy = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).find(
+        (p) => p.Properties.Bucket.Ref === s.logicalId('AWS::S3::Bucket', 'SiteBucket'),
+      )!;
+      const allows = (policy.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
+        (st) => st.Effect === 'Allow',
+      );
+      expect(allows).toHaveLength(1);
+      expect(JSON.stringify(allows)).not.toMatch(/issues|state|reports|"\/\*"/);
     });
 
     it('routes feeds and OPML to the bucket and everything else to the permalink function', () => {
@@ -656,6 +668,12 @@ describe('publisher stack (default context)', () => {
         pluginReports: Array<{ pluginName: string; violations: unknown[] }>;
       };
       for (const plugin of report.pluginReports) expect(plugin.violations, plugin.pluginName).toEqual([]);
+    });
+
+    it('synthesises without unacknowledged CDK warnings', () => {
+      const stackArtifact = s.app.synth().getStackArtifact(s.stack.artifactId);
+      const warnings = stackArtifact.messages.filter((m) => m.level !== 'info');
+      expect(warnings.map((w) => `${w.id}: ${String(w.entry.data)}`)).toEqual([]);
     });
 
     it('fails the synth on a finding nobody acknowledged', () => {
