@@ -3,7 +3,7 @@ import type { PublishedIssue } from '../model/published.ts';
 import { archiveKey, type FeedFormat, feedKey, issueUrl, siteFileUrl } from '../site-layout.ts';
 import { atomRenderer } from './atom.ts';
 import type { FeedHead, FeedLinks, FormatRenderer, RenderedItem } from './feed-document.ts';
-import { type FeedItem, issueItems, windowItems } from './feed-items.ts';
+import { allItems, type ItemList, issueItemList, windowItemList } from './feed-items.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { jsonFeedRenderer } from './json-feed.ts';
 import { rssRenderer } from './rss.ts';
@@ -51,56 +51,39 @@ const headOf = (
   archive,
 });
 
-const renderItems = (
-  renderer: FormatRenderer,
-  head: FeedHead,
-  items: readonly FeedItem[],
-): RenderedItem[] => {
-  const rendered: RenderedItem[] = [];
-  for (const item of items) {
-    const { text, bytes } = renderer.fragment(item, head);
-    rendered.push({ item, text, bytes });
-  }
-  return rendered;
-};
-
 /**
  * Render with the oldest items dropped until the document fits `maxBytes` (UTF-8). Items are
- * newest first, so dropping from the end removes the oldest issue's last items first. A
- * document whose single newest item alone exceeds the cap still carries that item: an
- * over-size feed beats an empty one that hides the news.
+ * newest first, so dropping from the end removes the oldest issue's last items first; items
+ * past the cut are never prepared. Sizes are additive (head + fragments + separators + tail,
+ * dates fixed-width), so the cut is exact without re-rendering: the document never exceeds
+ * the cap and one more item would. A document whose single newest item alone exceeds the cap
+ * still carries that item: an over-size feed beats an empty one that hides the news.
  */
 export const renderWithinCap = (
   renderer: FormatRenderer,
   head: FeedHead,
-  items: readonly FeedItem[],
+  items: ItemList,
   maxBytes: number,
 ): string => {
-  const rendered = renderItems(renderer, head, items);
-  const first = rendered.find((r) => r.text !== '');
-  if (first === undefined) return renderer.document(head, rendered);
-  // Head and tail bytes: the document of one item minus that item (dates are fixed-width).
-  const base = utf8ByteLength(renderer.document(head, [first])) - first.bytes;
   const separatorBytes = utf8ByteLength(renderer.separator);
-  let size = base;
-  let count = 0;
+  const rendered: RenderedItem[] = [];
+  let size = 0;
   let shown = 0;
-  for (const entry of rendered) {
-    if (entry.text !== '') {
-      const add = entry.bytes + (shown > 0 ? separatorBytes : 0);
-      if (shown > 0 && size + add > maxBytes) break;
-      size += add;
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items.at(index);
+    const { text, bytes } = renderer.fragment(item, head);
+    const entry: RenderedItem = { item, text, bytes };
+    if (text !== '') {
+      if (shown === 0) {
+        // Head and tail bytes: the document of this one item minus the item.
+        size = utf8ByteLength(renderer.document(head, [entry])) - bytes;
+      } else if (size + separatorBytes + bytes > maxBytes) break;
+      size += bytes + (shown > 0 ? separatorBytes : 0);
       shown += 1;
     }
-    count += 1;
+    rendered.push(entry);
   }
-  let document = renderer.document(head, rendered.slice(0, count));
-  // The additive estimate is exact by construction; this loop only guards that claim.
-  while (count > 1 && utf8ByteLength(document) > maxBytes) {
-    count -= 1;
-    document = renderer.document(head, rendered.slice(0, count));
-  }
-  return document;
+  return renderer.document(head, rendered);
 };
 
 /**
@@ -119,7 +102,8 @@ export const buildSubscriptionFeeds = (
   const newest = [...window]
     .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0))
     .slice(0, config.windowIssues);
-  const items = windowItems(spec, newest, config);
+  // Shared by the three formats: each item is prepared once, when the first format needs it.
+  const items = windowItemList(spec, newest, config);
   const result: Partial<FeedDocuments> = {};
   for (const format of formats) {
     const feedLinks: FeedLinks = {
@@ -151,7 +135,7 @@ export const buildArchiveFeeds = (
   links: { prevDate?: string; nextDate?: string },
   config: SiteConfig,
 ): FeedDocuments => {
-  const items = issueItems(spec, issue, config);
+  const items = allItems(issueItemList(spec, issue, config));
   const result: Partial<FeedDocuments> = {};
   for (const format of formats) {
     const feedLinks: FeedLinks = {
@@ -167,7 +151,10 @@ export const buildArchiveFeeds = (
     }
     const head = headOf(spec, config, `${describe(spec, config)} · ${issue.date} 存档`, feedLinks, true);
     const renderer = renderers[format];
-    result[format] = renderer.document(head, renderItems(renderer, head, items));
+    result[format] = renderer.document(
+      head,
+      items.map((item) => ({ item, ...renderer.fragment(item, head) })),
+    );
   }
   return result as FeedDocuments;
 };

@@ -186,31 +186,80 @@ const toItem = (
   return item;
 };
 
-/** Items of one issue for one feed, in reading order (page, then order on the page). */
-export const issueItems = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): FeedItem[] => {
-  const entries: Array<{ page: PublishedPage; article: PublishedArticle }> = [];
+/** A list of items made on first access: a capped document never prepares what it drops. */
+export interface ItemList {
+  readonly length: number;
+  at(index: number): FeedItem;
+}
+
+interface Entry {
+  issue: PublishedIssue;
+  page: PublishedPage;
+  article: PublishedArticle;
+}
+
+const issueEntries = (spec: FeedSpec, issue: PublishedIssue): Entry[] => {
+  const entries: Entry[] = [];
   for (const page of issue.pages) {
     if (spec.section !== undefined && page.section !== spec.section) continue;
-    for (const article of page.articles) if (isFeedArticle(article)) entries.push({ page, article });
+    for (const article of page.articles) if (isFeedArticle(article)) entries.push({ issue, page, article });
   }
-  entries.sort((a, b) => a.article.order - b.article.order || a.page.number - b.page.number);
-  const domain = siteDomain(config.siteUrl);
-  return entries.map(({ page, article }) => toItem(issue, page, article, config, domain));
+  return entries.sort((a, b) => a.article.order - b.article.order || a.page.number - b.page.number);
 };
+
+const lazyItems = (entries: readonly Entry[], config: SiteConfig): ItemList => {
+  const domain = siteDomain(config.siteUrl);
+  const made: FeedItem[] = [];
+  return {
+    length: entries.length,
+    at: (index) => {
+      let item = made[index];
+      if (item === undefined) {
+        const entry = entries[index];
+        if (entry === undefined) throw new RangeError(`no item ${index} of ${entries.length}`);
+        item = toItem(entry.issue, entry.page, entry.article, config, domain);
+        made[index] = item;
+      }
+      return item;
+    },
+  };
+};
+
+/** Items of one issue for one feed, in reading order (page, then order on the page). */
+export const issueItemList = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): ItemList =>
+  lazyItems(issueEntries(spec, issue), config);
 
 /**
  * Items of a window of issues: newest issue first, each in reading order (publishing gives
  * reading order descending times, so this is also newest first by time). Issues are re-sorted
  * by date so the order never depends on how the caller listed them.
  */
+export const windowItemList = (
+  spec: FeedSpec,
+  window: readonly PublishedIssue[],
+  config: SiteConfig,
+): ItemList => {
+  const issues = [...window].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  return lazyItems(
+    issues.flatMap((issue) => issueEntries(spec, issue)),
+    config,
+  );
+};
+
+/** Every item of an item list, made now. */
+export const allItems = (list: ItemList): FeedItem[] =>
+  Array.from({ length: list.length }, (_, i) => list.at(i));
+
+/** Items of one issue for one feed, as an array. */
+export const issueItems = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): FeedItem[] =>
+  allItems(issueItemList(spec, issue, config));
+
+/** Items of a window of issues, as an array (see `windowItemList`). */
 export const windowItems = (
   spec: FeedSpec,
   window: readonly PublishedIssue[],
   config: SiteConfig,
-): FeedItem[] => {
-  const issues = [...window].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
-  return issues.flatMap((issue) => issueItems(spec, issue, config));
-};
+): FeedItem[] => allItems(windowItemList(spec, window, config));
 
 /** Newest `updated` (or deletion time) among items: the feed's last content change. */
 export const latestChange = (items: readonly FeedItem[]): string | undefined => {

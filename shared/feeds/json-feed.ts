@@ -37,7 +37,10 @@ const q = JSON.stringify;
  */
 const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) return omitted;
-  const authors = (item.authors.length > 0 ? item.authors : [head.paperName]).map((name) => ({ name }));
+  let authors = '';
+  for (const name of item.authors.length > 0 ? item.authors : [head.paperName]) {
+    authors += `${authors === '' ? '' : ','}{"name":${q(name)}}`;
+  }
   const quzhou = {
     kicker: item.kicker,
     subtitle: item.subtitle,
@@ -47,8 +50,9 @@ const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
     column: item.column,
     issue_date: item.issueDate,
   };
+  // Dates are fixed-format ASCII (no escaping needed); everything else goes through q().
   const before = `{"id":${q(item.id)},"url":${q(item.url)},"title":${q(item.title)},"content_html":`;
-  const after = `,"summary":${q(item.summary)},"date_published":${q(item.published)},"date_modified":${q(item.updated)},"authors":${q(authors)},"tags":${q([item.section])},"_quzhou":${q(quzhou)}}`;
+  const after = `,"summary":${q(item.summary)},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${q(item.section)}],"_quzhou":${q(quzhou)}}`;
   return {
     text: before + item.contentJson + after,
     bytes: utf8ByteLength(before) + item.contentJsonBytes + utf8ByteLength(after),
@@ -78,9 +82,16 @@ const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   }
   feed.items = [];
   const empty = JSON.stringify(feed);
-  const fragments = items.map((i) => i.text).filter((f) => f !== '');
-  // `"items":[]` is the last key: splice the pre-rendered items in its place.
-  return `${empty.slice(0, empty.length - ']}'.length)}${fragments.join(',')}]}`;
+  // `"items":[]` is the last key: splice the pre-rendered items in its place. Concatenation
+  // (not join) keeps the result a rope: it is flattened once, when it is encoded for storage.
+  let json = empty.slice(0, empty.length - ']}'.length);
+  let first = true;
+  for (const { text } of items) {
+    if (text === '') continue;
+    json += first ? text : `,${text}`;
+    first = false;
+  }
+  return `${json}]}`;
 };
 
 /** The JSON Feed 1.1 renderer. */
