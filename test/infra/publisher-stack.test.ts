@@ -416,6 +416,13 @@ describe('publisher stack (default context)', () => {
       expect(run('Application/JSON, */*;q=0.1').accept).toEqual({ value: 'application/json' });
       expect(run('text/html,application/xhtml+xml,*/*;q=0.8').accept).toEqual({ value: 'text/html' });
       expect(run(undefined).accept).toEqual({ value: 'text/html' });
+      // A viewer cannot choose the host the permalink function links to.
+      const spoofed = handler({
+        request: {
+          headers: { host: { value: 'feeds.example.cn' }, 'x-forwarded-host': { value: 'evil.example' } },
+        },
+      }).headers;
+      expect(spoofed['x-forwarded-host']).toEqual({ value: 'feeds.example.cn' });
     });
 
     it('sends HSTS and the security headers on every behaviour', () => {
