@@ -413,22 +413,44 @@ const propagate = async (
     writes,
     retry,
   );
-  const calendars = new Map<string, CalendarDoc | undefined>([[date.slice(0, 4), calendar.after]]);
+  // Calendars answer neighbour lookups beyond a window. Each one consulted is cached with its
+  // ETag and re-checked by the settle loop like the windows: a date another publish adds to it
+  // can change a `prev-archive` link rendered from it.
+  const calendars = new Map<string, { doc: CalendarDoc | undefined; etag: string | undefined }>([
+    [date.slice(0, 4), { doc: calendar.after, etag: calendar.etag }],
+  ]);
+  const consulted = new Set<string>();
   const calendarOf = async (year: string) => {
-    if (!calendars.has(year))
-      calendars.set(year, (await readJson<CalendarDoc>(site, calendarKey(year)))?.value);
-    return calendars.get(year);
+    consulted.add(year);
+    if (!calendars.has(year)) {
+      const found = await readJson<CalendarDoc>(site, calendarKey(year));
+      calendars.set(year, { doc: found?.value, etag: found?.etag });
+    }
+    return calendars.get(year)!.doc;
+  };
+  const calendarsMoved = async () => {
+    let moved = false;
+    for (const year of consulted) {
+      const found = await site.get(calendarKey(year));
+      if (found?.etag === calendars.get(year)?.etag) continue;
+      calendars.set(year, {
+        doc: found === undefined ? undefined : parseJsonBytes<CalendarDoc>(found.body),
+        etag: found?.etag,
+      });
+      moved = true;
+    }
+    return moved;
   };
 
   const windows = await updateWindows(deps, date, affected, calendarOf, writes);
+  consulted.clear();
 
+  const latest = new Map<string, Versioned<WindowDoc>>(windows);
   let rendered: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }> = windows;
-  // Each pass is caused by another publish's window change, so passes are bounded by the
-  // concurrent publishes; back off like the conditional writes do.
+  // Each pass is caused by another publish's change, so passes are bounded by the concurrent
+  // publishes; back off like the conditional writes do.
   const passes = Math.max(settleAttempts, retry.attempts);
-  const renderedEtags = new Map<string, string>();
   for (let attempt = 0; attempt < passes; attempt += 1) {
-    for (const [slug, window] of rendered) renderedEtags.set(slug, window.etag);
     if (attempt > 0) await retry.pause(attempt);
     await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
@@ -438,12 +460,15 @@ const propagate = async (
     const moved = new Map<string, Versioned<WindowDoc>>();
     fresh.forEach((doc, i) => {
       const slug = affected[i]!;
-      if (doc !== undefined && doc.etag !== renderedEtags.get(slug)) {
-        moved.set(slug, { value: parseJsonBytes<WindowDoc>(doc.body), etag: doc.etag, bytes: doc.body });
+      if (doc !== undefined && doc.etag !== latest.get(slug)?.etag) {
+        const window = { value: parseJsonBytes<WindowDoc>(doc.body), etag: doc.etag, bytes: doc.body };
+        moved.set(slug, window);
+        latest.set(slug, window);
       }
     });
-    if (moved.size === 0) return;
-    rendered = moved;
+    const calendarMoved = await calendarsMoved();
+    if (moved.size === 0 && !calendarMoved) return;
+    rendered = calendarMoved ? new Map(latest) : moved;
   }
   throw new StorageError(`feeds of ${date} kept changing while they were written`);
 };
