@@ -1,51 +1,33 @@
-import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
 /**
  * Site configuration, shared by infra/ (CDK context → function environment) and functions/
  * (environment → config, validated once at cold start). The environment variable names are
  * the contract between the two: `configEnvironmentNames`.
+ *
+ * Validated by hand rather than with zod: this module is on the permalink function's cold path,
+ * and zod's import alone costs about as much as the whole S3 client's (bench: serve cold import).
  */
-export const SiteConfigSchema = z
-  .object({
-    /** Absolute base URL of the public site, no trailing slash, e.g. https://d111.cloudfront.net */
-    siteUrl: z
-      .url({ protocol: /^https?$/ })
-      .transform((u) => u.replace(/\/+$/, ''))
-      .refine((u) => !/[?#]/.test(u), 'siteUrl must not carry a query or fragment'),
-    /** Paper / site title shown in feeds and pages. */
-    title: z.string().min(1).max(100).default('衢州日报'),
-    /** IANA time zone of the newsroom; the feeds write its fixed offset (+08:00). */
-    timeZone: z.literal('Asia/Shanghai').default('Asia/Shanghai'),
-    /** Publication time of an issue (Beijing time, HH:MM). */
-    publicationTime: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
-      .default('05:00'),
-    /** Issues held in each subscription document. */
-    windowIssues: z.coerce.number().int().min(1).max(60).default(7),
-    /** Byte cap of each subscription document. */
-    maxFeedBytes: z.coerce
-      .number()
-      .int()
-      .min(16 * 1024)
-      .max(10 * 1024 * 1024)
-      .default(512 * 1024),
-    /** Largest upload accepted. */
-    maxUploadBytes: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(100 * 1024 * 1024)
-      .default(10 * 1024 * 1024),
-    /** Optional WebSub hub. */
-    websubHub: z.url({ protocol: /^https?$/ }).optional(),
-    /** Section slug overrides, 版名 → ASCII slug (default: pinyin). */
-    sectionSlugs: z.record(z.string(), z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/)).default({}),
-  })
-  .strict();
-
-export type SiteConfig = z.infer<typeof SiteConfigSchema>;
+export interface SiteConfig {
+  /** Absolute base URL of the public site, no trailing slash, e.g. https://d111.cloudfront.net */
+  siteUrl: string;
+  /** Paper / site title shown in feeds and pages. */
+  title: string;
+  /** IANA time zone of the newsroom; the feeds write its fixed offset (+08:00). */
+  timeZone: 'Asia/Shanghai';
+  /** Publication time of an issue (Beijing time, HH:MM). */
+  publicationTime: string;
+  /** Issues held in each subscription document. */
+  windowIssues: number;
+  /** Byte cap of each subscription document. */
+  maxFeedBytes: number;
+  /** Largest upload accepted. */
+  maxUploadBytes: number;
+  /** Optional WebSub hub. */
+  websubHub?: string;
+  /** Section slug overrides, 版名 → ASCII slug (default: pinyin). */
+  sectionSlugs: Record<string, string>;
+}
 
 /** Environment variable for each config key; CDK sets these on both functions. */
 export const configEnvironmentNames = {
@@ -60,17 +42,85 @@ export const configEnvironmentNames = {
   sectionSlugs: 'SECTION_SLUGS',
 } as const satisfies Record<keyof SiteConfig, string>;
 
+const slugPattern = /^[a-z0-9][a-z0-9-]{0,40}$/;
+
+const fail = (key: string, message: string): never => {
+  throw new ConfigError(`invalid configuration ${key}: ${message}`);
+};
+
+const httpUrl = (key: string, value: unknown): string => {
+  if (typeof value !== 'string') return fail(key, 'expected a URL string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(key, `not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(key, 'expected an http(s) URL');
+  if (url.hostname === '') return fail(key, 'expected a host name');
+  return value;
+};
+
+const integer = (key: string, value: unknown, min: number, max: number, fallback: number): number => {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    return fail(key, `expected an integer, got ${String(value)}`);
+  if (n < min || n > max) return fail(key, `expected ${min}–${max}, got ${n}`);
+  return n;
+};
+
+const knownKeys = new Set<string>(Object.keys(configEnvironmentNames));
+
 /** Validate a partial config (CDK context, CLI options); throws ConfigError naming the key. */
 export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
-  const result = SiteConfigSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue?.path.join('.') || 'config';
-    throw new ConfigError(`invalid configuration ${where}: ${issue?.message ?? 'invalid'}`, {
-      cause: result.error,
-    });
+  for (const key of Object.keys(input)) {
+    if (!knownKeys.has(key)) fail(key, 'unknown key');
   }
-  return result.data;
+  const siteUrl = httpUrl('siteUrl', input.siteUrl).replace(/\/+$/, '');
+  if (/[?#]/.test(siteUrl)) fail('siteUrl', 'siteUrl must not carry a query or fragment');
+
+  const title = input.title ?? '衢州日报';
+  if (typeof title !== 'string' || title.length < 1 || title.length > 100)
+    fail('title', 'expected 1–100 characters');
+
+  const timeZone = input.timeZone ?? 'Asia/Shanghai';
+  if (timeZone !== 'Asia/Shanghai')
+    fail('timeZone', `only Asia/Shanghai is supported, got ${String(timeZone)}`);
+
+  const publicationTime = input.publicationTime ?? '05:00';
+  if (typeof publicationTime !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(publicationTime)) {
+    fail('publicationTime', 'expected HH:MM');
+  }
+
+  const sectionSlugs = input.sectionSlugs ?? {};
+  if (typeof sectionSlugs !== 'object' || sectionSlugs === null || Array.isArray(sectionSlugs)) {
+    fail('sectionSlugs', 'expected an object of 版名 → slug');
+  }
+  for (const [section, slug] of Object.entries(sectionSlugs as Record<string, unknown>)) {
+    if (typeof slug !== 'string' || !slugPattern.test(slug)) {
+      fail(`sectionSlugs.${section}`, `expected a lowercase ASCII slug, got ${String(slug)}`);
+    }
+  }
+
+  const config: SiteConfig = {
+    siteUrl,
+    title: title as string,
+    timeZone: 'Asia/Shanghai',
+    publicationTime: publicationTime as string,
+    windowIssues: integer('windowIssues', input.windowIssues, 1, 60, 7),
+    maxFeedBytes: integer('maxFeedBytes', input.maxFeedBytes, 16 * 1024, 10 * 1024 * 1024, 512 * 1024),
+    maxUploadBytes: integer(
+      'maxUploadBytes',
+      input.maxUploadBytes,
+      1024,
+      100 * 1024 * 1024,
+      10 * 1024 * 1024,
+    ),
+    sectionSlugs: { ...(sectionSlugs as Record<string, string>) },
+  };
+  if (input.websubHub !== undefined) config.websubHub = httpUrl('websubHub', input.websubHub);
+  return config;
 };
 
 /** Read config from an environment map (the edge passes `process.env`). */

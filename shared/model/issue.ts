@@ -131,11 +131,5 @@ export type Article = z.infer<typeof ArticleSchema>;
 export type Page = z.infer<typeof PageSchema>;
 export type Issue = z.infer<typeof IssueSchema>;
 
-/** The Chinese label of a role, as printed in bylines. */
-export const roleLabels: Record<ContributorRole, string> = {
-  reporter: '记者',
-  correspondent: '通讯员',
-  'reporting-team': '报道组',
-  photographer: '摄影',
-  editor: '编辑',
-};
+/** Byline role labels live in a zod-free module (role-labels.ts); re-exported for model users. */
+export { roleLabels } from './role-labels.ts';

@@ -1,10 +1,10 @@
 import type { SiteConfig } from '../config.ts';
 import type { ContributorRole } from '../model/issue.ts';
 import type { ArticleRecord } from '../model/published.ts';
+import { roleLabels } from '../model/role-labels.ts';
 import { articleUrl, issueUrl } from '../site-layout.ts';
 import { toBeijingIso } from './beijing-time.ts';
 import { stripUnwanted } from './html.ts';
-import { bylineRoleLabels as roleLabels } from './role-labels.ts';
 import { homeUrl } from './site-links.ts';
 
 /**

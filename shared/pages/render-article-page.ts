@@ -1,12 +1,12 @@
 import type { SiteConfig } from '../config.ts';
 import type { Contributor } from '../model/issue.ts';
 import type { ArticleRecord } from '../model/published.ts';
+import { roleLabels } from '../model/role-labels.ts';
 import { allSectionsSlug, articleUrl, issueUrl } from '../site-layout.ts';
 import { formatChineseDate, formatChineseDateTime, toBeijingIso } from './beijing-time.ts';
 import { html, trustedHtml } from './html.ts';
 import { articleJsonLd, serializeJsonLd, summarize } from './json-ld.ts';
 import { alternateLinks, feedsSection, renderDocument } from './layout.ts';
-import { bylineRoleLabels as roleLabels } from './role-labels.ts';
 import { allSectionsFeedLinks, feedLinks } from './site-links.ts';
 
 /**

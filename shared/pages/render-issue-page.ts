@@ -1,11 +1,11 @@
 import type { SiteConfig } from '../config.ts';
 import type { PublishedArticle, PublishedIssue } from '../model/published.ts';
+import { roleLabels } from '../model/role-labels.ts';
 import { allSectionsSlug, articleUrl, issueUrl } from '../site-layout.ts';
 import { formatChineseDate } from './beijing-time.ts';
 import { html } from './html.ts';
 import { alternateLinks, feedLinkList, feedsSection, renderDocument } from './layout.ts';
 import { paperFooter } from './render-article-page.ts';
-import { bylineRoleLabels as roleLabels } from './role-labels.ts';
 import { allSectionsFeedLinks, feedLinks, homeUrl } from './site-links.ts';
 
 /** Options of the table of contents page. */

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { parseSiteConfig, siteConfigFromEnvironment, siteConfigToEnvironment } from '../shared/config.ts';
+import { ConfigError } from '../shared/errors.ts';
+
+describe('site config', () => {
+  it('fills documented defaults and strips the trailing slash', () => {
+    expect(parseSiteConfig({ siteUrl: 'https://feeds.example.cn/' })).toEqual({
+      siteUrl: 'https://feeds.example.cn',
+      title: '衢州日报',
+      timeZone: 'Asia/Shanghai',
+      publicationTime: '05:00',
+      windowIssues: 7,
+      maxFeedBytes: 524288,
+      maxUploadBytes: 10485760,
+      sectionSlugs: {},
+    });
+  });
+
+  it.each([
+    [{ siteUrl: 'ftp://x.example' }, /siteUrl/],
+    [{ siteUrl: 'https://x.example/?q=1' }, /siteUrl/],
+    [{ siteUrl: 'not a url' }, /siteUrl/],
+    [{ siteUrl: 'https://x.example', windowIssues: '0' }, /windowIssues/],
+    [{ siteUrl: 'https://x.example', windowIssues: 'seven' }, /windowIssues/],
+    [{ siteUrl: 'https://x.example', maxFeedBytes: 1000 }, /maxFeedBytes/],
+    [{ siteUrl: 'https://x.example', publicationTime: '25:00' }, /publicationTime/],
+    [{ siteUrl: 'https://x.example', timeZone: 'UTC' }, /timeZone/],
+    [{ siteUrl: 'https://x.example', sectionSlugs: { 要闻: 'Not A Slug' } }, /sectionSlugs/],
+    [{ siteUrl: 'https://x.example', colour: 'red' }, /colour/],
+  ])('rejects %j with a ConfigError naming the key', (input, message) => {
+    expect(() => parseSiteConfig(input)).toThrow(ConfigError);
+    expect(() => parseSiteConfig(input)).toThrow(message);
+  });
+
+  it('round-trips through the environment the functions receive', () => {
+    const config = parseSiteConfig({
+      siteUrl: 'https://feeds.example.cn',
+      windowIssues: 3,
+      websubHub: 'https://hub.example.cn/',
+      sectionSlugs: { 要闻: 'news' },
+    });
+    expect(siteConfigFromEnvironment(siteConfigToEnvironment(config))).toEqual(config);
+  });
+
+  it('requires the site URL in the environment', () => {
+    expect(() => siteConfigFromEnvironment({})).toThrow(/SITE_URL is required/);
+  });
+});
