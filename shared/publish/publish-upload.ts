@@ -488,6 +488,16 @@ const neighbour = async (
 ): Promise<string | undefined> => {
   const fromWindow = direction === 'previous' ? windowPrevious(window, date) : windowNext(window, date);
   if (fromWindow.known) return fromWindow.date;
+  return calendarNeighbour(direction, window, date, calendarOf);
+};
+
+/** The neighbour from the calendars alone: the date's year, then the slug's other years in order. */
+const calendarNeighbour = async (
+  direction: 'previous' | 'next',
+  window: WindowDoc,
+  date: string,
+  calendarOf: CalendarReader,
+): Promise<string | undefined> => {
   const year = date.slice(0, 4);
   const find = direction === 'previous' ? calendarPrevious : calendarNext;
   const sameYear = find(await calendarOf(year), window.slug, date);
@@ -540,7 +550,12 @@ const updateWindows = async (
         let doc = update.doc;
         if (update.needsOlder && doc.dates.length > 0) {
           const oldest = doc.dates[doc.dates.length - 1]!;
-          doc = withOlderDate(doc, await neighbour('previous', doc, oldest, calendarOf), config.windowIssues);
+          // The window just lost a date, so it cannot vouch for holding every older one.
+          doc = withOlderDate(
+            doc,
+            await calendarNeighbour('previous', doc, oldest, calendarOf),
+            config.windowIssues,
+          );
         }
         const catalogChanged =
           canonicalJson(doc.catalog ?? {}) !== canonicalJson(current?.value.catalog ?? {});

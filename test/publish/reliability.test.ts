@@ -180,6 +180,27 @@ describe('publishing reliability', () => {
     },
   );
 
+  it('moves a page to another section as if it had always been there', async () => {
+    // Page 3 of the fourth date is re-uploaded as 文化 instead of 体育: the 体育 window loses that
+    // date (and refills its spare slot from the calendar), its archive there is deleted and the
+    // next 体育 archive links past it.
+    const moved = dates[3]!;
+    const other = syntheticIssue(moved, { ...small, sections: ['要闻', '综合', '文化'] });
+    const movedUpload = jsonUpload(issuePages(other, [3]), 'p3');
+    const straight = depsFor();
+    await publishAll(
+      straight,
+      uploads.map((u) => (u.key === movedUpload.key ? movedUpload : u)),
+    );
+    const corrected = depsFor();
+    await publishAll(corrected, [...uploads, movedUpload]);
+    expect(await snapshot(corrected.site)).toEqual(await snapshot(straight.site));
+    expect(await corrected.site.get(`feeds/tiyu/archive/${moved}/rss.xml`)).toBeUndefined();
+    expect(text((await corrected.site.get(`feeds/tiyu/archive/${dates[4]}/rss.xml`))!.body)).toContain(
+      `/feeds/tiyu/archive/${dates[2]}/rss.xml`,
+    );
+  });
+
   it('stays consistent when any write of a publish fails, and a retry completes it', async () => {
     // Before: the first five dates. The publish under test: page 2 of the sixth date.
     const before = depsFor();
