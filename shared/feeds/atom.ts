@@ -6,7 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
-import { escapeXmlAttribute, escapeXmlText, utf8ByteLength } from './xml-text.ts';
+import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength } from './xml-text.ts';
 
 /**
  * Atom 1.0 (RFC 4287) with RFC 6721 tombstones and RFC 5005 archive links, written by hand
@@ -29,23 +29,18 @@ export const atomNamespaces = {
 } as const;
 
 const link = (rel: string, href: string, type?: string) =>
-  `  <link rel="${rel}"${type ? ` type="${type}"` : ''} href="${escapeXmlAttribute(href)}"/>\n`;
+  `  <link rel="${rel}"${type ? ` type="${type}"` : ''} href="${escapeCleanXmlAttribute(href)}"/>\n`;
 
 const atomEntry = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) {
-    const text = `  <at:deleted-entry ref="${escapeXmlAttribute(item.id)}" when="${item.deletedAt}"/>\n`;
+    const text = `  <at:deleted-entry ref="${item.xml.id}" when="${item.deletedAt}"/>\n`;
     return { text, bytes: utf8ByteLength(text) };
   }
-  const authors = item.authors.length > 0 ? item.authors : [head.paperName];
-  let xml = '  <entry>\n';
-  xml += `    <id>${escapeXmlText(item.id)}</id>\n`;
-  xml += `    <title>${escapeXmlText(item.title)}</title>\n`;
-  xml += `    <link rel="alternate" type="text/html" href="${escapeXmlAttribute(item.url)}"/>\n`;
-  xml += `    <published>${item.published}</published>\n`;
-  xml += `    <updated>${item.updated}</updated>\n`;
-  for (const author of authors) xml += `    <author><name>${escapeXmlText(author)}</name></author>\n`;
-  xml += `    <category term="${escapeXmlAttribute(item.sectionSlug)}" label="${escapeXmlAttribute(item.section)}"/>\n`;
-  xml += `    <summary>${escapeXmlText(item.summary)}</summary>\n`;
+  const x = item.xml;
+  const authors = x.authors.length > 0 ? x.authors : [escapeCleanXmlText(head.paperName)];
+  let xml = `  <entry>\n    <id>${x.id}</id>\n    <title>${x.title}</title>\n    <link rel="alternate" type="text/html" href="${x.url}"/>\n    <published>${item.published}</published>\n    <updated>${item.updated}</updated>\n`;
+  for (const author of authors) xml += `    <author><name>${author}</name></author>\n`;
+  xml += `    <category term="${x.sectionSlug}" label="${x.section}"/>\n    <summary>${x.summary}</summary>\n`;
   xml += '    <content type="html">';
   const tail = '</content>\n  </entry>\n';
   return {
@@ -59,11 +54,11 @@ const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   const updated = latestChange(items.map((i) => i.item)) ?? emptyFeedUpdated;
   let xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
   xml += `<feed xmlns="${atomNamespaces.atom}" xmlns:at="${atomNamespaces.at}" xmlns:fh="${atomNamespaces.fh}" xml:lang="zh-CN">\n`;
-  xml += `  <id>${escapeXmlText(head.id)}</id>\n`;
-  xml += `  <title>${escapeXmlText(head.title)}</title>\n`;
-  xml += `  <subtitle>${escapeXmlText(head.description)}</subtitle>\n`;
+  xml += `  <id>${escapeCleanXmlText(head.id)}</id>\n`;
+  xml += `  <title>${escapeCleanXmlText(head.title)}</title>\n`;
+  xml += `  <subtitle>${escapeCleanXmlText(head.description)}</subtitle>\n`;
   xml += `  <updated>${updated}</updated>\n`;
-  xml += `  <author><name>${escapeXmlText(head.paperName)}</name><uri>${escapeXmlText(`${head.siteUrl}/`)}</uri></author>\n`;
+  xml += `  <author><name>${escapeCleanXmlText(head.paperName)}</name><uri>${escapeCleanXmlText(`${head.siteUrl}/`)}</uri></author>\n`;
   xml += link('self', links.self, 'application/atom+xml');
   xml += link('alternate', links.home, 'text/html');
   if (links.hub) xml += link('hub', links.hub);

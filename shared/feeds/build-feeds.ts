@@ -2,7 +2,13 @@ import type { SiteConfig } from '../config.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { archiveKey, type FeedFormat, feedKey, issueUrl, siteFileUrl } from '../site-layout.ts';
 import { atomRenderer } from './atom.ts';
-import type { FeedHead, FeedLinks, FormatRenderer, RenderedItem } from './feed-document.ts';
+import {
+  type FeedHead,
+  type FeedLinks,
+  type FormatRenderer,
+  type RenderedItem,
+  sanitizeHead,
+} from './feed-document.ts';
 import { allItems, type ItemList, issueItemList, windowItemList } from './feed-items.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { jsonFeedRenderer } from './json-feed.ts';
@@ -40,16 +46,17 @@ const headOf = (
   description: string,
   links: FeedLinks,
   archive: boolean,
-): FeedHead => ({
-  // One id for a feed's subscription and archive documents: they are one logical feed.
-  id: siteFileUrl(config.siteUrl, feedKey(spec.slug, 'atom')),
-  title: spec.title,
-  description,
-  paperName: config.title,
-  siteUrl: config.siteUrl,
-  links,
-  archive,
-});
+): FeedHead =>
+  sanitizeHead({
+    // One id for a feed's subscription and archive documents: they are one logical feed.
+    id: siteFileUrl(config.siteUrl, feedKey(spec.slug, 'atom')),
+    title: spec.title,
+    description,
+    paperName: config.title,
+    siteUrl: config.siteUrl,
+    links,
+    archive,
+  });
 
 /**
  * Render with the oldest items dropped until the document fits `maxBytes` (UTF-8). Items are

@@ -1,4 +1,5 @@
 import type { FeedItem } from './feed-items.ts';
+import { sanitizeText } from './xml-text.ts';
 
 /**
  * What the three format renderers share: the document head (title, links) and the renderer
@@ -21,7 +22,7 @@ export interface FeedLinks {
   hub?: string;
 }
 
-/** Feed-level data of one document. Strings are raw; renderers escape. */
+/** Feed-level data of one document. Strings are sanitised (see `sanitizeHead`); renderers escape. */
 export interface FeedHead {
   /** Atom feed id: the same for a feed's subscription and archive documents. */
   id: string;
@@ -61,6 +62,24 @@ export interface FormatRenderer {
   document(head: FeedHead, items: readonly RenderedItem[]): string;
   separator: string;
 }
+
+/** The head with every string sanitised, so renderers only escape. */
+export const sanitizeHead = (head: FeedHead): FeedHead => {
+  const links: FeedLinks = { self: sanitizeText(head.links.self), home: sanitizeText(head.links.home) };
+  if (head.links.current !== undefined) links.current = sanitizeText(head.links.current);
+  if (head.links.prevArchive !== undefined) links.prevArchive = sanitizeText(head.links.prevArchive);
+  if (head.links.nextArchive !== undefined) links.nextArchive = sanitizeText(head.links.nextArchive);
+  if (head.links.hub !== undefined) links.hub = sanitizeText(head.links.hub);
+  return {
+    id: sanitizeText(head.id),
+    title: sanitizeText(head.title),
+    description: sanitizeText(head.description),
+    paperName: sanitizeText(head.paperName),
+    siteUrl: sanitizeText(head.siteUrl),
+    links,
+    archive: head.archive,
+  };
+};
 
 /** The fragment of an item a format leaves out. */
 export const omitted: Fragment = { text: '', bytes: 0 };

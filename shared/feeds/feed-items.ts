@@ -4,7 +4,15 @@ import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/p
 import { articleUrl } from '../site-layout.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { rfc822Of, rfc3339Of, toBeijingTime } from './feed-time.ts';
-import { cdata, escapeHtml, plainText, sanitizeText, utf8ByteLength } from './xml-text.ts';
+import {
+  cdata,
+  escapeHtml,
+  escapeXmlField,
+  needsJsonEscape,
+  plainText,
+  sanitizeText,
+  utf8ByteLength,
+} from './xml-text.ts';
 
 /**
  * Item preparation shared by the three formats: which articles are items, in which order,
@@ -51,12 +59,20 @@ export interface FeedItem {
   retracted: boolean;
   /** When the retraction happened (RFC 3339, +08:00), for `at:deleted-entry when=`. */
   deletedAt?: string;
+  /** The single-line fields escaped once for RSS and Atom (`escapeXmlField`). */
+  xml: {
+    id: string;
+    url: string;
+    title: string;
+    summary: string;
+    section: string;
+    sectionSlug: string;
+    /** Empty when the article names nobody. */
+    authors: string[];
+  };
   /** Epoch seconds of the item's last change (`deletedAt` or `updated`), for feed dates. */
   changedSeconds: number;
 }
-
-/** What `JSON.stringify` escapes in sanitised text (no other controls, no lone surrogates). */
-const jsonSpecials = /["\\\t\n\r]/;
 
 /** Characters of the plain-text summary before the ellipsis. */
 export const summaryLength = 120;
@@ -154,14 +170,14 @@ const toItem = (
   const contentXml = cdata(contentHtml);
   // Attributes are single-quoted and text quotes escaped, so the HTML usually needs no JSON
   // escaping at all: then its JSON literal is the HTML in quotes, without another full pass.
-  const jsonPlain = !jsonSpecials.test(contentHtml);
+  const jsonPlain = !needsJsonEscape(contentHtml);
   const contentJson = jsonPlain ? `"${contentHtml}"` : JSON.stringify(contentHtml);
   const item: FeedItem = {
     id: tagIdIn(domain, issue.date, article.id),
-    url: articleUrl(config.siteUrl, issue.date, article.id),
+    url: sanitizeText(articleUrl(config.siteUrl, issue.date, article.id)),
     title,
     section: sanitizeText(page.section),
-    sectionSlug: page.sectionSlug,
+    sectionSlug: sanitizeText(page.sectionSlug),
     page: page.number,
     issueDate: issue.date,
     published: rfc3339Of(publishedTime),
@@ -177,7 +193,17 @@ const toItem = (
     contentJson,
     contentJsonBytes: jsonPlain ? contentHtmlBytes + 2 : utf8ByteLength(contentJson),
     retracted,
+    xml: { id: '', url: '', title: '', summary: '', section: '', sectionSlug: '', authors: [] },
     changedSeconds: (deletedTime ?? updatedTime).epochSeconds,
+  };
+  item.xml = {
+    id: escapeXmlField(item.id),
+    url: escapeXmlField(item.url),
+    title: escapeXmlField(item.title),
+    summary: escapeXmlField(item.summary),
+    section: escapeXmlField(item.section),
+    sectionSlug: escapeXmlField(item.sectionSlug),
+    authors: authors.map(escapeXmlField),
   };
   if (article.kicker) item.kicker = plainText(article.kicker);
   if (article.subtitle) item.subtitle = plainText(article.subtitle);

@@ -6,7 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import type { FeedItem } from './feed-items.ts';
-import { utf8ByteLength } from './xml-text.ts';
+import { jsonString, utf8ByteLength } from './xml-text.ts';
 
 /**
  * JSON Feed 1.1 as plain JSON. `feed` 6.0.0 writes JSON Feed version 1 only (no `language`,
@@ -29,8 +29,6 @@ import { utf8ByteLength } from './xml-text.ts';
 
 export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
 
-const q = JSON.stringify;
-
 /**
  * The item as `JSON.stringify` would write it (same key order, undefined members left out),
  * assembled around the content HTML that was turned into a JSON string once per item.
@@ -39,20 +37,18 @@ const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) return omitted;
   let authors = '';
   for (const name of item.authors.length > 0 ? item.authors : [head.paperName]) {
-    authors += `${authors === '' ? '' : ','}{"name":${q(name)}}`;
+    authors += `${authors === '' ? '' : ','}{"name":${jsonString(name)}}`;
   }
-  const quzhou = {
-    kicker: item.kicker,
-    subtitle: item.subtitle,
-    section: item.section,
-    section_slug: item.sectionSlug,
-    page: item.page,
-    column: item.column,
-    issue_date: item.issueDate,
-  };
-  // Dates are fixed-format ASCII (no escaping needed); everything else goes through q().
-  const before = `{"id":${q(item.id)},"url":${q(item.url)},"title":${q(item.title)},"content_html":`;
-  const after = `,"summary":${q(item.summary)},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${q(item.section)}],"_quzhou":${q(quzhou)}}`;
+  // `_quzhou` in JSON.stringify's order: kicker, subtitle, section, section_slug, page, column, issue_date.
+  let quzhou = '{';
+  if (item.kicker !== undefined) quzhou += `"kicker":${jsonString(item.kicker)},`;
+  if (item.subtitle !== undefined) quzhou += `"subtitle":${jsonString(item.subtitle)},`;
+  quzhou += `"section":${jsonString(item.section)},"section_slug":${jsonString(item.sectionSlug)},"page":${item.page},`;
+  if (item.column !== undefined) quzhou += `"column":${jsonString(item.column)},`;
+  quzhou += `"issue_date":${jsonString(item.issueDate)}}`;
+  // Dates are fixed-format ASCII; every other string goes through jsonString.
+  const before = `{"id":${jsonString(item.id)},"url":${jsonString(item.url)},"title":${jsonString(item.title)},"content_html":`;
+  const after = `,"summary":${jsonString(item.summary)},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${jsonString(item.section)}],"_quzhou":${quzhou}}`;
   return {
     text: before + item.contentJson + after,
     bytes: utf8ByteLength(before) + item.contentJsonBytes + utf8ByteLength(after),

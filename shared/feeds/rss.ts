@@ -7,7 +7,12 @@ import {
 } from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
 import { formatRfc822 } from './feed-time.ts';
-import { escapeRssPlainText, escapeXmlAttribute, escapeXmlText, utf8ByteLength } from './xml-text.ts';
+import {
+  escapeCleanRssPlainText,
+  escapeCleanXmlAttribute,
+  escapeCleanXmlText,
+  utf8ByteLength,
+} from './xml-text.ts';
 
 /**
  * RSS 2.0 per the RSS Advisory Board profile, written by hand rather than with `feed` 6.0.0,
@@ -32,20 +37,17 @@ export const rssNamespaces = {
 } as const;
 
 const atomLink = (rel: string, href: string, type?: string) =>
-  `    <atom:link href="${escapeXmlAttribute(href)}" rel="${rel}"${type ? ` type="${type}"` : ''}/>\n`;
+  `    <atom:link href="${escapeCleanXmlAttribute(href)}" rel="${rel}"${type ? ` type="${type}"` : ''}/>\n`;
 
 const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) return omitted;
-  const creators = item.authors.length > 0 ? item.authors : [head.paperName];
-  let xml = '    <item>\n';
-  xml += `      <title>${escapeRssPlainText(item.title)}</title>\n`;
-  xml += `      <link>${escapeXmlText(item.url)}</link>\n`;
-  xml += `      <guid isPermaLink="false">${escapeXmlText(item.id)}</guid>\n`;
-  xml += `      <pubDate>${item.publishedRfc822}</pubDate>\n`;
-  for (const creator of creators) xml += `      <dc:creator>${escapeRssPlainText(creator)}</dc:creator>\n`;
-  xml += `      <category>${escapeRssPlainText(item.section)}</category>\n`;
+  const x = item.xml;
+  const creators = x.authors.length > 0 ? x.authors : [escapeCleanRssPlainText(head.paperName)];
+  let xml = `    <item>\n      <title>${x.title}</title>\n      <link>${x.url}</link>\n      <guid isPermaLink="false">${x.id}</guid>\n      <pubDate>${item.publishedRfc822}</pubDate>\n`;
+  for (const creator of creators) xml += `      <dc:creator>${creator}</dc:creator>\n`;
+  xml += `      <category>${x.section}</category>\n`;
   // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped.
-  xml += `      <description>${escapeXmlText(escapeHtmlText(item.summary))}</description>\n`;
+  xml += `      <description>${escapeCleanXmlText(escapeHtmlText(item.summary))}</description>\n`;
   xml += '      <content:encoded>';
   const tail = '</content:encoded>\n    </item>\n';
   return {
@@ -63,9 +65,9 @@ const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => 
   let xml = '<?xml version="1.0" encoding="UTF-8"?>\n';
   xml += `<rss version="2.0" xmlns:content="${rssNamespaces.content}" xmlns:dc="${rssNamespaces.dc}" xmlns:atom="${rssNamespaces.atom}" xmlns:fh="${rssNamespaces.fh}">\n`;
   xml += '  <channel>\n';
-  xml += `    <title>${escapeRssPlainText(head.title)}</title>\n`;
-  xml += `    <link>${escapeXmlText(links.home)}</link>\n`;
-  xml += `    <description>${escapeXmlText(escapeHtmlText(head.description))}</description>\n`;
+  xml += `    <title>${escapeCleanRssPlainText(head.title)}</title>\n`;
+  xml += `    <link>${escapeCleanXmlText(links.home)}</link>\n`;
+  xml += `    <description>${escapeCleanXmlText(escapeHtmlText(head.description))}</description>\n`;
   xml += '    <language>zh-cn</language>\n';
   // The latest content change, not the build time: a rebuild must not change the bytes.
   if (lastBuild !== undefined) xml += `    <lastBuildDate>${formatRfc822(lastBuild)}</lastBuildDate>\n`;

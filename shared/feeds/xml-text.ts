@@ -19,8 +19,27 @@ const maybeForbiddenOrHtml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udf
 export const sanitizeText = (value: string): string =>
   maybeForbidden.test(value) ? value.replace(forbiddenXmlChars, '') : value;
 
+/** Whitespace other than a single inner space (U+3000 and tabs included). */
+const untidyWhitespace = /[^\S ]| {2}|^ | $/;
+
 /** Sanitised text with runs of whitespace collapsed to one space and the ends trimmed. */
-export const plainText = (value: string): string => sanitizeText(value).replace(/\s+/g, ' ').trim();
+export const plainText = (value: string): string => {
+  const clean = sanitizeText(value);
+  return untidyWhitespace.test(clean) ? clean.replace(/\s+/g, ' ').trim() : clean;
+};
+
+/** What `JSON.stringify` escapes in sanitised text (no other controls, no lone surrogates). */
+const jsonSpecials = /["\\\t\n\r]/;
+
+/** Whether sanitised text needs JSON escaping. */
+export const needsJsonEscape = (clean: string): boolean => jsonSpecials.test(clean);
+
+/**
+ * A JSON string literal of sanitised text, exactly as `JSON.stringify` writes it: usually the
+ * text in quotes, found with one scan instead of a call into the serializer.
+ */
+export const jsonString = (clean: string): string =>
+  jsonSpecials.test(clean) ? JSON.stringify(clean) : `"${clean}"`;
 
 const textEntities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 const attributeEntities: Record<string, string> = {
@@ -66,6 +85,33 @@ export const escapeXmlText = (value: string): string => {
  */
 export const cdata = (clean: string): string =>
   `<![CDATA[${clean.includes(']]>') ? clean.replaceAll(']]>', ']]]]><![CDATA[>') : clean}]]>`;
+
+/**
+ * The same escapes for text already sanitised (feed items and heads are sanitised once when
+ * they are prepared): the renderers call these for every field of every item.
+ */
+export const escapeCleanXmlText = (clean: string): string =>
+  textSpecialsTest.test(clean) ? clean.replace(textSpecials, (c) => textEntities[c]!) : clean;
+
+const attributeSpecialsTest = /[&<>"\t\n\r]/;
+
+/** XML attribute value (double-quoted) of sanitised text. */
+export const escapeCleanXmlAttribute = (clean: string): string =>
+  attributeSpecialsTest.test(clean) ? clean.replace(attributeSpecials, (c) => attributeEntities[c]!) : clean;
+
+/** RSS plain-text element of sanitised text (hexadecimal references, see `escapeRssPlainText`). */
+export const escapeCleanRssPlainText = (clean: string): string =>
+  textSpecialsTest.test(clean) ? clean.replace(textSpecials, (c) => rssPlainEntities[c]!) : clean;
+
+const fieldEntities: Record<string, string> = { ...attributeEntities, ...rssPlainEntities };
+
+/**
+ * One escaped form of a sanitised single-line field that is valid both as XML character data
+ * and as a double-quoted attribute, and follows the RSS profile's hexadecimal references: so
+ * a feed item escapes each of its fields once for RSS and Atom together.
+ */
+export const escapeXmlField = (clean: string): string =>
+  attributeSpecialsTest.test(clean) ? clean.replace(attributeSpecials, (c) => fieldEntities[c]!) : clean;
 
 /** XML attribute value (double-quoted): sanitised, `& < > "` and whitespace controls escaped. */
 export const escapeXmlAttribute = (value: string): string =>
