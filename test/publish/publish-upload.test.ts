@@ -170,6 +170,31 @@ describe('publishUpload', () => {
     expect(rssLinks(zonghe)).toEqual([]);
   });
 
+  it('writes nothing when a removal is delivered again', async () => {
+    const deps = await publishedSite();
+    await deps.input.delete(key02);
+    await publishUpload(deps, { type: 'removed', key: key02 });
+    const before = await snapshot(deps.site);
+    const again = await publishUpload(
+      { ...deps, clock: fixedClock('2024-12-03T00:00:00Z') },
+      { type: 'removed', key: key02 },
+    );
+    expect(again).toMatchObject({ status: 'unchanged', written: [] });
+    expect(await snapshot(deps.site)).toEqual(before);
+  });
+
+  it('does not retract a page another upload has replaced when the old upload is deleted', async () => {
+    const deps = await publishedSite();
+    const replacement = 'incoming/2024-11-30/02.corrected.txt';
+    await upload(deps.input, replacement, fixture('02'));
+    await publishUpload(deps, { type: 'created', key: replacement });
+    await deps.input.delete(key02);
+    await publishUpload(deps, { type: 'removed', key: key02 });
+    const page2 = (await readIssue(deps.site, '2024-11-30'))!.pages.find((p) => p.number === 2)!;
+    expect(page2.source).toBe(replacement);
+    expect(page2.articles.every((a) => a.status === 'published')).toBe(true);
+  });
+
   it('retracts when a created event arrives for an upload that is already gone', async () => {
     const deps = await publishedSite();
     await deps.input.delete(key01);
