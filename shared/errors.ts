@@ -26,7 +26,9 @@ export type InvalidUploadCode =
   | 'doctype'
   | 'too-deep'
   | 'unsupported-key'
-  | 'no-articles';
+  | 'no-articles'
+  /** A reader failed unexpectedly (a bug); the upload is still refused, with the bug as cause. */
+  | 'unreadable';
 
 /** Upload data that can never be published as it is. Permanent: retrying does not help. */
 export class InvalidUploadError extends Error {

@@ -348,7 +348,8 @@ const read = (text: string, hints: PageTextHints, where: string): Issue => {
  * @param text decoded text; CRLF and CR line breaks are accepted.
  * @param hints what the upload key says (date, page, section); they fill what the text lacks.
  * @throws InvalidUploadError `empty`, `no-date`, `contradicting-date`, `contradicting-page`,
- *   `no-articles` or `schema`; never any other error, and never a half-filled issue.
+ *   `no-articles`, `schema`, or `unreadable` (an internal failure, with its cause); never any
+ *   other error, and never a half-filled issue.
  */
 export const readPageText = (text: string, hints: PageTextHints = {}): Issue => {
   const where = hints.key ? `${hints.key}: ` : '';
@@ -358,7 +359,7 @@ export const readPageText = (text: string, hints: PageTextHints = {}): Issue => 
     if (error instanceof InvalidUploadError) throw error;
     // A bug here must still reach the edge as a rejected upload (with its cause), not a retry.
     throw new InvalidUploadError(
-      'schema',
+      'unreadable',
       `${where}the page text could not be read: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

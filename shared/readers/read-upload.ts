@@ -18,8 +18,9 @@ export interface ReadUploadOptions {
  * the key's date/page/section hints), JSON or XML → check the key and the content agree.
  *
  * Every failure is an `InvalidUploadError`: a bad upload is permanent, and the caller turns it
- * into a report instead of retrying. An unexpected error inside a reader is wrapped (with its
- * cause) rather than allowed to look like a transient failure.
+ * into a report instead of retrying. An unexpected error inside a reader is wrapped as
+ * `unreadable` (with its cause) rather than allowed to look like a transient failure, and
+ * without claiming the upload broke the schema.
  */
 export const readUpload = (bytes: Uint8Array, key: string, options?: ReadUploadOptions): Issue => {
   try {
@@ -46,7 +47,7 @@ export const readUpload = (bytes: Uint8Array, key: string, options?: ReadUploadO
   } catch (error) {
     if (error instanceof InvalidUploadError) throw error;
     throw new InvalidUploadError(
-      'schema',
+      'unreadable',
       `upload ${key} could not be read: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );

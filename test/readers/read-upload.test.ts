@@ -143,6 +143,7 @@ describe('readUpload', () => {
         caught = error;
       }
       expect(caught).toBeInstanceOf(IsolatedError);
+      expect((caught as InvalidUploadError).code).toBe('unreadable');
       expect((caught as InvalidUploadError).cause).toBe(boom);
       expect((caught as InvalidUploadError).message).toContain('reader bug');
     } finally {
