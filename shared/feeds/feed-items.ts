@@ -8,6 +8,7 @@ import {
   cdata,
   escapeHtml,
   escapeXmlField,
+  isInertText,
   needsJsonEscape,
   plainText,
   sanitizeText,
@@ -126,29 +127,36 @@ const contentHtmlOf = (
   article: PublishedArticle,
   authors: string[],
   config: SiteConfig,
-): string => {
+): { html: string; jsonPlain: boolean } => {
   const html: string[] = [];
-  if (article.kicker) html.push(`<p class='kicker'>${escapeHtml(article.kicker)}</p>`);
-  if (article.subtitle) html.push(`<p class='subtitle'><strong>${escapeHtml(article.subtitle)}</strong></p>`);
-  if (article.column) html.push(`<p class='column'>【${escapeHtml(article.column)}】</p>`);
+  // Escaped text, noting whether the HTML will need JSON escaping (our own markup never does:
+  // attributes are single-quoted), so the content is not scanned again for JSON Feed.
+  let jsonPlain = true;
+  const h = (text: string): string => {
+    if (isInertText(text)) return text;
+    const escaped = escapeHtml(text);
+    if (needsJsonEscape(escaped)) jsonPlain = false;
+    return escaped;
+  };
+  if (article.kicker) html.push(`<p class='kicker'>${h(article.kicker)}</p>`);
+  if (article.subtitle) html.push(`<p class='subtitle'><strong>${h(article.subtitle)}</strong></p>`);
+  if (article.column) html.push(`<p class='column'>【${h(article.column)}】</p>`);
   const byline = [article.dateline ?? '', authors.join(' ')].filter((s) => s !== '').join(' ');
-  if (byline !== '') html.push(`<p class='byline'>${escapeHtml(byline)}</p>`);
-  if (article.caption) html.push(`<p class='caption'>${escapeHtml(article.caption)}</p>`);
-  for (const paragraph of article.paragraphs) html.push(`<p>${escapeHtml(paragraph)}</p>`);
+  if (byline !== '') html.push(`<p class='byline'>${h(byline)}</p>`);
+  if (article.caption) html.push(`<p class='caption'>${h(article.caption)}</p>`);
+  for (const paragraph of article.paragraphs) html.push(`<p>${h(paragraph)}</p>`);
   if (article.jumpTarget) {
     const target = articleUrl(config.siteUrl, issue.date, article.jumpTarget.id);
     const label = article.jump?.label ?? `详见今日第${article.jumpTarget.page}版`;
-    html.push(
-      `<p class='jump'><a href='${escapeHtml(target)}'>${escapeHtml(label)}：${escapeHtml(article.jumpTarget.title)}</a></p>`,
-    );
+    html.push(`<p class='jump'><a href='${h(target)}'>${h(label)}：${h(article.jumpTarget.title)}</a></p>`);
   } else if (article.jump) {
-    html.push(`<p class='jump'>${escapeHtml(article.jump.label ?? `详见今日第${article.jump.page}版`)}</p>`);
+    html.push(`<p class='jump'>${h(article.jump.label ?? `详见今日第${article.jump.page}版`)}</p>`);
   }
   html.push(
-    `<p class='source'>${escapeHtml(`${issue.paper.name} ${issue.date} 第${page.number}版 ${page.section}`)}</p>`,
+    `<p class='source'>${h(`${issue.paper.name} ${issue.date} 第${page.number}版 ${page.section}`)}</p>`,
   );
   // No newlines between blocks: JSON Feed would escape each one, and HTML does not need them.
-  return html.join('');
+  return { html: html.join(''), jsonPlain };
 };
 
 const toItem = (
@@ -160,7 +168,7 @@ const toItem = (
 ): FeedItem => {
   const title = plainText(article.title);
   const authors = bylineOf(article);
-  const contentHtml = contentHtmlOf(issue, page, article, authors, config);
+  const { html: contentHtml, jsonPlain } = contentHtmlOf(issue, page, article, authors, config);
   const retracted = article.status === 'retracted';
   // Parse each stored time once; most articles were never corrected (updated = published).
   const publishedTime = toBeijingTime(article.published);
@@ -170,7 +178,6 @@ const toItem = (
   const contentXml = cdata(contentHtml);
   // Attributes are single-quoted and text quotes escaped, so the HTML usually needs no JSON
   // escaping at all: then its JSON literal is the HTML in quotes, without another full pass.
-  const jsonPlain = !needsJsonEscape(contentHtml);
   const contentJson = jsonPlain ? `"${contentHtml}"` : JSON.stringify(contentHtml);
   const item: FeedItem = {
     id: tagIdIn(domain, issue.date, article.id),

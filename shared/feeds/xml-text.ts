@@ -31,6 +31,14 @@ export const plainText = (value: string): string => {
 /** What `JSON.stringify` escapes in sanitised text (no other controls, no lone surrogates). */
 const jsonSpecials = /["\\\t\n\r]/;
 
+const anySpecial = /[\u0000-\u001f\ud800-\udfff\ufffe\uffff&<>"'\\]/;
+
+/**
+ * Whether text is already clean for XML, HTML and JSON alike (no forbidden character, nothing
+ * HTML or JSON escapes): one scan that lets most paragraphs pass through untouched.
+ */
+export const isInertText = (value: string): boolean => !anySpecial.test(value);
+
 /** Whether sanitised text needs JSON escaping. */
 export const needsJsonEscape = (clean: string): boolean => jsonSpecials.test(clean);
 
