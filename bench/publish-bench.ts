@@ -26,7 +26,7 @@ const archiveShape = { pages: 8, articlesPerPage: 5, paragraphsPerArticle: 2, ch
 /** The published issue: 8 pages × 5 articles of four ~180-character paragraphs. */
 const issueShape = { pages: 8, articlesPerPage: 5 };
 const reps = 7;
-const rebuildYears = 2;
+const rebuildYears = 10;
 
 const total = (c: RequestCounts) => c.get + c.put + c.list + c.delete;
 const kinds = (c: RequestCounts) => `GET ${c.get} · PUT ${c.put} · LIST ${c.list} · DELETE ${c.delete}`;
