@@ -6,7 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
-import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength } from './xml-text.ts';
+import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength, utf8Extra } from './xml-text.ts';
 
 /**
  * Atom 1.0 (RFC 4287) with RFC 6721 tombstones and RFC 5005 archive links, written by hand
@@ -37,16 +37,14 @@ const atomEntry = (item: FeedItem, head: FeedHead): Fragment => {
     return { text, bytes: utf8ByteLength(text) };
   }
   const x = item.xml;
-  const authors = x.authors.length > 0 ? x.authors : [escapeCleanXmlText(head.paperName)];
+  const byPaper = x.authors.length === 0;
+  const authors = byPaper ? [escapeCleanXmlText(head.paperName)] : x.authors;
   let xml = `  <entry>\n    <id>${x.id}</id>\n    <title>${x.title}</title>\n    <link rel="alternate" type="text/html" href="${x.url}"/>\n    <published>${item.published}</published>\n    <updated>${item.updated}</updated>\n`;
   for (const author of authors) xml += `    <author><name>${author}</name></author>\n`;
   xml += `    <category term="${x.sectionSlug}" label="${x.section}"/>\n    <summary>${x.summary}</summary>\n`;
   xml += '    <content type="html">';
-  const tail = '</content>\n  </entry>\n';
-  return {
-    text: xml + item.contentXml + tail,
-    bytes: utf8ByteLength(xml) + item.contentXmlBytes + utf8ByteLength(tail),
-  };
+  const text = `${xml}${item.contentXml}</content>\n  </entry>\n`;
+  return { text, bytes: text.length + item.extraBytes.atom + (byPaper ? utf8Extra(head.paperName) : 0) };
 };
 
 const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {

@@ -12,7 +12,7 @@ import {
   needsJsonEscape,
   plainText,
   sanitizeText,
-  utf8ByteLength,
+  utf8Extra,
 } from './xml-text.ts';
 
 /**
@@ -51,11 +51,15 @@ export interface FeedItem {
   contentHtml: string;
   /** `contentHtml` as an XML CDATA section, made once and shared by RSS and Atom. */
   contentXml: string;
-  /** UTF-8 length of `contentXml`: measured once, used by the byte cap of RSS and Atom. */
-  contentXmlBytes: number;
-  /** `contentHtml` as a JSON string literal (JSON Feed), and its UTF-8 length. */
+  /** `contentHtml` as a JSON string literal (JSON Feed). */
   contentJson: string;
-  contentJsonBytes: number;
+  /**
+   * UTF-8 bytes beyond the UTF-16 length (`utf8Extra`) of the fields each format writes,
+   * whatever their escaping: `common` = title, url, id, summary, section, authors and content
+   * (all RSS writes); `atom` adds the section slug; `json` adds kicker, subtitle, column,
+   * slug and the section again (`_quzhou`). The byte cap adds these to fragment lengths.
+   */
+  extraBytes: { common: number; atom: number; json: number };
   /** Retracted: Atom writes a tombstone, RSS and JSON Feed omit the item. */
   retracted: boolean;
   /** When the retraction happened (RFC 3339, +08:00), for `at:deleted-entry when=`. */
@@ -174,7 +178,6 @@ const toItem = (
   const publishedTime = toBeijingTime(article.published);
   const updatedTime = article.updated === article.published ? publishedTime : toBeijingTime(article.updated);
   const deletedTime = retracted ? toBeijingTime(article.retractedAt ?? article.updated) : undefined;
-  const contentHtmlBytes = utf8ByteLength(contentHtml);
   const contentXml = cdata(contentHtml);
   // Attributes are single-quoted and text quotes escaped, so the HTML usually needs no JSON
   // escaping at all: then its JSON literal is the HTML in quotes, without another full pass.
@@ -195,10 +198,8 @@ const toItem = (
     contentHtml,
     contentXml,
     // The CDATA wrapper is 12 ASCII bytes; a split `]]>` (never from escapeHtml) adds more.
-    contentXmlBytes:
-      contentXml.length === contentHtml.length + 12 ? contentHtmlBytes + 12 : utf8ByteLength(contentXml),
     contentJson,
-    contentJsonBytes: jsonPlain ? contentHtmlBytes + 2 : utf8ByteLength(contentJson),
+    extraBytes: { common: 0, atom: 0, json: 0 },
     retracted,
     xml: { id: '', url: '', title: '', summary: '', section: '', sectionSlug: '', authors: [] },
     changedSeconds: (deletedTime ?? updatedTime).epochSeconds,
@@ -215,6 +216,18 @@ const toItem = (
   if (article.kicker) item.kicker = plainText(article.kicker);
   if (article.subtitle) item.subtitle = plainText(article.subtitle);
   if (article.column) item.column = plainText(article.column);
+  const common =
+    utf8Extra(contentHtml) +
+    utf8Extra(title + item.url + item.id + item.summary + item.section + authors.join(''));
+  const slugExtra = utf8Extra(item.sectionSlug);
+  item.extraBytes = {
+    common,
+    atom: common + slugExtra,
+    json:
+      common +
+      slugExtra +
+      utf8Extra((item.kicker ?? '') + (item.subtitle ?? '') + (item.column ?? '') + item.section),
+  };
   if (deletedTime !== undefined) item.deletedAt = rfc3339Of(deletedTime);
   return item;
 };

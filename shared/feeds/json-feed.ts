@@ -6,7 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import type { FeedItem } from './feed-items.ts';
-import { jsonString, utf8ByteLength } from './xml-text.ts';
+import { jsonString, utf8Extra } from './xml-text.ts';
 
 /**
  * JSON Feed 1.1 as plain JSON. `feed` 6.0.0 writes JSON Feed version 1 only (no `language`,
@@ -35,8 +35,9 @@ export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
  */
 const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) return omitted;
+  const byPaper = item.authors.length === 0;
   let authors = '';
-  for (const name of item.authors.length > 0 ? item.authors : [head.paperName]) {
+  for (const name of byPaper ? [head.paperName] : item.authors) {
     authors += `${authors === '' ? '' : ','}{"name":${jsonString(name)}}`;
   }
   // `_quzhou` in JSON.stringify's order: kicker, subtitle, section, section_slug, page, column, issue_date.
@@ -49,10 +50,8 @@ const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
   // Dates are fixed-format ASCII; every other string goes through jsonString.
   const before = `{"id":${jsonString(item.id)},"url":${jsonString(item.url)},"title":${jsonString(item.title)},"content_html":`;
   const after = `,"summary":${jsonString(item.summary)},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${jsonString(item.section)}],"_quzhou":${quzhou}}`;
-  return {
-    text: before + item.contentJson + after,
-    bytes: utf8ByteLength(before) + item.contentJsonBytes + utf8ByteLength(after),
-  };
+  const text = before + item.contentJson + after;
+  return { text, bytes: text.length + item.extraBytes.json + (byPaper ? utf8Extra(head.paperName) : 0) };
 };
 
 const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {

@@ -11,7 +11,7 @@ import {
   escapeCleanRssPlainText,
   escapeCleanXmlAttribute,
   escapeCleanXmlText,
-  utf8ByteLength,
+  utf8Extra,
 } from './xml-text.ts';
 
 /**
@@ -42,18 +42,16 @@ const atomLink = (rel: string, href: string, type?: string) =>
 const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
   if (item.retracted) return omitted;
   const x = item.xml;
-  const creators = x.authors.length > 0 ? x.authors : [escapeCleanRssPlainText(head.paperName)];
+  const byPaper = x.authors.length === 0;
+  const creators = byPaper ? [escapeCleanRssPlainText(head.paperName)] : x.authors;
   let xml = `    <item>\n      <title>${x.title}</title>\n      <link>${x.url}</link>\n      <guid isPermaLink="false">${x.id}</guid>\n      <pubDate>${item.publishedRfc822}</pubDate>\n`;
   for (const creator of creators) xml += `      <dc:creator>${creator}</dc:creator>\n`;
   xml += `      <category>${x.section}</category>\n`;
   // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped.
   xml += `      <description>${escapeCleanXmlText(escapeHtmlText(item.summary))}</description>\n`;
   xml += '      <content:encoded>';
-  const tail = '</content:encoded>\n    </item>\n';
-  return {
-    text: xml + item.contentXml + tail,
-    bytes: utf8ByteLength(xml) + item.contentXmlBytes + utf8ByteLength(tail),
-  };
+  const text = `${xml}${item.contentXml}</content:encoded>\n    </item>\n`;
+  return { text, bytes: text.length + item.extraBytes.common + (byPaper ? utf8Extra(head.paperName) : 0) };
 };
 
 const escapeHtmlText = (text: string) =>

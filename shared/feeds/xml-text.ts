@@ -143,3 +143,10 @@ export const escapeHtml = (value: string): string => {
  * (`sanitizeText` drops them), so the count is the length of the bytes actually stored.
  */
 export const utf8ByteLength = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+/**
+ * UTF-8 bytes beyond one per UTF-16 unit. Escaping (XML, HTML, JSON) only rewrites ASCII into
+ * ASCII, so a field's extra is the same in every escaped form: a fragment's size is then its
+ * `.length` (free, even for a concatenation not yet flattened) plus its fields' extras.
+ */
+export const utf8Extra = (value: string): number => utf8ByteLength(value) - value.length;

@@ -270,6 +270,38 @@ describe('window and byte cap', () => {
     );
   });
 
+  it('counts bytes exactly in every format, whatever the characters', () => {
+    const issues = dailyIssues('2024-11-30', 7, 6);
+    for (const issue of issues) {
+      for (const article of issue.pages.flatMap((p) => p.articles)) {
+        article.title += ' é·😀 R&D <x>';
+        article.kicker = '引题é😀';
+        article.column = 'ü栏目';
+        article.paragraphs.push('😀·é "引号" \\ 反斜杠\t制表');
+        if (article.order % 2 === 1) article.byline = [];
+      }
+    }
+    const counts = (docs: FeedDocuments) => ({
+      rss: rssItems(docs).length,
+      atom: atomEntries(docs).length,
+      json: jsonItems(docs).length,
+    });
+    const loose = testConfig({ maxFeedBytes: 24 * 1024, title: '衢州日报·é😀' });
+    const docs = buildSubscriptionFeeds(allSectionsSpec(loose), issues, {}, loose);
+    for (const format of ['rss', 'atom', 'json'] as const) {
+      const size = Buffer.byteLength(docs[format], 'utf8');
+      expect(size, format).toBeLessThanOrEqual(24 * 1024);
+      const exact = testConfig({ maxFeedBytes: size, title: '衢州日报·é😀' });
+      const tight = testConfig({ maxFeedBytes: size - 1, title: '衢州日报·é😀' });
+      expect(buildSubscriptionFeeds(allSectionsSpec(exact), issues, {}, exact)[format], format).toBe(
+        docs[format],
+      );
+      expect(counts(buildSubscriptionFeeds(allSectionsSpec(tight), issues, {}, tight))[format], format).toBe(
+        counts(docs)[format] - 1,
+      );
+    }
+  });
+
   it('still emits the newest item when it alone exceeds the cap', () => {
     const capped = testConfig({ maxFeedBytes: 16 * 1024 });
     const issue = dailyIssues('2024-11-30', 1)[0]!;
