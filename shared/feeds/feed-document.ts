@@ -39,7 +39,7 @@ export interface FeedHead {
 /** An item's fragment in one format; `text` `''` when the format omits the item. */
 export interface Fragment {
   text: string;
-  /** UTF-8 length of `text`, computed from parts (the content HTML's is known once per item). */
+  /** UTF-8 length of `text`: its length plus the item's precomputed non-ASCII extra. */
   bytes: number;
 }
 

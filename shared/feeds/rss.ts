@@ -55,7 +55,9 @@ const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
 };
 
 const escapeHtmlText = (text: string) =>
-  text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+  /[&<>]/.test(text)
+    ? text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
+    : text;
 
 const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {
   const lastBuild = latestChange(items.map((i) => i.item));
