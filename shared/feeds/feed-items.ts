@@ -178,56 +178,55 @@ const toItem = (
   const publishedTime = toBeijingTime(article.published);
   const updatedTime = article.updated === article.published ? publishedTime : toBeijingTime(article.updated);
   const deletedTime = retracted ? toBeijingTime(article.retractedAt ?? article.updated) : undefined;
-  const contentXml = cdata(contentHtml);
   // Attributes are single-quoted and text quotes escaped, so the HTML usually needs no JSON
   // escaping at all: then its JSON literal is the HTML in quotes, without another full pass.
   const contentJson = jsonPlain ? `"${contentHtml}"` : JSON.stringify(contentHtml);
+  const id = tagIdIn(domain, issue.date, article.id);
+  const url = sanitizeText(articleUrl(config.siteUrl, issue.date, article.id));
+  const section = sanitizeText(page.section);
+  const sectionSlug = sanitizeText(page.sectionSlug);
+  const summary = summaryOf(article, title);
+  const kicker = article.kicker ? plainText(article.kicker) : undefined;
+  const subtitle = article.subtitle ? plainText(article.subtitle) : undefined;
+  const column = article.column ? plainText(article.column) : undefined;
+  const common = utf8Extra(contentHtml) + utf8Extra(title + url + id + summary + section + authors.join(''));
+  const slugExtra = utf8Extra(sectionSlug);
   const item: FeedItem = {
-    id: tagIdIn(domain, issue.date, article.id),
-    url: sanitizeText(articleUrl(config.siteUrl, issue.date, article.id)),
+    id,
+    url,
     title,
-    section: sanitizeText(page.section),
-    sectionSlug: sanitizeText(page.sectionSlug),
+    section,
+    sectionSlug,
     page: page.number,
     issueDate: issue.date,
     published: rfc3339Of(publishedTime),
     publishedRfc822: rfc822Of(publishedTime),
     updated: rfc3339Of(updatedTime),
     authors,
-    summary: summaryOf(article, title),
+    summary,
     contentHtml,
-    contentXml,
-    // The CDATA wrapper is 12 ASCII bytes; a split `]]>` (never from escapeHtml) adds more.
+    contentXml: cdata(contentHtml),
     contentJson,
-    extraBytes: { common: 0, atom: 0, json: 0 },
+    extraBytes: {
+      common,
+      atom: common + slugExtra,
+      json: common + slugExtra + utf8Extra((kicker ?? '') + (subtitle ?? '') + (column ?? '') + section),
+    },
     retracted,
-    xml: { id: '', url: '', title: '', summary: '', section: '', sectionSlug: '', authors: [] },
+    xml: {
+      id: escapeXmlField(id),
+      url: escapeXmlField(url),
+      title: escapeXmlField(title),
+      summary: escapeXmlField(summary),
+      section: escapeXmlField(section),
+      sectionSlug: escapeXmlField(sectionSlug),
+      authors: authors.map(escapeXmlField),
+    },
     changedSeconds: (deletedTime ?? updatedTime).epochSeconds,
   };
-  item.xml = {
-    id: escapeXmlField(item.id),
-    url: escapeXmlField(item.url),
-    title: escapeXmlField(item.title),
-    summary: escapeXmlField(item.summary),
-    section: escapeXmlField(item.section),
-    sectionSlug: escapeXmlField(item.sectionSlug),
-    authors: authors.map(escapeXmlField),
-  };
-  if (article.kicker) item.kicker = plainText(article.kicker);
-  if (article.subtitle) item.subtitle = plainText(article.subtitle);
-  if (article.column) item.column = plainText(article.column);
-  const common =
-    utf8Extra(contentHtml) +
-    utf8Extra(title + item.url + item.id + item.summary + item.section + authors.join(''));
-  const slugExtra = utf8Extra(item.sectionSlug);
-  item.extraBytes = {
-    common,
-    atom: common + slugExtra,
-    json:
-      common +
-      slugExtra +
-      utf8Extra((item.kicker ?? '') + (item.subtitle ?? '') + (item.column ?? '') + item.section),
-  };
+  if (kicker !== undefined) item.kicker = kicker;
+  if (subtitle !== undefined) item.subtitle = subtitle;
+  if (column !== undefined) item.column = column;
   if (deletedTime !== undefined) item.deletedAt = rfc3339Of(deletedTime);
   return item;
 };
