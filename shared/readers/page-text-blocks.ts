@@ -55,7 +55,15 @@ const jumpRe = new RegExp(
   'u',
 );
 const continuedRe = new RegExp(
-  `^[(（]?\\s*(?:上接|接|续)(?:今日|本报)?\\s*第?\\s*(?:${numeralSource})\\s*版\\s*[)）]?$`,
+  `^[(（]?\\s*(?:上接|接|续)(?:今日|本报)?\\s*第?\\s*(${numeralSource})\\s*版\\s*[)）]?$`,
+);
+/**
+ * The same marker printed in brackets at the start of the continued text, on the same line:
+ * `(上接第一版)要强化全周期管理,…`. The brackets are required here, so a sentence that starts
+ * with 接… is never cut.
+ */
+const leadingContinuedRe = new RegExp(
+  `^[(（]\\s*(?:上接|接|续)(?:今日|本报)?\\s*第?\\s*(?:${numeralSource})\\s*版\\s*[)）][\\s\\u3000]*`,
 );
 /** A jump printed at the end of a paragraph: `…作出更大贡献。(下转第四版)` */
 const trailingJumpRe = new RegExp(
@@ -68,6 +76,17 @@ export const parseJump = (text: string): Jump | undefined => {
   const match = jumpRe.exec(text);
   const page = match?.[1] === undefined ? undefined : parseNumeral(match[1]);
   return page === undefined || page < 1 || page > 999 ? undefined : { page, label: text };
+};
+
+/**
+ * Where a `(上接第一版)` marker says the text below comes from, as a jump back to that page, so
+ * publishing links the continuation to the article it continues (label without brackets).
+ */
+export const parseContinued = (text: string): Jump | undefined => {
+  const match = continuedRe.exec(text);
+  const page = match?.[1] === undefined ? undefined : parseNumeral(match[1]);
+  if (page === undefined || page < 1 || page > 999) return undefined;
+  return { page, label: text.replace(/^[(（]\s*|\s*[)）]$/g, '') };
 };
 
 /** A paragraph with a jump at its end: the paragraph without it, and the jump. */
@@ -151,6 +170,18 @@ const maxEditorLineLength = 80;
 const headingCompatible = (text: string) =>
   text.length <= maxHeadingSegment && !sentenceInsideRe.test(text) && !isSentenceFinal(text);
 
+const headlineMarkRe = /[!?！？]/;
+const headlineMarksRe = /[!?！？]/g;
+const fullStopRe = /[。;；]/;
+/**
+ * Headlines may ask or exclaim (`如何破解“停车难”？`, `冲刺！冲刺！`), which makes them look like
+ * finished sentences. Only the position before an article body tells them apart from prose.
+ */
+const markedHeadingCompatible = (text: string) =>
+  headlineMarkRe.test(text) &&
+  !fullStopRe.test(text) &&
+  text.split(segmentSplitRe).every((s) => headingCompatible(s.replace(headlineMarksRe, '')));
+
 const isHeading = (text: string) => {
   if (text.length > maxHeadingLength || sentenceInsideRe.test(text) || isSentenceFinal(text)) return false;
   if (cjkSpaceRe.test(text)) return text.split(segmentSplitRe).every((s) => s.length <= maxHeadingSegment);
@@ -174,26 +205,44 @@ const classifyLine = (text: string): BlockKind => {
 
 const startsArticleBody = new Set<BlockKind>(['lead', 'jump', 'caption', 'byline']);
 
+const toBlock = (text: string, line: number): Block => {
+  const kind = classifyLine(text);
+  return { text, line, kind, final: kind === 'prose' && (subheadRe.test(text) || isSentenceFinal(text)) };
+};
+
 /**
  * Classify the body lines. Line by line first; then, walking backwards, a short unfinished
  * line right before a lead, jump, caption or byline becomes a headline (`大爱,在对门延续` /
- * `详见今日第二版`): paragraphs are never followed directly by those.
+ * `详见今日第二版`): paragraphs are never followed directly by those. The same holds for such
+ * a line right before a headline that opens an article (a kicker 引题 with a comma,
+ * `坚持问题导向，强化系统观念`), and for a short line that asks or exclaims (`如何破解“停车难”？`).
+ * A `(上接第一版)` marker at the start of a paragraph becomes a `continued` block of its own.
  */
 export const classifyBlocks = (lines: readonly TextLine[]): Block[] => {
-  const blocks: Block[] = lines.map(({ text, line }) => {
-    const kind = classifyLine(text);
-    return { text, line, kind, final: kind === 'prose' && (subheadRe.test(text) || isSentenceFinal(text)) };
-  });
+  const blocks: Block[] = [];
+  for (const { text, line } of lines) {
+    const marker = leadingContinuedRe.exec(text);
+    if (marker && marker[0].length < text.length) {
+      blocks.push({ text: marker[0].trim(), line, kind: 'continued', final: false });
+      blocks.push(toBlock(text.slice(marker[0].length), line));
+    } else blocks.push(toBlock(text, line));
+  }
+  // Whether the block after i (through a run of headline lines) reaches an article body.
+  let headsArticle = false;
   for (let i = blocks.length - 2; i >= 0; i -= 1) {
     const block = blocks[i]!;
     const next = blocks[i + 1]!;
+    headsArticle = startsArticleBody.has(next.kind) || (next.kind === 'heading' && headsArticle);
+    // Photo titles carry no commas; a short clause before a credit is a caption cut in two.
+    const clauseAllowed = next.kind !== 'caption' || !clauseRe.test(block.text);
     if (
       block.kind === 'prose' &&
-      !block.final &&
-      startsArticleBody.has(next.kind) &&
-      headingCompatible(block.text)
+      headsArticle &&
+      clauseAllowed &&
+      ((!block.final && headingCompatible(block.text)) || markedHeadingCompatible(block.text))
     ) {
       block.kind = 'heading';
+      block.final = false;
     }
   }
   return blocks;

@@ -14,6 +14,7 @@ import {
   classifyBlocks,
   isSentenceFinal,
   opensArticle,
+  parseContinued,
   parseJump,
   parseLead,
   readLabel,
@@ -63,6 +64,8 @@ interface Draft extends Body {
   dateline?: string;
   photo: boolean;
   caption?: string;
+  /** The text continues an article from another page (`(上接第一版)`): news, not a teaser. */
+  continued: boolean;
 }
 
 const addText = (body: Body, printed: string, final: boolean) => {
@@ -95,6 +98,8 @@ const assemble = (blocks: readonly Block[]) => {
   let pending: Body = { paragraphs: [], open: false };
   let column: string | undefined;
   let editor: string | undefined;
+  /** Set by a `(上接第一版)` marker until the article it introduces opens. */
+  let continuation: Jump | undefined;
 
   const open = (line: number, headline: string[]): Draft => {
     const draft: Draft = {
@@ -104,8 +109,14 @@ const assemble = (blocks: readonly Block[]) => {
       paragraphs: pending.paragraphs,
       open: pending.open,
       photo: false,
+      continued: false,
     };
     if (pending.jump) draft.jump = pending.jump;
+    if (continuation) {
+      draft.continued = true;
+      draft.jump ??= continuation;
+      continuation = undefined;
+    }
     if (column) draft.column = column;
     pending = { paragraphs: [], open: false };
     column = undefined;
@@ -137,6 +148,12 @@ const assemble = (blocks: readonly Block[]) => {
         column = readLabel(block.text);
         break;
       case 'continued':
+        // The text below belongs to an article begun on another page: it gets an article of
+        // its own (under the headline printed above or below the marker, if any) instead of
+        // waiting for the next headline, and points back to where it began.
+        continuation = parseContinued(block.text);
+        if (group.length > 0) openFromGroup();
+        else current = undefined;
         break;
       case 'heading': {
         // A short line after a cut paragraph is its continuation, unless it reads as a
@@ -174,9 +191,26 @@ const assemble = (blocks: readonly Block[]) => {
       }
       case 'caption': {
         const credit = splitPhotoCredit(block.text)!;
-        const draft = group.length > 0 ? openFromGroup() : open(block.line, []);
+        const above = group.length > 0 ? undefined : (current ?? pending);
+        const news = above !== undefined && above === current && isNews(current);
+        if (news && credit.caption === '') {
+          // A credit alone under a story (`记者 李四 摄`) names who took its picture.
+          current!.byline = [...current!.byline, ...credit.photographers];
+          break;
+        }
+        // The caption's text stands above the credit when the credit has a line of its own, or
+        // when a column break cut the caption: it is that text, not a paragraph of its own.
+        const joins =
+          above !== undefined &&
+          !news &&
+          above.paragraphs.length > 0 &&
+          (credit.caption === '' || above.open);
+        const draft =
+          group.length > 0 ? openFromGroup() : joins && above === current ? current! : open(block.line, []);
+        const caption = joins ? [...draft.paragraphs, credit.caption].join('') : credit.caption;
+        if (joins) draft.paragraphs = [];
         draft.photo = true;
-        if (credit.caption) draft.caption = credit.caption;
+        if (caption) draft.caption = caption;
         draft.byline = credit.photographers;
         current = undefined;
         break;
@@ -192,7 +226,11 @@ const assemble = (blocks: readonly Block[]) => {
         break;
       }
       case 'prose':
-        addText(group.length > 0 ? openFromGroup() : (current ?? pending), block.text, block.final);
+        addText(
+          group.length > 0 ? openFromGroup() : (current ?? (continuation ? open(block.line, []) : pending)),
+          block.text,
+          block.final,
+        );
         break;
     }
   }
@@ -206,6 +244,9 @@ const assemble = (blocks: readonly Block[]) => {
   return { drafts, editor };
 };
 
+/** A story with a dateline or byline: text after it is its own, not a photo's caption. */
+const isNews = (draft: Draft) => draft.dateline !== undefined || draft.byline.length > 0 || draft.continued;
+
 const fallbackTitle = (text: string | undefined, photo: boolean) => {
   const clause = text?.split(clauseEndRe, 1)[0]?.trim().slice(0, maxFallbackTitle);
   return clause || (photo ? '图片' : '无题');
@@ -213,6 +254,7 @@ const fallbackTitle = (text: string | undefined, photo: boolean) => {
 
 const kindOf = (draft: Draft, column: string | undefined): ArticleKind => {
   if (draft.photo) return 'photo';
+  if (draft.continued) return 'news';
   if (
     draft.jump &&
     draft.dateline === undefined &&

@@ -147,4 +147,41 @@ describe('classifyBlocks', () => {
     expect(kinds('大爱,在对门延续\n本报讯(记者 张三)正文。')).toEqual(['heading', 'lead']);
     expect(kinds('大爱,在对门延续\n正文。')).toEqual(['prose', 'prose']);
   });
+
+  it('takes a short line with a comma for a kicker when a headline that opens an article follows it', () => {
+    expect(kinds('坚持问题导向,强化系统观念\n我市召开务虚会\n本报讯(记者 张三)正文。')).toEqual([
+      'heading',
+      'heading',
+      'lead',
+    ]);
+    expect(kinds('坚持问题导向,强化系统观念\n我市召开务虚会\n责任编辑:林俊')).toEqual([
+      'prose',
+      'heading',
+      'editor',
+    ]);
+  });
+
+  it('takes a short question or exclamation for a headline only before an article body', () => {
+    expect(kinds('如何破解“停车难”？\n本报讯(记者 张三)正文。')).toEqual(['heading', 'lead']);
+    expect(kinds('如何破解“停车难”？\n正文。')).toEqual(['prose', 'prose']);
+    expect(kinds('他问：怎么办？我们说：干！\n本报讯(记者 张三)正文。')).toEqual(['heading', 'lead']);
+    expect(kinds('他问怎么办。我们说干！\n本报讯(记者 张三)正文。')).toEqual(['prose', 'lead']);
+  });
+
+  it('keeps a short clause before a photo credit in the caption, not the photo title', () => {
+    expect(kinds('初冬农忙\n农户正在采收胡柚,田间\n一派繁忙景象。 记者 郑一鸣 摄')).toEqual([
+      'heading',
+      'prose',
+      'caption',
+    ]);
+  });
+
+  it('splits a (上接第一版) marker from the paragraph it starts', () => {
+    const blocks = classifyBlocks(splitTextLines('(上接第一版)要强化全周期管理。\n接第一版的内容。'));
+    expect(blocks.map((b) => [b.kind, b.text, b.line])).toEqual([
+      ['continued', '(上接第一版)', 1],
+      ['prose', '要强化全周期管理。', 1],
+      ['prose', '接第一版的内容。', 2],
+    ]);
+  });
 });

@@ -440,8 +440,8 @@ describe('readPageText layout variants', () => {
     });
   });
 
-  it('ignores a (上接第一版) marker and keeps a numbered subhead as its own paragraph', () => {
-    const [article] = articlesOf(
+  it('links an article under a (上接第一版) marker back to page 1 and keeps a numbered subhead as its own paragraph', () => {
+    const articles = articlesOf(
       [
         '(上接第一版)',
         '理论研究再出发',
@@ -451,7 +451,150 @@ describe('readPageText layout variants', () => {
       ].join('\n'),
       hints,
     );
-    expect(article!.paragraphs).toEqual(['第一段。', '一、坚持守正创新', '第二段的内容。']);
+    expect(articles).toHaveLength(1);
+    expect(articles[0]).toMatchObject({
+      kind: 'news',
+      title: '理论研究再出发',
+      paragraphs: ['第一段。', '一、坚持守正创新', '第二段的内容。'],
+      jump: { page: 1, label: '上接第一版' },
+    });
+  });
+
+  it.each([
+    ['on a line of its own', ['(上接第一版)', '要强化全周期管理,提升债券资金绩效。']],
+    ['at the start of the paragraph', ['（上接第一版）要强化全周期管理,提升债券资金绩效。']],
+  ])('keeps continued text under a (上接第一版) marker %s out of the next article', (_where, lines) => {
+    const articles = articlesOf(
+      [...lines, '会议还审议了其他事项。', '另一篇新闻标题', '本报讯(记者 张三)第二篇正文。'].join('\n'),
+      hints,
+    );
+    expect(articles.map((a) => [a.kind, a.title, a.paragraphs, a.jump?.page])).toEqual([
+      ['news', '要强化全周期管理', ['要强化全周期管理,提升债券资金绩效。', '会议还审议了其他事项。'], 1],
+      ['news', '另一篇新闻标题', ['第二篇正文。'], undefined],
+    ]);
+  });
+
+  it("reads the headline repeated above a (上接第一版) marker as the continued article's title", () => {
+    const [continued, next] = articlesOf(
+      [
+        '高屹率团赴韩国开展经贸考察访问',
+        '(上接第一版)',
+        '的区位、资源、产业、政策等优势。',
+        '另一篇新闻标题',
+        '本报讯(记者 张三)第二篇正文。',
+      ].join('\n'),
+      hints,
+    );
+    expect(continued).toMatchObject({
+      kind: 'news',
+      title: '高屹率团赴韩国开展经贸考察访问',
+      paragraphs: ['的区位、资源、产业、政策等优势。'],
+      jump: { page: 1, label: '上接第一版' },
+    });
+    expect(next!.paragraphs).toEqual(['第二篇正文。']);
+  });
+
+  it('reads a photo credit on its own line as the credit of the caption above it', () => {
+    const [photo] = articlesOf(
+      ['初冬农忙', '11月27日,龙游县一处农业基地内,农户正在采收胡柚。', '记者 郑一鸣 摄'].join('\n'),
+      hints,
+    );
+    expect(photo).toMatchObject({
+      kind: 'photo',
+      title: '初冬农忙',
+      caption: '11月27日,龙游县一处农业基地内,农户正在采收胡柚。',
+      byline: [{ name: '郑一鸣', role: 'photographer' }],
+      paragraphs: [],
+    });
+  });
+
+  it('joins a caption a column break cut before its credit', () => {
+    const [photo] = articlesOf(
+      [
+        '初冬农忙',
+        '11月27日,龙游县一处农业基地内,农户正在采收胡柚,田间',
+        '一派繁忙景象。 通讯员 郑一鸣 摄',
+      ].join('\n'),
+      hints,
+    );
+    expect(photo).toMatchObject({
+      kind: 'photo',
+      caption: '11月27日,龙游县一处农业基地内,农户正在采收胡柚,田间一派繁忙景象。',
+      byline: [{ name: '郑一鸣', role: 'photographer' }],
+    });
+  });
+
+  it('adds a credit printed alone under a story to its byline as photographer', () => {
+    const articles = articlesOf(
+      ['市区新增充电桩', '本报讯(本报记者 张三)今年以来,市区新建公共充电桩120个。', '记者 李四 摄'].join(
+        '\n',
+      ),
+      hints,
+    );
+    expect(articles).toHaveLength(1);
+    expect(articles[0]).toMatchObject({
+      kind: 'news',
+      byline: [
+        { name: '张三', role: 'reporter' },
+        { name: '李四', role: 'photographer' },
+      ],
+      paragraphs: ['今年以来,市区新建公共充电桩120个。'],
+    });
+  });
+
+  it('reads a kicker with a comma above the title as the kicker, not as text of the article before', () => {
+    const [first, second] = articlesOf(
+      [
+        '第一篇标题',
+        '本报讯(记者 李四)第一篇正文。',
+        '坚持问题导向，强化系统观念',
+        '我市召开经济工作务虚会',
+        '本报讯（记者 张三）昨日，我市召开经济工作务虚会。',
+      ].join('\n'),
+      hints,
+    );
+    expect(first!.paragraphs).toEqual(['第一篇正文。']);
+    expect(second).toMatchObject({
+      kicker: '坚持问题导向，强化系统观念',
+      title: '我市召开经济工作务虚会',
+      paragraphs: ['昨日，我市召开经济工作务虚会。'],
+    });
+  });
+
+  it('reads a kicker with a comma at the top of the page without gluing it to the lead', () => {
+    const [article] = articlesOf(
+      ['坚持问题导向,强化系统观念', '我市召开经济工作务虚会', '本报讯(记者 张三)昨日,会议召开。'].join('\n'),
+      hints,
+    );
+    expect(article).toMatchObject({
+      kicker: '坚持问题导向,强化系统观念',
+      title: '我市召开经济工作务虚会',
+      paragraphs: ['昨日,会议召开。'],
+    });
+  });
+
+  it.each([
+    ['如何破解“停车难”？', { title: '如何破解“停车难”？' }],
+    ['衢州加油!', { title: '衢州加油!' }],
+    [
+      '冲刺！冲刺！衢州加油！ 全市掀起冬季攻坚热潮',
+      { title: '冲刺！冲刺！衢州加油！', subtitle: '全市掀起冬季攻坚热潮' },
+    ],
+  ])('reads the question or exclamation %s above a lead as the headline', (headline, parts) => {
+    const [first, second] = articlesOf(
+      ['第一篇标题', '本报讯(记者 李四)第一篇正文。', headline, '本报讯(记者 张三)第二篇正文。'].join('\n'),
+      hints,
+    );
+    expect(first!.paragraphs).toEqual(['第一篇正文。']);
+    expect(second).toMatchObject({ ...parts, paragraphs: ['第二篇正文。'] });
+  });
+
+  it('keeps a short question that is a paragraph of the story as its paragraph', () => {
+    const [article] = articlesOf(
+      ['停车难怎么破', '本报讯(记者 张三)停车难怎么破?', '市里给出了答案。'].join('\n'),
+      hints,
+    );
+    expect(article!.paragraphs).toEqual(['停车难怎么破?', '市里给出了答案。']);
   });
 
   it('keeps a short line after a cut paragraph in that paragraph instead of starting an article', () => {
