@@ -234,7 +234,8 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
   await writeReport(deps.site, report, writes);
   deps.log.info('upload removed; articles retracted', { key, dates: index?.value.dates ?? [], articles });
   return {
-    status: writes.length === 0 ? 'unchanged' : 'retracted',
+    // A key that never published anything retracts nothing, even though its report is written.
+    status: writes.length === 0 || index === undefined ? 'unchanged' : 'retracted',
     key,
     date: report.date,
     written: writes,
