@@ -651,6 +651,3 @@ const renderFromWindows = async (
     );
   }
 };
-
-/** Exposed for the rebuild and tests: the canonical bytes of an issue document. */
-export const issueDocumentBytes = (issue: PublishedIssue) => canonicalJsonBytes(issue);
