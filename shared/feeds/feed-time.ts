@@ -4,7 +4,7 @@
  * explicit offset — RFC 822 `+0800` for RSS, RFC 3339 `+08:00` for Atom and JSON Feed —
  * because `GMT` for a Beijing wall-clock time puts items 8 hours off and `CST` is read as
  * UTC−6 by most parsers. No `Date` object is involved: the civil-calendar arithmetic below
- * is exact, and a `Date` would invite a `new Date()` (build time) into the output.
+ * is exact, and a `Date` object would invite the build clock into the output.
  */
 
 const isoPattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import {
   buildArchiveFeeds,
   buildSubscriptionFeeds,
@@ -198,6 +199,23 @@ describe('buildSubscriptionFeeds', () => {
     const again = buildSubscriptionFeeds(allSectionsSpec(config), [...issues].reverse(), {}, config);
     expect(buildSubscriptionFeeds(allSectionsSpec(config), issues, {}, config)).toEqual(again);
     expect(buildSubscriptionFeeds(sectionSpec('要闻', config), [issue], {}, config)).toEqual(yaowen);
+  });
+
+  it('gives the same bytes whatever the clock says at build time', () => {
+    vi.useFakeTimers();
+    try {
+      vi.setSystemTime(new Date('2024-11-30T06:00:00+08:00'));
+      const early = buildSubscriptionFeeds(allSectionsSpec(config), [issue], {}, config);
+      vi.setSystemTime(new Date('2031-01-01T00:00:00Z'));
+      const late = buildSubscriptionFeeds(allSectionsSpec(config), [issue], {}, config);
+      expect(late).toEqual(early);
+    } finally {
+      vi.useRealTimers();
+    }
+    const dir = new URL('../../shared/feeds/', import.meta.url);
+    for (const file of readdirSync(dir)) {
+      expect(readFileSync(new URL(file, dir), 'utf8'), file).not.toMatch(/new Date\(|Date\.now\(/);
+    }
   });
 
   it('writes JSON Feed exactly as JSON.stringify does', () => {
