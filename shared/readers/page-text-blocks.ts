@@ -98,11 +98,11 @@ export const splitTrailingJump = (text: string): { text: string; jump: Jump } | 
 };
 
 /**
- * Dateline leads: 本报讯, 本报杭州讯, 新华社北京11月29日电, 据新华社… The place/date part is
+ * Dateline leads: 本报讯, 本报杭州讯, 本报杭州11月29日讯, 新华社北京11月29日电, 据新华社… The place/date part is
  * matched lazily so a later 电 in the sentence is never taken for the dateline's.
  */
 const datelineRe =
-  /^(?:本报讯|本报[\p{Script=Han}]{1,8}?讯|据?(?:新华社|中新社|人民日报|光明日报|经济日报|浙江日报)[\p{Script=Han}\d]{0,16}?电)/u;
+  /^(?:本报讯|本报[\p{Script=Han}\d]{1,14}?讯|据?(?:新华社|中新社|人民日报|光明日报|经济日报|浙江日报)[\p{Script=Han}\d]{0,16}?电)/u;
 const bylineParenRe = /^[\s\u3000]*[(（]([^()（）]{1,80})[)）]/;
 const allNamesRe = /^[\p{Script=Han}·]{2,4}(?:[\s\u3000、]+[\p{Script=Han}·]{2,4})*$/u;
 
@@ -120,8 +120,12 @@ export const parseLead = (text: string): { dateline: string; byline: Contributor
   return { dateline, byline, text: rest.trim() };
 };
 
-const bylineLineRe =
-  /^[□■●]?[\s\u3000]*(?:本报)?(?:记者|通讯员|报道组|见习记者|特约记者|首席记者|实习生)[\s\u3000]*[\p{Script=Han}·]{2,4}(?:[\s\u3000、]+(?:(?:本报)?(?:记者|通讯员|报道组|见习记者|特约记者|首席记者|实习生)[\s\u3000]*)?[\p{Script=Han}·]{2,4})*$/u;
+const bylineRoleSource =
+  '(?:本报)?(?:记者|通讯员|报道组|见习记者|特约记者|首席记者|实习生)[\\s\\u3000]*[:：]?';
+const bylineLineRe = new RegExp(
+  `^[□■●]?[\\s\\u3000]*${bylineRoleSource}[\\s\\u3000]*[\\p{Script=Han}·]{2,4}(?:[\\s\\u3000、]+(?:${bylineRoleSource}[\\s\\u3000]*)?[\\p{Script=Han}·]{2,4})*$`,
+  'u',
+);
 const maxBylineLength = 60;
 
 /** Column labels (栏目) this paper prints on their own line. */

@@ -37,6 +37,15 @@ const separatorRe = /[\s\u3000、,，;；/]+/;
 /** True when the text starts with a role word (a byline, not a dateline's stray parenthesis). */
 export const startsWithRole = (text: string) => roleWords.some(([word]) => text.startsWith(word));
 
+/** A colon after a role word, as some bylines print it: `记者：张三`. */
+const roleColonRe = /^[:：]/;
+/**
+ * Marks printed after names: `张三/文 李四/摄`, `记者 张三 李四 摄`. 摄 (and 摄影) make the
+ * names since the previous mark or role word photographers; 文 keeps them as they are.
+ */
+const photoMarks = new Set(['摄', '摄影']);
+const textMarks = new Set(['文', '文字']);
+
 /**
  * People named in a byline, with their roles. Names before any role word count as reporters
  * (a bare `(徐颖之)` after 本报讯 is the reporter). Tokens that are not names are dropped.
@@ -45,13 +54,23 @@ export const startsWithRole = (text: string) => roleWords.some(([word]) => text.
 export const parseByline = (printed: string, roleOverride?: ContributorRole): Contributor[] => {
   const people: Contributor[] = [];
   let role: ContributorRole = 'reporter';
+  /** Index of the first person the next 摄/文 mark applies to. */
+  let markFrom = 0;
   for (const raw of printed.split(separatorRe)) {
     let token = raw;
+    if (photoMarks.has(token) || textMarks.has(token)) {
+      if (photoMarks.has(token) && roleOverride === undefined) {
+        for (let i = markFrom; i < people.length; i += 1) people[i] = { ...people[i]!, role: 'photographer' };
+      }
+      markFrom = people.length;
+      continue;
+    }
     // A role word may be glued to the first name (记者徐颖之) or stand alone (记者 徐颖之).
     for (const [word, wordRole] of roleWords) {
       if (token.startsWith(word)) {
         role = wordRole;
-        token = token.slice(word.length);
+        token = token.slice(word.length).replace(roleColonRe, '');
+        markFrom = people.length;
         break;
       }
     }

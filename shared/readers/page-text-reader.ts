@@ -143,10 +143,18 @@ const assemble = (blocks: readonly Block[]) => {
         closeGroup();
         editor ??= readEditorName(block.text);
         break;
-      case 'label':
+      case 'label': {
+        // `□ 张三` under a headline is a commentary's author, not a column: columns stand above
+        // headlines, and a 2–3 character name is no column name.
+        const author = group.length > 0 ? readMarkedAuthor(block.text) : undefined;
+        if (author) {
+          openFromGroup().byline = [{ name: author, role: 'reporter' }];
+          break;
+        }
         closeGroup();
         column = readLabel(block.text);
         break;
+      }
       case 'continued':
         // The text below belongs to an article begun on another page: it gets an article of
         // its own (under the headline printed above or below the marker, if any) instead of
@@ -242,6 +250,12 @@ const assemble = (blocks: readonly Block[]) => {
     else open(blocks.find((b) => b.kind === 'prose')?.line ?? 1, []);
   }
   return { drafts, editor };
+};
+
+const markedAuthorRe = /^[□■●◆][\s\u3000]*([\p{Script=Han}]{2,3})$/u;
+const readMarkedAuthor = (text: string) => {
+  const name = markedAuthorRe.exec(text)?.[1];
+  return name === undefined || readLabel(name) !== undefined ? undefined : name;
 };
 
 /** A story with a dateline or byline: text after it is its own, not a photo's caption. */

@@ -71,6 +71,14 @@ describe('jumps', () => {
 });
 
 describe('parseLead', () => {
+  it('reads a dateline with a place and a date: 本报杭州11月29日讯', () => {
+    expect(parseLead('本报杭州11月29日讯（记者 张三）正文。')).toEqual({
+      dateline: '本报杭州11月29日讯',
+      byline: [{ name: '张三', role: 'reporter' }],
+      text: '正文。',
+    });
+  });
+
   it('reads dateline, byline and text with ASCII or full-width brackets', () => {
     const expected = {
       dateline: '本报讯',
@@ -134,6 +142,11 @@ describe('classifyBlocks', () => {
       'byline',
       'editor',
     ]);
+  });
+
+  it('reads a byline line with colons after the role words', () => {
+    expect(kinds('记者：张三 通讯员：李四')).toEqual(['byline']);
+    expect(kinds('本报记者:欧阳小明')).toEqual(['byline']);
   });
 
   it('reads an editor line only where one is printed, not a sentence naming an editor', () => {

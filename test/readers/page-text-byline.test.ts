@@ -27,6 +27,28 @@ describe('parseByline', () => {
     expect(parseByline('徐颖之 2024')).toEqual([{ name: '徐颖之', role: 'reporter' }]);
   });
 
+  it('reads a colon after the role word', () => {
+    expect(parseByline('记者：张三 通讯员:李四')).toEqual([
+      { name: '张三', role: 'reporter' },
+      { name: '李四', role: 'correspondent' },
+    ]);
+  });
+
+  it('makes the names before a 摄 mark photographers and keeps those before a 文 mark', () => {
+    expect(parseByline('记者 张三/文 李四/摄')).toEqual([
+      { name: '张三', role: 'reporter' },
+      { name: '李四', role: 'photographer' },
+    ]);
+    expect(parseByline('记者 张三 李四 摄')).toEqual([
+      { name: '张三', role: 'photographer' },
+      { name: '李四', role: 'photographer' },
+    ]);
+    expect(parseByline('记者 张三 通讯员 李四 摄')).toEqual([
+      { name: '张三', role: 'reporter' },
+      { name: '李四', role: 'photographer' },
+    ]);
+  });
+
   it('prefers the longer role word: 摄影记者 is a photographer', () => {
     expect(parseByline('摄影记者 刘芸')).toEqual([{ name: '刘芸', role: 'photographer' }]);
   });

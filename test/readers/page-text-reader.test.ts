@@ -589,6 +589,32 @@ describe('readPageText layout variants', () => {
     expect(second).toMatchObject({ ...parts, paragraphs: ['第二篇正文。'] });
   });
 
+  it('reads a marked name under a commentary headline as its author, not as a column', () => {
+    const [article] = articlesOf(
+      ['时评', '让“最多跑一次”跑得更快', '□ 张三', '改革永远在路上,群众的期待就是努力的方向。'].join('\n'),
+      hints,
+    );
+    expect(article).toMatchObject({
+      kind: 'news',
+      column: '时评',
+      title: '让“最多跑一次”跑得更快',
+      byline: [{ name: '张三', role: 'reporter' }],
+      paragraphs: ['改革永远在路上,群众的期待就是努力的方向。'],
+    });
+  });
+
+  it('reads a byline line with colons under the headline', () => {
+    const [article] = articlesOf(['标题测试', '记者：张三 通讯员：李四', '正文内容。'].join('\n'), hints);
+    expect(article).toMatchObject({
+      title: '标题测试',
+      byline: [
+        { name: '张三', role: 'reporter' },
+        { name: '李四', role: 'correspondent' },
+      ],
+      paragraphs: ['正文内容。'],
+    });
+  });
+
   it('keeps a short question that is a paragraph of the story as its paragraph', () => {
     const [article] = articlesOf(
       ['停车难怎么破', '本报讯(记者 张三)停车难怎么破?', '市里给出了答案。'].join('\n'),
