@@ -12,8 +12,8 @@ const forbiddenXmlChars = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF
  * characters, plus any surrogate, since only the precise pattern can tell a pair from a lone one.
  */
 const maybeForbidden = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
-/** The same, plus what HTML escaping changes: one scan decides that most text is left as is. */
-const maybeForbiddenOrHtml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff&<>"']/;
+/** The same, plus what HTML escaping changes (and CR, which it normalises): one scan decides that most text is left as is. */
+const maybeForbiddenOrHtml = /[\u0000-\u0008\u000b-\u001f\ud800-\udfff\ufffe\uffff&<>"']/;
 
 /** Drop characters that XML 1.0 cannot carry (they also have no business in JSON or HTML). */
 export const sanitizeText = (value: string): string =>
@@ -132,7 +132,9 @@ export const escapeRssPlainText = (value: string): string =>
 /** HTML text or double-quoted attribute value: sanitised, `& < > " '` escaped. */
 export const escapeHtml = (value: string): string => {
   if (!maybeForbiddenOrHtml.test(value)) return value;
-  const clean = sanitizeText(value);
+  // XML parsers turn a raw CR into LF (line-end normalisation), also inside CDATA: normalise
+  // here so the HTML reads the same in RSS, Atom and JSON Feed.
+  const clean = sanitizeText(value).replace(/\r\n?/g, '\n');
   return htmlSpecialsTest.test(clean) ? clean.replace(htmlSpecials, (c) => htmlEntities[c]!) : clean;
 };
 
