@@ -87,6 +87,14 @@ const decodeBytes = (bytes: Uint8Array): DecodedText => {
   // Without a BOM, a NUL byte means binary (or BOM-less UTF-16, which we do not guess at).
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
+    const utf16 = bomlessUtf16(bytes);
+    if (utf16) {
+      throw new InvalidUploadError(
+        'undecodable',
+        `upload looks like ${utf16} without a byte-order mark (BOM); save it as UTF-8, or as UTF-16 with a BOM`,
+        { location: { offset: 0 } },
+      );
+    }
     throw new InvalidUploadError('binary', 'upload contains NUL bytes: binary data, not text', {
       location: { offset: nul },
     });
@@ -111,6 +119,29 @@ const decodeBytes = (bytes: Uint8Array): DecodedText => {
       },
     );
   }
+};
+
+/** Bytes looked at to recognise BOM-less UTF-16. */
+const utf16Window = 4096;
+
+/**
+ * Text saved as UTF-16 without a BOM (Windows tools do this) has a NUL in the high byte of
+ * every ASCII character (line breaks, digits, ASCII punctuation): NULs at odd offsets (LE) or
+ * even offsets (BE) in a fair share of the pairs, and on the other side far fewer, where a CJK
+ * character's low byte is 00 (一 U+4E00 is common). Binary data has NULs on both sides.
+ */
+const bomlessUtf16 = (bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined => {
+  const end = Math.min(bytes.length, utf16Window) & ~1;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < end; i += 2) {
+    if (bytes[i] === 0) even += 1;
+    if (bytes[i + 1] === 0) odd += 1;
+  }
+  const many = (count: number) => count >= 4 && count >= end / 20;
+  if (many(odd) && even * 3 <= odd) return 'UTF-16LE';
+  if (many(even) && odd * 3 <= even) return 'UTF-16BE';
+  return undefined;
 };
 
 const strict = (encoding: 'utf-8' | 'utf-16le' | 'utf-16be', bytes: Uint8Array) => {

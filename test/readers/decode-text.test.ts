@@ -94,6 +94,15 @@ describe('decodeText', () => {
     expect(error.location?.offset).toBe(12);
   });
 
+  it('names UTF-16 without a BOM instead of calling it binary', () => {
+    const le = failure(iconv.encode(sample, 'utf-16le'));
+    expect(le.code).toBe('undecodable');
+    expect(le.message).toContain('UTF-16LE without a byte-order mark');
+    const be = failure(iconv.encode(sample, 'utf-16be'));
+    expect(be.message).toContain('UTF-16BE without a byte-order mark');
+    expect(failure(new Uint8Array([0x41, 0x00, 0x00, 0x42, 0x43, 0x00])).code).toBe('binary');
+  });
+
   it('rejects files dominated by control characters as binary', () => {
     expect(failure(new Uint8Array([0x41, 0x01, 0x02, 0x03, 0x42, 0x1b, 0x07, 0x43])).code).toBe('binary');
   });
