@@ -388,11 +388,20 @@ const read = (text: string, hints: PageTextHints, where: string): Issue => {
   const result = IssueSchema.safeParse(issue);
   if (!result.success) {
     const problem = result.error.issues[0];
-    const field = problem?.path.join('.') || 'issue';
-    throw new InvalidUploadError('schema', `${where}${field}: ${problem?.message ?? 'invalid'}`, {
-      location: { field },
-      cause: result.error,
-    });
+    const path = problem?.path ?? [];
+    const field = path.join('.') || 'issue';
+    // Point the operator at the printed line: the article's first line, else the first article
+    // past the limit (too many articles), else the first body line.
+    const tooMany = problem?.code === 'too_big' ? drafts[Number(problem.maximum)] : undefined;
+    const article = path[2] === 'articles' ? path[3] : undefined;
+    const draft =
+      typeof article === 'number' ? drafts[article] : path[2] === 'articles' ? tooMany : undefined;
+    const line = draft?.line ?? lines[header.lineCount]?.line ?? 1;
+    throw new InvalidUploadError(
+      'schema',
+      `${where}line ${line}: ${field}: ${problem?.message ?? 'invalid'}`,
+      { location: { line, field }, cause: result.error },
+    );
   }
   return result.data;
 };

@@ -361,6 +361,28 @@ describe('readPageText hints and rejections', () => {
     expect(error).toMatchObject({ code: 'no-articles', location: { line: 18 } });
   });
 
+  it('names the line of the first article past the limit when a page has too many', () => {
+    const items = Array.from({ length: 501 }, (_, i) => `简讯标题${i}\n\n第${i}条。`);
+    const error = rejection(() => readPageText(items.join('\n\n'), { date: '2024-11-30', page: 3 }));
+    // Each item takes four lines (headline, blank, text, blank): item 501 starts on line 2001.
+    expect(error).toMatchObject({ code: 'schema', location: { line: 2001, field: 'pages.0.articles' } });
+    expect((error as Error).message).toContain('line 2001');
+  });
+
+  it('names the line of the article whose field breaks the schema', () => {
+    const caption = `${'银杏'.repeat(2600)}。 记者 刘芸 摄`;
+    const error = rejection(() =>
+      readPageText(`第一篇标题\n本报讯(记者 李四)正文。\n古城韵味\n${caption}`, {
+        date: '2024-11-30',
+        page: 3,
+      }),
+    );
+    expect(error).toMatchObject({
+      code: 'schema',
+      location: { line: 3, field: 'pages.0.articles.1.caption' },
+    });
+  });
+
   it('rejects an inside page without page number when the key names none', () => {
     const error = rejection(() => readPageText('标题\n\n本报讯(记者 张三)正文。', { date: '2024-11-30' }));
     expect(error).toMatchObject({ code: 'schema' });
