@@ -285,7 +285,7 @@ export const run = async (): Promise<BenchResult> => {
       '| --- | ---: | ---: | ---: | ---: | ---: |',
       `| serve-article | ${kb(b.functionRaw)} | ${kb(b.functionGzip)} | ${ms(b.functionImport)} | ${ms(b.functionFirst)} | ${ms(b.functionWall)} |`,
       `| S3 client only | ${kb(b.emptyRaw)} | ${kb(b.emptyGzip)} | ${ms(b.emptyImport)} | ${ms(b.emptyFirst)} | ${ms(b.emptyWall)} |`,
-      `cold import ratio serve-article / S3 client only: ${coldRatio.toFixed(2)}; to the first answer (config and zod load then): ${(b.functionFirst / b.emptyFirst).toFixed(2)}`,
+      `cold import ratio serve-article / S3 client only: ${coldRatio.toFixed(2)}; to the first answer: ${(b.functionFirst / b.emptyFirst).toFixed(2)}`,
     ],
     goals: [
       { name: 'serve-throughput-ratio', measured: Number(throughputRatio.toFixed(2)), op: '>=', target: 0.5 },

@@ -13,7 +13,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ingestBucketEnv, siteBucketEnv } from '../shared/runtime-env.ts';
+import { ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
 import { inputPrefix, opmlKey } from '../shared/site-layout.ts';
 import { SiteDistribution, viewerHostHeader } from './constructs/site-distribution.ts';
 import { functionEnvironment, type StackSettings } from './context-config.ts';
@@ -30,12 +30,6 @@ export const defaultEntries = {
   buildFeeds: fileURLToPath(new URL('../functions/build-feeds/handler.ts', import.meta.url)),
   serveArticle: fileURLToPath(new URL('../functions/serve-article/handler.ts', import.meta.url)),
 };
-
-/**
- * Environment variable naming the request header that carries the viewer's host, set on the
- * permalink function when its site URL is only known at deploy time (no custom domain).
- */
-export const siteHostHeaderEnv = 'SITE_HOST_HEADER';
 
 /** Key prefixes the build function writes in the site bucket (shared/site-layout.ts), `state/` included. */
 export const siteOutputKeyPatterns = [

@@ -8,3 +8,10 @@ export const ingestBucketEnv = 'INGEST_BUCKET';
 
 /** Bucket holding the published site, written by the build function, read by the permalink function. */
 export const siteBucketEnv = 'SITE_BUCKET';
+
+/**
+ * Set on the permalink function when no custom domain is configured: the name of the request
+ * header carrying the viewer's host (CloudFront copies it there), from which the site URL is
+ * built per request. The distribution's domain cannot be passed in (a CloudFormation cycle).
+ */
+export const siteHostHeaderEnv = 'SITE_HOST_HEADER';

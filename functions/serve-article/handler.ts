@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from '
 import { systemClock } from '../../shared/clock.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { jsonLineLog } from '../../shared/log.ts';
-import { siteBucketEnv } from '../../shared/runtime-env.ts';
+import { siteBucketEnv, siteHostHeaderEnv } from '../../shared/runtime-env.ts';
 import { createRawRequest } from '../../shared/serve/raw-request.ts';
 import { RenderCache } from '../../shared/serve/render-cache.ts';
 import {
@@ -100,13 +100,6 @@ const unknownHost = () =>
     headers: { ...securityHeaders, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   });
 
-/**
- * Set by infra (infra/publisher-stack.ts `siteHostHeaderEnv`) when the site URL cannot be given to
- * this function (no custom domain: the CloudFront domain would make a deploy-time cycle). Its value
- * names the request header holding the viewer's host. The literal is repeated here because
- * functions/ must not import infra/; shared/runtime-env.ts is the place it should move to.
- */
-const siteHostHeaderEnv = 'SITE_HOST_HEADER';
 /** Stand-in for validating the rest of the config when the site URL comes per request. */
 const siteUrlStandIn = 'https://site-url.invalid';
 
@@ -123,9 +116,8 @@ let production: Promise<ProductionWiring> | undefined;
 /**
  * Production dependencies, built once on the first invocation: config from the environment
  * (a missing or invalid setting fails that invocation loudly, naming the variable), the S3 store,
- * a render cache for the warm instance. The config module is imported here, not at the top: it
- * brings zod, whose import costs about as much as the S3 client's, and the first request needs
- * it anyway — a cold start that fails on config then fails before any storage access.
+ * a render cache for the warm instance. A cold start that fails on config fails before any
+ * storage access.
  */
 const productionWiring = (): Promise<ProductionWiring> => {
   if (production === undefined) {
