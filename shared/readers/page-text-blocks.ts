@@ -231,14 +231,15 @@ export const classifyBlocks = (lines: readonly TextLine[]): Block[] => {
       blocks.push(toBlock(text.slice(marker[0].length), line));
     } else blocks.push(toBlock(text, line));
   }
-  // Whether the block after i (through a run of headline lines) reaches an article body.
-  let headsArticle = false;
+  // The article body the block after i reaches (through a run of headline lines), if any.
+  let body: BlockKind | undefined;
   for (let i = blocks.length - 2; i >= 0; i -= 1) {
     const block = blocks[i]!;
     const next = blocks[i + 1]!;
-    headsArticle = startsArticleBody.has(next.kind) || (next.kind === 'heading' && headsArticle);
+    body = startsArticleBody.has(next.kind) ? next.kind : next.kind === 'heading' ? body : undefined;
+    const headsArticle = body !== undefined;
     // Photo titles carry no commas; a short clause before a credit is a caption cut in two.
-    const clauseAllowed = next.kind !== 'caption' || !clauseRe.test(block.text);
+    const clauseAllowed = body !== 'caption' || !clauseRe.test(block.text);
     if (
       block.kind === 'prose' &&
       headsArticle &&

@@ -187,6 +187,12 @@ describe('classifyBlocks', () => {
       'prose',
       'caption',
     ]);
+    expect(kinds('初冬农忙\n11月27日,龙游\n县\n一处农业基地内。 记者 郑一鸣 摄')).toEqual([
+      'heading',
+      'prose',
+      'heading',
+      'caption',
+    ]);
   });
 
   it('splits a (上接第一版) marker from the paragraph it starts', () => {
