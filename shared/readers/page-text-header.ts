@@ -42,23 +42,27 @@ export interface PageHeader {
 const sentencePunctuationRe = /[。,，;；!?！？]/;
 const maxHeaderLineLength = 100;
 
-const paperNameRe = /^[\p{Script=Han}]{2,6}(?:日报|晚报|早报|商报|时报)$/u;
+const paperNameSource = '[\\p{Script=Han}]{2,6}(?:日报|晚报|早报|商报|时报)';
+const paperNameRe = new RegExp(`^${paperNameSource}$`, 'u');
+/** An inside-page header line that starts with the paper's name: `衢州日报 2024年11月30日 …`. */
+const paperNamePrefixRe = new RegExp(`^(${paperNameSource})[\\s\\u3000|｜]+`, 'u');
 const organRe = /(\S*机关报)$/;
 const latinNameRe = /^[A-Z][A-Z0-9 .&'-]{1,40}$/;
 const publisherLineRe = /连续出版物号|CN\s*\d{2}\s*-\s*\d{4}|邮发代号|(?:中心|报社|集团)出版(?:\s|$)/;
-const dateStartRe = /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日/;
+const dateStartRe = /^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[-./]\d{1,2}[-./]\d{1,2}(?![\d.]))/;
 const pageStartRe = new RegExp(`^(?:第\\s*(?:${numeralSource})\\s*版|[0-9０-９]{1,3}\\s*版)`);
 const hotlineStartRe = /^(?:新闻|服务|投诉|读者)?热线/;
 const editorStartRe = /^(?:本版)?责任编辑/;
 const websiteRe = /^(?:www\.|https?:\/\/)\S+$/;
 
-const dateRe = /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/;
+const dateRe =
+  /(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(?:^|[\s\u3000|｜])(\d{4})([-./])(\d{1,2})\5(\d{1,2})(?![\d.])/;
 const weekdayRe = /星期[一二三四五六日天]/;
 const lunarRe = /农历\s*([\p{Script=Han}]{2,12})/u;
 const pageCountRe = new RegExp(`今日\\s*(${numeralSource})\\s*版`);
 const issueNumberRe = /总第\s*([0-9]+)\s*期/;
 const pageRe = new RegExp(
-  `(?:^|[\\s\\u3000|｜])(?:第\\s*(${numeralSource})\\s*版|([0-9０-９]{1,3})\\s*版)(?:\\s*[:：]\\s*|[\\s\\u3000]*)([\\p{Script=Han}·]{1,12})?`,
+  `(?:^|[\\s\\u3000|｜])(?:第\\s*(${numeralSource})\\s*版|([0-9０-９]{1,3})\\s*版)(?:[\\s\\u3000]*[:：|｜][\\s\\u3000]*|[\\s\\u3000]*)([\\p{Script=Han}·]{1,12})?`,
   'u',
 );
 const editorRe = /责任编辑\s*[:：]?\s*([\p{Script=Han}·]{2,6})/u;
@@ -69,9 +73,13 @@ const publisherRe = /^(\S+?)出版(?:\s|$)/;
 const notSectionRe = /^(?:责任编辑|电话|星期|农历|今日|总第)/;
 const editorTailRe = /(?:责任编辑|电话).*$/;
 
+/** A section name (版名) printed alone on the line under `第N版`. */
+const sectionLineRe = /^[\p{Script=Han}·]{2,6}$/u;
+
 /** True when the line is a masthead or page-header line. */
-export const isHeaderLine = (text: string) => {
-  if (text.length > maxHeaderLineLength || sentencePunctuationRe.test(text)) return false;
+export const isHeaderLine = (line: string) => {
+  if (line.length > maxHeaderLineLength || sentencePunctuationRe.test(line)) return false;
+  const text = line.replace(paperNamePrefixRe, '');
   return (
     dateStartRe.test(text) ||
     pageStartRe.test(text) ||
@@ -99,9 +107,25 @@ const pad2 = (value: string) => value.padStart(2, '0');
  */
 export const readPageHeader = (lines: readonly TextLine[], where: string): PageHeader => {
   const header: PageHeader = { paper: {}, masthead: false, lineCount: 0 };
-  for (const { text, line } of lines) {
-    if (!isHeaderLine(text)) break;
+  for (const { text: printed, line } of lines) {
+    const sectionAlone = header.page !== undefined && header.section === undefined;
+    if (
+      sectionAlone &&
+      header.page!.line === line - 1 &&
+      sectionLineRe.test(printed) &&
+      !paperNameRe.test(printed)
+    ) {
+      // `第2版` with its 版名 on the next line.
+      header.section = printed;
+      header.lineCount += 1;
+      continue;
+    }
+    if (!isHeaderLine(printed)) break;
     header.lineCount += 1;
+    // An inside page's header may lead with the paper's name; that alone is no masthead.
+    const named = paperNamePrefixRe.exec(printed);
+    if (named?.[1]) header.paper.name ??= named[1];
+    const text = named ? printed.slice(named[0].length) : printed;
 
     if (paperNameRe.test(text)) {
       header.paper.name ??= text;
@@ -127,11 +151,16 @@ export const readPageHeader = (lines: readonly TextLine[], where: string): PageH
 
     const date = dateRe.exec(text);
     if (date) {
-      const iso = `${date[1]}-${pad2(date[2]!)}-${pad2(date[3]!)}`;
+      const [year, month, day] = date[1] ? [date[1], date[2]!, date[3]!] : [date[4]!, date[6]!, date[7]!];
+      const iso = `${year}-${pad2(month)}-${pad2(day)}`;
       if (!IsoDateSchema.safeParse(iso).success) {
-        throw new InvalidUploadError('schema', `${where}line ${line}: ${date[0]} is not a calendar date`, {
-          location: { line },
-        });
+        throw new InvalidUploadError(
+          'schema',
+          `${where}line ${line}: ${date[0].trim()} is not a calendar date`,
+          {
+            location: { line },
+          },
+        );
       }
       if (header.date && header.date.iso !== iso) {
         throw new InvalidUploadError(

@@ -265,6 +265,33 @@ describe('readPageText page headers', () => {
     expect(issue.pages[0]!.articles[0]!.title).toBe('市区新增120个公共充电桩');
   });
 
+  it.each([
+    ['衢州日报 2024年11月30日 星期六 第2版 综合', '综合', undefined],
+    ['2024年11月30日 星期六 | 第2版 | 综合 | 责任编辑：徐丽', '综合', '徐丽'],
+    ['2024-11-30 星期六 第2版 综合', '综合', undefined],
+    ['2024.11.30 星期六\n第2版 综合', '综合', undefined],
+    ['2024年11月30日 星期六\n第2版\n综合', '综合', undefined],
+  ])('reads the inside-page header %j', (header, section, editor) => {
+    const issue = readPageText(`${header}${body}`);
+    expect(issue.date).toBe('2024-11-30');
+    expect(issue.paper.name).toBe('衢州日报');
+    expect(issue.pages[0]).toMatchObject({ number: 2, section });
+    expect(issue.pages[0]!.editor).toBe(editor);
+    expect(issue.pages[0]!.articles.map((a) => a.title)).toEqual(['市区新增120个公共充电桩']);
+  });
+
+  it('does not take a paper name leading an inside-page header for a front-page masthead', () => {
+    const issue = readPageText(`衢州日报 2024年11月30日 星期六${body}`, { page: 3 });
+    expect(issue.pages[0]!.number).toBe(3);
+    expect(issue.number).toBeUndefined();
+  });
+
+  it('rejects an impossible numeric header date, naming the line', () => {
+    const error = rejection(() => readPageText(`2024-02-30 星期五\n第2版 综合${body}`));
+    expect(error).toMatchObject({ code: 'schema', location: { line: 1 } });
+    expect((error as Error).message).toContain('2024-02-30 is not a calendar date');
+  });
+
   it('reads date, page, section and editor from one combined line', () => {
     const issue = readPageText(`2024年11月30日 星期六 第3版 文化 责任编辑:林俊 电话:8070805${body}`);
     expect(issue.date).toBe('2024-11-30');
