@@ -11,7 +11,7 @@ import { numeralSource, parseNumeral } from './page-text-numerals.ts';
  * - `jump`: 详见今日第四版, (下转第四版) — a pointer to another page
  * - `continued`: (上接第一版) — the other end of a jump; carries nothing
  * - `lead`: 本报讯(记者 徐颖之)11月26日,… or 新华社北京11月29日电 …
- * - `caption`: a photo caption ending in its credit, … 记者 刘芸 摄
+ * - `caption`: a photo caption ending in its credit, … 记者 刘芸 摄, or led by 图片说明：
  * - `byline`: a line holding only a byline, 记者 张三 通讯员 李四
  * - `label`: a column label (栏目) such as 今日导读, or one in brackets, 【民生速递】
  * - `heading`: a headline line (short, no sentence punctuation)
@@ -156,6 +156,9 @@ export const readLabel = (text: string): string | undefined => {
   return match ? (match[1] ?? match[2] ?? match[3] ?? match[4])?.trim() || undefined : undefined;
 };
 
+/** A caption introduced by its label, with or without a credit: `图片说明：…`, `图说：…`. */
+export const captionLabelRe = /^(?:图片说明|图说)[\s\u3000]*[:：][\s\u3000]*/;
+
 /** Numbered subheads inside an article (一、… / (二)…): paragraphs of their own, never cut. */
 const subheadRe = /^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十]{1,3}[)）])/;
 const sentenceInsideRe = /[。;；!?！？]/;
@@ -200,7 +203,7 @@ const classifyLine = (text: string): BlockKind => {
     if (continuedRe.test(text)) return 'continued';
   }
   if (datelineRe.test(text)) return 'lead';
-  if (splitPhotoCredit(text)) return 'caption';
+  if (splitPhotoCredit(text) || captionLabelRe.test(text)) return 'caption';
   if (text.length <= maxBylineLength && bylineLineRe.test(text)) return 'byline';
   if (readLabel(text) !== undefined) return 'label';
   if (subheadRe.test(text)) return 'prose';

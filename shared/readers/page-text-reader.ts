@@ -10,6 +10,7 @@ import {
 } from '../model/issue.ts';
 import {
   type Block,
+  captionLabelRe,
   cjkSpaceRe,
   classifyBlocks,
   isSentenceFinal,
@@ -198,7 +199,16 @@ const assemble = (blocks: readonly Block[]) => {
         break;
       }
       case 'caption': {
-        const credit = splitPhotoCredit(block.text)!;
+        const credit = splitPhotoCredit(block.text) ?? { caption: block.text, photographers: [] };
+        // The 图片说明 label says what the text is; it is not part of the caption.
+        credit.caption = credit.caption.replace(captionLabelRe, '');
+        const photo = drafts.at(-1);
+        const uncaptioned = photo?.photo === true && photo.caption === undefined;
+        if (group.length === 0 && current === undefined && credit.photographers.length === 0 && uncaptioned) {
+          // `图说：…` under a photo whose credit came first (title, credit, then the caption).
+          if (credit.caption) photo!.caption = credit.caption;
+          break;
+        }
         const above = group.length > 0 ? undefined : (current ?? pending);
         const news = above !== undefined && above === current && isNews(current);
         if (news && credit.caption === '') {

@@ -573,6 +573,23 @@ describe('readPageText layout variants', () => {
     });
   });
 
+  it.each([
+    ['图片说明：11月27日,农户正在采收胡柚。', []],
+    ['图片说明:11月27日,农户正在采收胡柚。 记者 郑一鸣 摄', [{ name: '郑一鸣', role: 'photographer' }]],
+    ['记者 郑一鸣 摄\n图说：11月27日,农户正在采收胡柚。', [{ name: '郑一鸣', role: 'photographer' }]],
+  ])('reads a caption led by its 图片说明 label without the label: %j', (lines, byline) => {
+    const articles = articlesOf(`初冬农忙\n${lines}`, hints);
+    expect(articles).toEqual([
+      expect.objectContaining({
+        kind: 'photo',
+        title: '初冬农忙',
+        caption: '11月27日,农户正在采收胡柚。',
+        byline,
+        paragraphs: [],
+      }),
+    ]);
+  });
+
   it('adds a credit printed alone under a story to its byline as photographer', () => {
     const articles = articlesOf(
       ['市区新增充电桩', '本报讯(本报记者 张三)今年以来,市区新建公共充电桩120个。', '记者 李四 摄'].join(
