@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSiteHandler } from '../../scripts/lib/local-server.ts';
+import { toNodeListener } from '../../scripts/lib/node-http.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
@@ -12,7 +14,6 @@ import { allSectionsSpec, sectionSlug, sectionSpec } from '../../shared/feeds/fe
 import { silentLog } from '../../shared/log.ts';
 import type { PublishedIssue } from '../../shared/model/published.ts';
 import { readPageText } from '../../shared/readers/page-text-reader.ts';
-import { toNodeListener } from '../../shared/serve/node-http-adapter.ts';
 import { serveRequest } from '../../shared/serve/serve-request.ts';
 import { allSectionsSlug, type FeedFormat, feedContentTypes, feedKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
@@ -71,22 +72,16 @@ describe('article page in Chromium', () => {
     const store = new MemoryStore();
     let config: SiteConfig | undefined;
     server = createServer(
-      toNodeListener(async (request) => {
-        const path = new URL(request.url).pathname;
-        // Feeds are static objects (S3 behind CloudFront); the test server plays that part.
-        if (path.startsWith('/feeds/')) {
-          const object = await store.get(path.slice(1));
-          return object
-            ? new Response(object.body as Uint8Array<ArrayBuffer>, {
-                headers: { 'content-type': object.contentType ?? '' },
-              })
-            : new Response('not found', { status: 404 });
-        }
-        return serveRequest(
-          { site: store, config: config!, clock: fixedClock('2024-12-02T09:00:00+08:00'), log: silentLog },
-          request,
-        );
-      }),
+      // Feeds are static objects (S3 behind CloudFront): the local server's site handler plays that part.
+      toNodeListener(
+        createSiteHandler(store, (request) =>
+          serveRequest(
+            { site: store, config: config!, clock: fixedClock('2024-12-02T09:00:00+08:00'), log: silentLog },
+            request,
+          ),
+        ),
+        { origin: () => siteUrl, onError: (error) => console.error(error) },
+      ),
     );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

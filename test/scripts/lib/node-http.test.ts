@@ -1,9 +1,9 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toNodeListener } from '../../shared/serve/node-http-adapter.ts';
-import { serveRequest } from '../../shared/serve/serve-request.ts';
-import { fixtureDeps, fixtureIds } from './serve-fixtures.ts';
+import { toNodeListener } from '../../../scripts/lib/node-http.ts';
+import { serveRequest } from '../../../shared/serve/serve-request.ts';
+import { fixtureDeps, fixtureIds } from '../../serve/serve-fixtures.ts';
 
 /** A raw HTTP/1.1 exchange: node's client sends the path exactly as given (no normalisation). */
 const send = (port: number, method: string, path: string, headers: Record<string, string> = {}) =>
@@ -33,7 +33,14 @@ describe('toNodeListener', () => {
   beforeAll(async () => {
     const { deps, site } = await fixtureDeps();
     reads = site.reads;
-    server = createServer(toNodeListener((request) => serveRequest(deps, request)));
+    server = createServer(
+      toNodeListener((request) => serveRequest(deps, request), {
+        origin: () => `http://127.0.0.1:${port}`,
+        onError: (error) => {
+          throw error;
+        },
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -63,12 +70,12 @@ describe('toNodeListener', () => {
     expect(reads.length).toBe(before);
   });
 
-  it('sends no body for HEAD and 501 for methods a web Request cannot carry', async () => {
+  it('sends no body for HEAD and 405 for methods a web Request cannot carry', async () => {
     const head = await send(port, 'HEAD', `/articles/2024-11-30/${fixtureIds.first}`);
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
     expect(Number(head.headers['content-length'])).toBeGreaterThan(1000);
-    expect((await send(port, 'TRACE', '/')).status).toBe(501);
+    expect((await send(port, 'TRACE', '/')).status).toBe(405);
     const post = await send(port, 'POST', '/', { 'content-type': 'text/plain' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
