@@ -123,8 +123,11 @@ const parseTree = (source: string, maxDepth: number): Record<string, unknown> =>
     ignoreDeclaration: true,
     ignorePiTags: true,
     // No DTD can reach this point, so only the five XML entities and numeric references remain;
-    // `htmlEntities` is what turns on numeric references (&#20013;) in this parser.
-    processEntities: true,
+    // `htmlEntities` is what turns on numeric references (&#20013;) in this parser. The entity
+    // limits are set as tight as the parser allows all the same, should a DTD ever slip past
+    // the gate: one declared entity of one character. They do not count the five XML entities
+    // or numeric references (which never expand text), so large documents are not capped.
+    processEntities: { enabled: true, maxEntityCount: 1, maxEntitySize: 1, maxExpansionDepth: 1 },
     htmlEntities: true,
     maxNestedTags: maxDepth,
   });
