@@ -107,7 +107,10 @@ const pad2 = (value: string) => value.padStart(2, '0');
  */
 export const readPageHeader = (lines: readonly TextLine[], where: string): PageHeader => {
   const header: PageHeader = { paper: {}, masthead: false, lineCount: 0 };
-  for (const { text: printed, line } of lines) {
+  for (const { text: raw, line } of lines) {
+    // Exports often print header digits and Latin letters full-width (２０２４年, ＣＮ ３３－００１１):
+    // NFKC folds them to ASCII so one set of patterns reads both.
+    const printed = raw.normalize('NFKC');
     const sectionAlone = header.page !== undefined && header.section === undefined;
     if (
       sectionAlone &&

@@ -280,6 +280,18 @@ describe('readPageText page headers', () => {
     expect(issue.pages[0]!.articles.map((a) => a.title)).toEqual(['市区新增120个公共充电桩']);
   });
 
+  it('reads masthead and header lines printed with full-width digits and letters', () => {
+    const fullWidth = (line: string) =>
+      line.replace(/[0-9A-Z-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    const lines = page01.split('\n');
+    const masthead = lines.map((line, i) => (i < 16 ? fullWidth(line) : line)).join('\n');
+    expect(masthead).toContain('２０２４年１１月３０日');
+    expect(readPageText(masthead)).toEqual(readPageText(page01));
+    const inside = readPageText(`${fullWidth('2024年11月30日 星期六')}\n第２版 综合${body}`);
+    expect(inside.date).toBe('2024-11-30');
+    expect(inside.pages[0]).toMatchObject({ number: 2, section: '综合' });
+  });
+
   it('does not take a paper name leading an inside-page header for a front-page masthead', () => {
     const issue = readPageText(`衢州日报 2024年11月30日 星期六${body}`, { page: 3 });
     expect(issue.pages[0]!.number).toBe(3);
