@@ -392,7 +392,6 @@ const propagate = async (
 ) => {
   const { site } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
-  const now = deps.clock();
   const slugsAfter = sectionSlugsOf(after);
   const slugsBefore = sectionSlugsOf(before);
   const affected = [allSectionsSlug, ...new Set([...slugsBefore, ...slugsAfter])].sort((a, b) =>
@@ -443,6 +442,18 @@ const propagate = async (
     return moved;
   };
 
+  const issueReads: IssueReads = new Map();
+  const issuesMoved = async () => {
+    let moved = false;
+    for (const [d, read] of issueReads) {
+      const found = await site.get(issueKey(d));
+      if (found?.etag === (await read).etag) continue;
+      issueReads.delete(d);
+      moved = true;
+    }
+    return moved;
+  };
+
   const windows = await updateWindows(deps, date, affected, calendarOf, writes);
   consulted.clear();
 
@@ -453,7 +464,7 @@ const propagate = async (
   const passes = Math.max(settleAttempts, retry.attempts);
   for (let attempt = 0; attempt < passes; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
-    await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, now, writes);
+    await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, issueReads, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
     // ETags are compared first; only a window that moved is parsed again.
@@ -467,9 +478,11 @@ const propagate = async (
         latest.set(slug, window);
       }
     });
-    const calendarMoved = await calendarsMoved();
-    if (moved.size === 0 && !calendarMoved) return;
-    rendered = calendarMoved ? new Map(latest) : moved;
+    // Calendars and issue documents read for archives beyond the windows can move without any
+    // window moving (a neighbour date corrected or inserted): re-render every feed from them.
+    const elsewhere = (await calendarsMoved()) || (await issuesMoved());
+    if (moved.size === 0 && !elsewhere) return;
+    rendered = elsewhere ? new Map(latest) : moved;
   }
   throw new StorageError(`feeds of ${date} kept changing while they were written`);
 };
@@ -585,7 +598,16 @@ const updateWindows = async (
   return result;
 };
 
-/** Subscription feeds, this date's archives (and a neighbour's when the chain changed), latest, OPML. */
+/** Issue documents read for archives outside a window, with their ETags (re-checked by the settle loop). */
+type IssueReads = Map<string, Promise<{ issue: PublishedIssue | undefined; etag: string | undefined }>>;
+
+/**
+ * Subscription feeds; this date's archives and its neighbours' (RFC 5005 `prev-archive` and
+ * `next-archive`), or, when the date left a feed, its archives deleted and its neighbours linked
+ * to each other; latest; OPML. Neighbour archives are rendered on every pass, not only when the
+ * chain changed: a retry after a fault (which sees the chain already changed) must still finish
+ * them, and an unchanged one costs only the comparison reads.
+ */
 const renderFromWindows = async (
   deps: PublishDeps,
   date: string,
@@ -593,19 +615,27 @@ const renderFromWindows = async (
   slugsBefore: readonly string[],
   slugsAfter: readonly string[],
   calendarOf: CalendarReader,
-  now: Date,
+  issueReads: IssueReads,
   writes: WriteLog,
 ) => {
   const { site, config } = deps;
-  let issue: PublishedIssue | undefined;
+  const issueDoc = async (d: string) => {
+    // One read per date and pass, however many feeds ask for it at once.
+    let read = issueReads.get(d);
+    if (read === undefined) {
+      read = readJson<PublishedIssue>(site, issueKey(d)).then((found) => ({
+        issue: found?.value,
+        etag: found?.etag,
+      }));
+      issueReads.set(d, read);
+    }
+    return (await read).issue;
+  };
+  /** The issue of `d` as the window's feed sees it: from the window when it holds it (no read). */
   const issueOf = async (d: string, window: WindowDoc) => {
     const inWindow = window.issues.find((i) => i.date === d);
     if (inWindow !== undefined) return inWindow;
-    if (d === date) {
-      issue ??= (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
-      return issue === undefined ? undefined : filterIssue(issue, window.slug);
-    }
-    const other = (await readJson<PublishedIssue>(site, issueKey(d)))?.value;
+    const other = await issueDoc(d);
     return other === undefined ? undefined : filterIssue(other, window.slug);
   };
 
@@ -613,28 +643,31 @@ const renderFromWindows = async (
     [...windows.values()].map(async ({ value: window }) => {
       const slug = window.slug;
       const spec = feedSpecOf(slug, window.section, config);
+      const links = async (d: string) => {
+        const [prevDate, nextDate] = await Promise.all([
+          neighbour('previous', window, d, calendarOf),
+          neighbour('next', window, d, calendarOf),
+        ]);
+        return { prevDate, nextDate };
+      };
+      const archive = async (d: string, known?: { prevDate?: string; nextDate?: string }) => {
+        const part = await issueOf(d, window);
+        if (part === undefined) return;
+        await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes);
+      };
       await writeSubscriptionFeeds(site, window, config, writes);
       // The all-sections chain has every date: a date joins it when its issue first appears.
       const hasNow = slug === allSectionsSlug || slugsAfter.includes(slug);
       const hadBefore = slug === allSectionsSlug ? slugsBefore.length > 0 : slugsBefore.includes(slug);
-      if (hasNow) {
-        const part = await issueOf(date, window);
-        if (part !== undefined) {
-          const prev = await neighbour('previous', window, date, calendarOf);
-          await writeArchiveFeeds(site, spec, part, prev, config, now, writes);
-        }
-      } else if (hadBefore) {
-        await deleteArchiveFeeds(site, slug, date, writes);
-      }
-      if (hasNow !== hadBefore) {
-        // The date joined or left this section's chain: the next archive's prev link moves.
-        const next = await neighbour('next', window, date, calendarOf);
-        if (next !== undefined) {
-          const part = await issueOf(next, window);
-          const prev = hasNow ? date : await neighbour('previous', window, date, calendarOf);
-          if (part !== undefined) await writeArchiveFeeds(site, spec, part, prev, config, now, writes);
-        }
-      }
+      if (!hasNow && hadBefore) await deleteArchiveFeeds(site, slug, date, writes);
+      if (!hasNow && !hadBefore) return;
+      // Neighbours of this date in the feed's chain (as it is now, without this date if it left).
+      const own = await links(date);
+      await Promise.all([
+        hasNow ? archive(date, own) : undefined,
+        own.prevDate === undefined ? undefined : archive(own.prevDate),
+        own.nextDate === undefined ? undefined : archive(own.nextDate),
+      ]);
     }),
   );
 

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { SiteConfig } from '../config.ts';
+import type { FeedSpec } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
@@ -67,12 +68,11 @@ const countingLog = (): WriteLog & { count: number } => {
  * events or a template change. Only changed objects are rewritten.
  *
  * Streaming: dates are processed in order, one issue in memory at a time plus each feed's
- * sliding window (`windowIssues` issues) and the current year's calendar, so memory does not
+ * pending archive (written when the feed's next date gives it its next-archive link) and sliding window (`windowIssues` issues) and the current year's calendar, so memory does not
  * grow with the archive. Listing is allowed here (it is the one place that reads the whole site).
  */
 export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
   const { site, config } = deps;
-  const now = deps.clock();
   const writes = countingLog();
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
@@ -88,6 +88,22 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   const sources = new Map<string, string[]>();
   let calendar: CalendarDoc | undefined;
   let articles = 0;
+
+  // Per feed, the newest archive not yet written (it waits for its next date) and its prev date.
+  const pending = new Map<string, { spec: FeedSpec; issue: PublishedIssue; prevDate?: string }>();
+  const flushArchive = async (slug: string, nextDate: string | undefined) => {
+    const archive = pending.get(slug);
+    if (archive === undefined) return;
+    pending.delete(slug);
+    await writeArchiveFeeds(
+      site,
+      archive.spec,
+      archive.issue,
+      { prevDate: archive.prevDate, nextDate },
+      config,
+      writes,
+    );
+  };
 
   const flushCalendar = async () => {
     if (calendar !== undefined)
@@ -107,15 +123,13 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
       if (part === undefined) continue;
       const window = applyToWindow(windows.get(slug), slug, date, part, config.windowIssues).doc;
       windows.set(slug, window);
-      await writeArchiveFeeds(
-        site,
-        feedSpecOf(slug, window.section, config),
-        part,
-        lastDate.get(slug),
-        config,
-        now,
-        writes,
-      );
+      // An archive is written once its feed's next date is known (its next-archive link).
+      await flushArchive(slug, date);
+      pending.set(slug, {
+        spec: feedSpecOf(slug, window.section, config),
+        issue: part,
+        prevDate: lastDate.get(slug),
+      });
       lastDate.set(slug, date);
     }
 
@@ -129,6 +143,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     deps.onProgress?.({ datesDone: index + 1, datesTotal: dates.length, articlesDone: articles });
   }
   await flushCalendar();
+  for (const slug of [...pending.keys()]) await flushArchive(slug, undefined);
 
   for (const [source, sourceDates] of sources) {
     let doc: UploadIndexDoc | undefined;

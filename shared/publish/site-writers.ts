@@ -15,7 +15,6 @@ import {
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
-import { beijingDateOf } from './publish-times.ts';
 import type { WindowDoc } from './site-state.ts';
 import {
   cachePolicies,
@@ -80,22 +79,29 @@ export const writeSubscriptionFeeds = async (
   );
 };
 
+/** RFC 5005 neighbours of an archive: the dates before and after it that have the same feed. */
+export interface ArchiveLinks {
+  prevDate?: string;
+  nextDate?: string;
+}
+
 /**
- * `feeds/<slug>/archive/<date>/…` (RFC 5005). Archives link to the previous archive only: a new
- * issue then never rewrites older archives, and backfilling readers walk `prev-archive` from the
- * subscription document. Past dates are cached long; today's may still be corrected.
+ * `feeds/<slug>/archive/<date>/…` (RFC 5005) with `prev-archive` and `next-archive`. An archive
+ * changes when its issue is corrected and once more when its feed's next date appears (it gains
+ * `next-archive`), so the cache policy follows that link, not the clock: the newest archive of a
+ * feed (no next yet) is cached short, every older one long. The same state thus gives the same
+ * metadata whether a publish or the rebuild wrote it.
  */
 export const writeArchiveFeeds = async (
   site: Store,
   spec: FeedSpec,
   issue: PublishedIssue,
-  prevDate: string | undefined,
+  links: ArchiveLinks,
   config: SiteConfig,
-  now: Date,
   writes: WriteLog,
 ) => {
-  const docs = buildArchiveFeeds(spec, issue, prevDate === undefined ? {} : { prevDate }, config);
-  const cacheControl = issue.date < beijingDateOf(now.getTime()) ? cachePolicies.long : cachePolicies.short;
+  const docs = buildArchiveFeeds(spec, issue, links, config);
+  const cacheControl = links.nextDate === undefined ? cachePolicies.short : cachePolicies.long;
   await Promise.all(
     formats.map((format) =>
       putIfChanged(

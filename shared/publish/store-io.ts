@@ -11,7 +11,10 @@ export const contentTypes = {
 export const cachePolicies = {
   /** Subscription documents, OPML, article records, issue documents: corrections show within minutes. */
   short: 'public, max-age=300',
-  /** Archive documents of past dates: they only change if that issue is corrected. */
+  /**
+   * Archive documents that already link their next archive: they only change if that issue is
+   * corrected (or a date is inserted next to them).
+   */
   long: 'public, max-age=86400',
   /** Reports and internal state: always read fresh. */
   none: 'no-store',

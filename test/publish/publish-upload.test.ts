@@ -76,7 +76,8 @@ describe('publishUpload', () => {
     };
     const cache = (key: string) => {
       if (key.startsWith('reports/') || key.startsWith('state/')) return 'no-store';
-      if (key.includes('/archive/')) return 'public, max-age=86400';
+      // The newest archive of a feed will still gain its next-archive link: short until then.
+      if (key.includes('/archive/')) return 'public, max-age=300';
       return 'public, max-age=300';
     };
     expect(Object.keys(objects).length).toBeGreaterThan(20);
