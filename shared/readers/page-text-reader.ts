@@ -173,6 +173,19 @@ const assemble = (blocks: readonly Block[]) => {
           addText(cut, block.text, false);
           break;
         }
+        // Inside a story with a dateline or byline, one headline-like line followed by plain
+        // text is a subhead (小标题) of that story: a new article would open with a lead, a
+        // byline, or a column label (简讯) first.
+        if (
+          group.length === 0 &&
+          current?.paragraphs.length &&
+          isNews(current) &&
+          blocks[i + 1]?.kind === 'prose'
+        ) {
+          current.paragraphs.push(block.text);
+          current.open = false;
+          break;
+        }
         current = undefined;
         group.push(block);
         break;

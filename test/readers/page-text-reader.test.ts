@@ -701,6 +701,51 @@ describe('readPageText layout variants', () => {
     expect(article!.paragraphs).toEqual(['停车难怎么破?', '市里给出了答案。']);
   });
 
+  it('keeps an unnumbered subhead (小标题) inside its story as a paragraph of its own', () => {
+    const articles = articlesOf(
+      [
+        '柯城赋能创新发展',
+        '本报讯(记者 张三)近年来,柯城区研发投入持续增长。',
+        '科研院所 落地生根',
+        '截至2023年,共有8家科研院所落户柯城。',
+        '企业唱主角',
+        '企业也是研发经费投入的主力军。',
+      ].join('\n'),
+      hints,
+    );
+    expect(articles).toHaveLength(1);
+    expect(articles[0]!.paragraphs).toEqual([
+      '近年来,柯城区研发投入持续增长。',
+      '科研院所 落地生根',
+      '截至2023年,共有8家科研院所落户柯城。',
+      '企业唱主角',
+      '企业也是研发经费投入的主力军。',
+    ]);
+  });
+
+  it('still starts a new article at a headline after a story when a lead, or a column of briefs, follows', () => {
+    const articles = articlesOf(
+      [
+        '柯城赋能创新发展',
+        '本报讯(记者 张三)近年来,柯城区研发投入持续增长。',
+        '衢江区三个村入选省级名单',
+        '本报讯(通讯员 方晓岚)近日,名单公布。',
+        '简讯',
+        '我市开展冬季消防安全检查',
+        '近日,市消防救援支队开展检查。',
+        '城区新增120个公共充电桩',
+        '今年以来,市区新建公共充电桩120个。',
+      ].join('\n'),
+      hints,
+    );
+    expect(articles.map((a) => [a.kind, a.title, a.paragraphs.length])).toEqual([
+      ['news', '柯城赋能创新发展', 1],
+      ['news', '衢江区三个村入选省级名单', 1],
+      ['brief', '我市开展冬季消防安全检查', 1],
+      ['brief', '城区新增120个公共充电桩', 1],
+    ]);
+  });
+
   it('keeps a short line after a cut paragraph in that paragraph instead of starting an article', () => {
     const [article, ...rest] = articlesOf(
       ['标题一则 副题', '本报讯(记者 张三)会议审议通过了《衢州市残疾人社会服务', '条例', '》等文件。'].join(
