@@ -50,9 +50,45 @@ export const readIssueXml = (text: string, options?: XmlReaderOptions): Issue =>
     });
   }
 
-  checkWellFormed(source, maxDepth);
+  const lines = checkWellFormed(source, maxDepth);
   const tree = parseTree(source, maxDepth);
-  return validateIssue(toIssue(tree));
+  try {
+    return validateIssue(toIssue(tree));
+  } catch (error) {
+    throw withLine(error, lines);
+  }
+};
+
+/** Where the elements that model paths name start: the root, `<paper>`, `<page>`s and their `<article>`s. */
+interface ElementLines {
+  root?: number;
+  paper?: number;
+  pages: number[];
+  articles: number[][];
+}
+
+/**
+ * A schema error names a model path (`pages.0.articles.2.title`); add the line of the element
+ * that path lives in, so an operator can find it in the file.
+ */
+const withLine = (error: unknown, lines: ElementLines): unknown => {
+  if (!(error instanceof InvalidUploadError) || error.code !== 'schema') return error;
+  const field = error.location?.field ?? '';
+  const [top, page, articles, article] = field.split('.');
+  const pageIndex = Number(page);
+  const line =
+    top === 'paper'
+      ? lines.paper
+      : top !== 'pages'
+        ? lines.root
+        : articles === 'articles' && article !== undefined
+          ? lines.articles[pageIndex]?.[Number(article)]
+          : lines.pages[pageIndex];
+  if (line === undefined) return error;
+  return new InvalidUploadError('schema', `line ${line}: ${error.message}`, {
+    location: { ...error.location, line },
+    cause: error.cause,
+  });
 };
 
 /** Thrown inside saxes handlers to stop at the first problem; never escapes this module. */
@@ -60,8 +96,10 @@ class Stop {
   constructor(readonly error: InvalidUploadError) {}
 }
 
-const checkWellFormed = (source: string, maxDepth: number) => {
+const checkWellFormed = (source: string, maxDepth: number): ElementLines => {
   const parser = new SaxesParser({ xmlns: true, position: true });
+  const lines: ElementLines = { pages: [], articles: [] };
+  const open: string[] = [];
   let depth = 0;
   parser.on('error', (cause) => {
     // saxes columns are 0-based; people count from 1.
@@ -78,7 +116,15 @@ const checkWellFormed = (source: string, maxDepth: number) => {
       ),
     );
   });
-  parser.on('opentag', () => {
+  parser.on('opentag', (tag) => {
+    const parent = open.join('/');
+    if (parent === '') lines.root ??= parser.line;
+    else if (parent === 'issue' && tag.name === 'page') {
+      lines.pages.push(parser.line);
+      lines.articles.push([]);
+    } else if (parent === 'issue/page' && tag.name === 'article') lines.articles.at(-1)?.push(parser.line);
+    else if (parent === 'issue' && tag.name === 'paper') lines.paper ??= parser.line;
+    if (!tag.isSelfClosing) open.push(tag.name);
     depth += 1;
     if (depth > maxDepth) {
       throw new Stop(
@@ -88,7 +134,8 @@ const checkWellFormed = (source: string, maxDepth: number) => {
       );
     }
   });
-  parser.on('closetag', () => {
+  parser.on('closetag', (tag) => {
+    if (!tag.isSelfClosing) open.pop();
     depth -= 1;
   });
   try {
@@ -97,6 +144,7 @@ const checkWellFormed = (source: string, maxDepth: number) => {
     if (stop instanceof Stop) throw stop.error;
     throw stop;
   }
+  return lines;
 };
 
 /** One element as fast-xml-parser builds it with the options below. */

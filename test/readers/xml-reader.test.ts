@@ -143,6 +143,19 @@ describe('readIssueXml', () => {
   });
 
   it.each([
+    ['an empty title', withTitle(''), 'pages.0.articles.1.title', 14],
+    ['a page number that is not a number', xml.replace('number="1"', 'number="one"'), 'pages.0.number', 5],
+    ['an unknown role', xml.replace('role="reporter"', 'role="boss"'), 'pages.0.articles.0.byline.0.role', 6],
+    ['an empty paper name', xml.replace('name="衢州日报"', 'name=""'), 'paper.name', 4],
+    ['an impossible date', xml.replace('date="2024-11-30"', 'date="2024-13-01"'), 'date', 3],
+  ])('names the line of the element holding %s', (_name, text, field, line) => {
+    const error = failure(text);
+    expect(error.code).toBe('schema');
+    expect(error.location).toEqual({ field, line });
+    expect(error.message).toMatch(new RegExp(`^line ${line}: ${field.replace(/\./g, '\\.')}: `));
+  });
+
+  it.each([
     ['an empty title', withTitle(''), 'pages.0.articles.1.title'],
     ['a page number that is not a number', xml.replace('number="1"', 'number="one"'), 'pages.0.number'],
     ['an unknown role', xml.replace('role="reporter"', 'role="boss"'), 'pages.0.articles.0.byline.0.role'],
