@@ -60,6 +60,7 @@ export const decodeText = (bytes: Uint8Array, options?: { maxBytes?: number }): 
   if (text.trim() === '') throw new InvalidUploadError('empty', 'upload holds only whitespace');
 
   let controls = 0;
+  let firstControl = -1;
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c === 0) {
@@ -67,12 +68,16 @@ export const decodeText = (bytes: Uint8Array, options?: { maxBytes?: number }): 
         location: { offset: i },
       });
     }
-    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) controls += 1;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) {
+      if (controls === 0) firstControl = i;
+      controls += 1;
+    }
   }
   if (controls / text.length > maxControlRatio) {
     throw new InvalidUploadError(
       'binary',
-      `upload is ${Math.round((controls / text.length) * 100)}% control characters: binary data, not text`,
+      `upload is ${Math.round((controls / text.length) * 100)}% control characters: binary data, not text (first at character ${firstControl})`,
+      { location: { offset: firstControl } },
     );
   }
   return decoded;

@@ -104,7 +104,9 @@ describe('decodeText', () => {
   });
 
   it('rejects files dominated by control characters as binary', () => {
-    expect(failure(new Uint8Array([0x41, 0x01, 0x02, 0x03, 0x42, 0x1b, 0x07, 0x43])).code).toBe('binary');
+    const error = failure(new Uint8Array([0x41, 0x01, 0x02, 0x03, 0x42, 0x1b, 0x07, 0x43]));
+    expect(error.code).toBe('binary');
+    expect(error.location?.offset).toBe(1);
   });
 
   it.each([
