@@ -252,8 +252,77 @@ const issueEntries = (spec: FeedSpec, issue: PublishedIssue): Entry[] => {
   return entries.sort((a, b) => a.article.order - b.article.order || a.page.number - b.page.number);
 };
 
-const lazyItems = (entries: readonly Entry[], config: SiteConfig): ItemList => {
+/**
+ * Items and their fragments made during one build (one publish, one rebuild step), shared by
+ * every document that shows the same article version: the all-sections feed and the section
+ * feed, the subscription document and the archives. Without it each article of a window is
+ * prepared twice (all + its section) and each archived one twice more. A cache serves one
+ * configuration and lives as long as the build: documents read from storage in another build
+ * are other versions, so nothing may be kept across builds.
+ */
+export interface ItemCache {
+  readonly config: SiteConfig;
+  readonly items: Map<string, FeedItem>;
+  /** Fragment per renderer; fragments depend only on the item and the paper name (config). */
+  readonly fragments: WeakMap<FeedItem, Map<unknown, unknown>>;
+}
+
+export const createItemCache = (config: SiteConfig): ItemCache => ({
+  config,
+  items: new Map(),
+  fragments: new WeakMap(),
+});
+
+/**
+ * What an item is made from, as a key. `contentHash` covers the article's text fields (kind,
+ * kicker, title, subtitle, column, byline, dateline, paragraphs, caption, jump — the content
+ * hash's definition, shared/publish/content-hash.ts); the rest is what publishing decided (times, status, the
+ * resolved jump) and where the article stands (issue, page, section). Publishing's windows hold
+ * copies of the same issue (the all-sections window and each section's), so identity would miss.
+ */
+const versionKey = ({ issue, page, article }: Entry) => {
+  const jump = article.jumpTarget;
+  return [
+    issue.date,
+    issue.paper.name,
+    page.number,
+    page.section,
+    page.sectionSlug,
+    article.id,
+    article.contentHash,
+    article.published,
+    article.updated,
+    article.status,
+    article.retractedAt ?? '',
+    jump === undefined ? '' : `${jump.page}\u0001${jump.id}\u0001${jump.title}`,
+  ].join('\u0000');
+};
+
+/** A fragment made once per item and renderer within a build (see {@link ItemCache}). */
+export const cachedFragment = <F>(
+  cache: ItemCache | undefined,
+  item: FeedItem,
+  renderer: object,
+  make: () => F,
+): F => {
+  if (cache === undefined) return make();
+  let byRenderer = cache.fragments.get(item);
+  if (byRenderer === undefined) {
+    byRenderer = new Map();
+    cache.fragments.set(item, byRenderer);
+  }
+  let fragment = byRenderer.get(renderer) as F | undefined;
+  if (fragment === undefined) {
+    fragment = make();
+    byRenderer.set(renderer, fragment);
+  }
+  return fragment;
+};
+
+const lazyItems = (entries: readonly Entry[], config: SiteConfig, given?: ItemCache): ItemList => {
   const domain = siteDomain(config.siteUrl);
+  // A cache made for another configuration (other site URL or title) must not serve this one.
+  const cache = given?.config === config ? given : undefined;
   const made: FeedItem[] = [];
   return {
     length: entries.length,
@@ -262,7 +331,12 @@ const lazyItems = (entries: readonly Entry[], config: SiteConfig): ItemList => {
       if (item === undefined) {
         const entry = entries[index];
         if (entry === undefined) throw new RangeError(`no item ${index} of ${entries.length}`);
-        item = toItem(entry.issue, entry.page, entry.article, config, domain);
+        const key = cache === undefined ? undefined : versionKey(entry);
+        item = key === undefined ? undefined : cache!.items.get(key);
+        if (item === undefined) {
+          item = toItem(entry.issue, entry.page, entry.article, config, domain);
+          if (key !== undefined) cache!.items.set(key, item);
+        }
         made[index] = item;
       }
       return item;
@@ -271,8 +345,12 @@ const lazyItems = (entries: readonly Entry[], config: SiteConfig): ItemList => {
 };
 
 /** Items of one issue for one feed, in reading order (page, then order on the page). */
-export const issueItemList = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): ItemList =>
-  lazyItems(issueEntries(spec, issue), config);
+export const issueItemList = (
+  spec: FeedSpec,
+  issue: PublishedIssue,
+  config: SiteConfig,
+  cache?: ItemCache,
+): ItemList => lazyItems(issueEntries(spec, issue), config, cache);
 
 /**
  * Items of a window of issues: newest issue first, each in reading order (publishing gives
@@ -283,11 +361,13 @@ export const windowItemList = (
   spec: FeedSpec,
   window: readonly PublishedIssue[],
   config: SiteConfig,
+  cache?: ItemCache,
 ): ItemList => {
   const issues = [...window].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   return lazyItems(
     issues.flatMap((issue) => issueEntries(spec, issue)),
     config,
+    cache,
   );
 };
 

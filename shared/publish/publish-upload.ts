@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { SiteConfig } from '../config.ts';
 import { type ErrorLocation, InvalidUploadError, PreconditionFailedError, StorageError } from '../errors.ts';
+import { createItemCache } from '../feeds/feed-items.ts';
 import { sectionSlug } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { Issue } from '../model/issue.ts';
@@ -619,6 +620,9 @@ const renderFromWindows = async (
   writes: WriteLog,
 ) => {
   const { site, config } = deps;
+  // Each article version is prepared once for all the documents of this pass: the all-sections
+  // and section feeds, subscription documents and archives.
+  const items = createItemCache(config);
   const issueDoc = async (d: string) => {
     // One read per date and pass, however many feeds ask for it at once.
     let read = issueReads.get(d);
@@ -653,9 +657,9 @@ const renderFromWindows = async (
       const archive = async (d: string, known?: { prevDate?: string; nextDate?: string }) => {
         const part = await issueOf(d, window);
         if (part === undefined) return;
-        await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes);
+        await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes, items);
       };
-      await writeSubscriptionFeeds(site, window, config, writes);
+      await writeSubscriptionFeeds(site, window, config, writes, items);
       // The all-sections chain has every date: a date joins it when its issue first appears.
       const hasNow = slug === allSectionsSlug || slugsAfter.includes(slug);
       const hadBefore = slug === allSectionsSlug ? slugsBefore.length > 0 : slugsBefore.includes(slug);

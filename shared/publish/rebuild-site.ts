@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { SiteConfig } from '../config.ts';
+import { createItemCache } from '../feeds/feed-items.ts';
 import type { FeedSpec } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
@@ -91,6 +92,9 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
 
   // Per feed, the newest archive not yet written (it waits for its next date) and its prev date.
   const pending = new Map<string, { spec: FeedSpec; issue: PublishedIssue; prevDate?: string }>();
+  // Items shared by the archives flushed in one step (mostly one date's, all + sections); a new
+  // cache per step keeps memory flat.
+  let items = createItemCache(config);
   const flushArchive = async (slug: string, nextDate: string | undefined) => {
     const archive = pending.get(slug);
     if (archive === undefined) return;
@@ -102,6 +106,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
       { prevDate: archive.prevDate, nextDate },
       config,
       writes,
+      items,
     );
   };
 
@@ -118,6 +123,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
 
     const slugs = sectionSlugsOf(issue);
+    items = createItemCache(config);
     for (const slug of [allSectionsSlug, ...slugs]) {
       const part = filterIssue(issue, slug);
       if (part === undefined) continue;
@@ -143,6 +149,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     deps.onProgress?.({ datesDone: index + 1, datesTotal: dates.length, articlesDone: articles });
   }
   await flushCalendar();
+  items = createItemCache(config);
   for (const slug of [...pending.keys()]) await flushArchive(slug, undefined);
 
   for (const [source, sourceDates] of sources) {
@@ -152,7 +159,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   }
   for (const window of windows.values()) {
     await putIfChanged(site, windowKey(window.slug), canonicalJsonBytes(window), json, writes);
-    await writeSubscriptionFeeds(site, window, config, writes);
+    await writeSubscriptionFeeds(site, window, config, writes, items);
   }
   const all = windows.get(allSectionsSlug);
   if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);

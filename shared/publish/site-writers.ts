@@ -1,6 +1,7 @@
 import type { SiteConfig } from '../config.ts';
 import { buildArchiveFeeds, buildSubscriptionFeeds } from '../feeds/build-feeds.ts';
 import { buildOpml } from '../feeds/build-opml.ts';
+import type { ItemCache } from '../feeds/feed-items.ts';
 import { allSectionsSpec, type FeedSpec, sectionSpec } from '../feeds/feed-spec.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import {
@@ -63,9 +64,16 @@ export const writeSubscriptionFeeds = async (
   window: WindowDoc,
   config: SiteConfig,
   writes: WriteLog,
+  cache?: ItemCache,
 ) => {
   const spec = feedSpecOf(window.slug, window.section, config);
-  const docs = buildSubscriptionFeeds(spec, window.issues, { newestArchiveDate: window.dates[0] }, config);
+  const docs = buildSubscriptionFeeds(
+    spec,
+    window.issues,
+    { newestArchiveDate: window.dates[0] },
+    config,
+    cache,
+  );
   await Promise.all(
     formats.map((format) =>
       putIfChanged(
@@ -99,8 +107,9 @@ export const writeArchiveFeeds = async (
   links: ArchiveLinks,
   config: SiteConfig,
   writes: WriteLog,
+  cache?: ItemCache,
 ) => {
-  const docs = buildArchiveFeeds(spec, issue, links, config);
+  const docs = buildArchiveFeeds(spec, issue, links, config, cache);
   const cacheControl = links.nextDate === undefined ? cachePolicies.short : cachePolicies.long;
   await Promise.all(
     formats.map((format) =>
