@@ -142,6 +142,7 @@ const assemble = (blocks: readonly Block[]) => {
     switch (block.kind) {
       case 'editor':
         closeGroup();
+        continuation = undefined;
         editor ??= readEditorName(block.text);
         break;
       case 'label': {
@@ -153,6 +154,8 @@ const assemble = (blocks: readonly Block[]) => {
           break;
         }
         closeGroup();
+        // A column label starts other articles; a pending (上接…) marker had no text of its own.
+        continuation = undefined;
         column = readLabel(block.text);
         break;
       }

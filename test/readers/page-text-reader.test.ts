@@ -535,6 +535,15 @@ describe('readPageText layout variants', () => {
     ]);
   });
 
+  it('forgets a (上接第一版) marker that a column label follows', () => {
+    const [brief] = articlesOf(
+      ['(上接第一版)', '简讯', '我市开展冬季消防安全检查', '近日,检查开展。'].join('\n'),
+      hints,
+    );
+    expect(brief).toMatchObject({ kind: 'brief', column: '简讯', title: '我市开展冬季消防安全检查' });
+    expect(brief!.jump).toBeUndefined();
+  });
+
   it("reads the headline repeated above a (上接第一版) marker as the continued article's title", () => {
     const [continued, next] = articlesOf(
       [
