@@ -178,12 +178,13 @@ const assemble = (blocks: readonly Block[]) => {
         }
         // Inside a story with a dateline or byline, one headline-like line followed by plain
         // text is a subhead (小标题) of that story: a new article would open with a lead, a
-        // byline, or a column label (简讯) first.
+        // byline, or a column label (简讯) first — or, for a teaser, end in a jump line.
         if (
           group.length === 0 &&
           current?.paragraphs.length &&
           isNews(current) &&
-          blocks[i + 1]?.kind === 'prose'
+          blocks[i + 1]?.kind === 'prose' &&
+          !proseRunEndsInJump(blocks, i + 1)
         ) {
           current.paragraphs.push(block.text);
           current.open = false;
@@ -276,6 +277,13 @@ const assemble = (blocks: readonly Block[]) => {
     else open(blocks.find((b) => b.kind === 'prose')?.line ?? 1, []);
   }
   return { drafts, editor };
+};
+
+/** Whether the prose lines from `start` on are followed by a jump line (a teaser's body). */
+const proseRunEndsInJump = (blocks: readonly Block[], start: number) => {
+  let end = start;
+  while (blocks[end]?.kind === 'prose') end += 1;
+  return blocks[end]?.kind === 'jump';
 };
 
 const markedAuthorRe = /^[□■●◆][\s\u3000]*([\p{Script=Han}]{2,3})$/u;

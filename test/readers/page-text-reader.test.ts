@@ -755,6 +755,23 @@ describe('readPageText layout variants', () => {
     ]);
   });
 
+  it('starts a teaser at a headline after a story when its text ends in a jump line', () => {
+    const articles = articlesOf(
+      [
+        '柯城赋能创新发展',
+        '本报讯(记者 张三)近年来,柯城区研发投入持续增长。',
+        '他成为村里第三个器官捐献者 大爱,在对门延续',
+        '11月28日,开化县音坑乡对门村村民完成了器官捐献。',
+        '详见今日第二版',
+      ].join('\n'),
+      hints,
+    );
+    expect(articles.map((a) => [a.kind, a.title, a.paragraphs.length, a.jump?.page])).toEqual([
+      ['news', '柯城赋能创新发展', 1, undefined],
+      ['teaser', '他成为村里第三个器官捐献者', 1, 2],
+    ]);
+  });
+
   it('keeps a short line after a cut paragraph in that paragraph instead of starting an article', () => {
     const [article, ...rest] = articlesOf(
       ['标题一则 副题', '本报讯(记者 张三)会议审议通过了《衢州市残疾人社会服务', '条例', '》等文件。'].join(
