@@ -11,6 +11,7 @@ import {
   applyToWindow,
   type CalendarDoc,
   calendarKey,
+  encodeWindow,
   filterIssue,
   sectionSlugsOf,
   setCalendarDate,
@@ -18,7 +19,12 @@ import {
   type WindowDoc,
   windowKey,
 } from '../shared/publish/site-state.ts';
-import { writeOpml, writeSubscriptionFeeds } from '../shared/publish/site-writers.ts';
+import {
+  feedSpecOf,
+  writeArchiveFeeds,
+  writeOpml,
+  writeSubscriptionFeeds,
+} from '../shared/publish/site-writers.ts';
 import { cachePolicies, contentTypes } from '../shared/publish/store-io.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../shared/site-layout.ts';
 import type { Store } from '../shared/storage/store.ts';
@@ -141,8 +147,9 @@ export interface ArchiveOptions extends SyntheticIssueOptions {
  * Pre-populate a site store with an archive of daily issues quickly: issue documents, article
  * records and the state documents a publish reads (windows, calendars, upload indexes), plus the
  * current subscription feeds and OPML — computed with the publishing code's own pure functions,
- * as a sequence of one-upload publishes in date order would leave them (archive documents of old
- * dates are not rendered: publishing never reads them; the rebuild bench renders them).
+ * as a sequence of one-upload publishes in date order would leave them. Of the archive documents
+ * only each feed's newest is rendered (the next publish reads and extends it); older ones are
+ * never read by publishing, and the rebuild bench renders them all.
  */
 export const populateArchive = async (store: Store, options: ArchiveOptions) => {
   const { config } = options;
@@ -182,8 +189,17 @@ export const populateArchive = async (store: Store, options: ArchiveOptions) => 
     await store.put(calendarKey(calendar.year), canonicalJsonBytes(calendar), state);
   const sink: string[] = [];
   for (const window of windows.values()) {
-    await store.put(windowKey(window.slug), canonicalJsonBytes(window), state);
+    await store.put(windowKey(window.slug), encodeWindow(window), {
+      contentType: contentTypes.ndjson,
+      cacheControl: cachePolicies.none,
+    });
     await writeSubscriptionFeeds(store, window, config, sink);
+    // The newest archive of each feed: the one the next publish gives its next-archive link.
+    const newest = window.issues[0];
+    if (newest !== undefined) {
+      const spec = feedSpecOf(window.slug, window.section, config);
+      await writeArchiveFeeds(store, spec, newest, { prevDate: window.dates[1] }, config, sink);
+    }
   }
   const all = windows.get(allSectionsSlug);
   if (all?.issues[0] !== undefined) await store.put(latestIssueKey, canonicalJsonBytes(all.issues[0]), json);

@@ -20,7 +20,10 @@ import {
   calendarKey,
   calendarNext,
   calendarPrevious,
+  decodeWindow,
+  encodeWindow,
   filterIssue,
+  type RawIssues,
   sectionSlugsOf,
   setCalendarDate,
   type UploadIndexDoc,
@@ -474,7 +477,7 @@ const propagate = async (
     fresh.forEach((doc, i) => {
       const slug = affected[i]!;
       if (doc !== undefined && doc.etag !== latest.get(slug)?.etag) {
-        const window = { value: parseJsonBytes<WindowDoc>(doc.body), etag: doc.etag, bytes: doc.body };
+        const window = { value: decodeWindow(doc.body), etag: doc.etag, bytes: doc.body };
         moved.set(slug, window);
         latest.set(slug, window);
       }
@@ -544,7 +547,16 @@ const updateWindows = async (
   let pending = [...slugs];
   for (let attempt = 0; attempt < retry.attempts && pending.length > 0; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
-    const currents = await Promise.all(pending.map((slug) => readJson<WindowDoc>(site, windowKey(slug))));
+    // Each window issue's stored line, so unchanged issues are written back without serialising.
+    const raw: RawIssues = new WeakMap();
+    const currents = await Promise.all(
+      pending.map(async (slug): Promise<Versioned<WindowDoc> | undefined> => {
+        const found = await site.get(windowKey(slug));
+        return found === undefined
+          ? undefined
+          : { value: decodeWindow(found.body, raw), etag: found.etag, bytes: found.body };
+      }),
+    );
     const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
     const lost: string[] = [];
     await Promise.all(
@@ -574,14 +586,14 @@ const updateWindows = async (
         }
         const catalogChanged =
           canonicalJson(doc.catalog ?? {}) !== canonicalJson(current?.value.catalog ?? {});
-        const bytes = canonicalJsonBytes(doc);
+        const bytes = encodeWindow(doc, raw);
         if (current !== undefined && sameBytes(current.bytes, bytes)) {
           result.set(slug, { ...current, catalogChanged: false });
           return;
         }
         try {
           const { etag } = await site.put(windowKey(slug), bytes, {
-            contentType: contentTypes.json,
+            contentType: contentTypes.ndjson,
             cacheControl: cachePolicies.none,
             ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
           });

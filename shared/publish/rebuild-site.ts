@@ -12,6 +12,7 @@ import {
   applyToWindow,
   type CalendarDoc,
   calendarKey,
+  encodeWindow,
   filterIssue,
   sectionSlugsOf,
   setCalendarDate,
@@ -158,7 +159,13 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
   }
   for (const window of windows.values()) {
-    await putIfChanged(site, windowKey(window.slug), canonicalJsonBytes(window), json, writes);
+    await putIfChanged(
+      site,
+      windowKey(window.slug),
+      encodeWindow(window),
+      { contentType: contentTypes.ndjson, cacheControl: cachePolicies.none },
+      writes,
+    );
     await writeSubscriptionFeeds(site, window, config, writes, items);
   }
   const all = windows.get(allSectionsSlug);

@@ -1,5 +1,6 @@
 import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug } from '../site-layout.ts';
+import { canonicalJsonBytes } from './canonical-json.ts';
 
 /**
  * State documents under `state/` that make publishing incremental: a publish reads a fixed set
@@ -18,9 +19,12 @@ export const windowKey = (slug: string) => `state/windows/${slug}.json`;
 export const calendarKey = (year: string) => `state/calendar/${year}.json`;
 export const uploadIndexKey = (uploadKey: string) => `state/uploads/${uploadKey}.json`;
 
-/** The inputs of one feed set: everything its subscription documents render from, in one read. */
+/**
+ * The inputs of one feed set: everything its subscription documents render from, in one read.
+ * Stored as lines (see `encodeWindow`), not as one JSON document.
+ */
 export interface WindowDoc {
-  schemaVersion: 1;
+  schemaVersion: 2;
   slug: string;
   /** 版名 of a section feed; absent for `all`. */
   section?: string;
@@ -33,6 +37,52 @@ export interface WindowDoc {
   /** Only in the `all` window: every section ever seen, slug → 版名. */
   catalog?: Record<string, string>;
 }
+
+/** Stored bytes of window issues as read, by issue object (see `encodeWindow`). */
+export type RawIssues = WeakMap<PublishedIssue, Uint8Array>;
+
+/**
+ * A window document as stored: line 1 is the canonical JSON of everything but the issues, then
+ * one line of canonical JSON per issue (canonical JSON has no raw newline, and no UTF-8
+ * sequence contains the newline byte, so lines split on bytes). Why not one JSON document: a
+ * publish changes one issue of a window and keeps the others, so the others' lines are written
+ * back as the bytes that were read (`raw`, filled by `decodeWindow`) instead of being serialised
+ * and encoded again — profiled, that re-serialisation was a large share of what a full window
+ * costs a publish.
+ */
+export const encodeWindow = (doc: WindowDoc, raw?: RawIssues): Uint8Array => {
+  const { issues, ...header } = doc;
+  const parts = [canonicalJsonBytes(header)];
+  for (const issue of issues) parts.push(raw?.get(issue) ?? canonicalJsonBytes(issue));
+  return Buffer.concat(parts);
+};
+
+const decoder = new TextDecoder();
+
+/**
+ * Read a stored window document; records each issue's line in `raw`. A document in the first
+ * form (one JSON document, `schemaVersion: 1`) is read as well and written in lines next time.
+ */
+export const decodeWindow = (bytes: Uint8Array, raw?: RawIssues): WindowDoc => {
+  const lines: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end < 0 ? bytes.length : end + 1;
+    lines.push(bytes.subarray(start, stop));
+    start = stop;
+  }
+  const header = JSON.parse(decoder.decode(lines[0])) as Omit<WindowDoc, 'schemaVersion' | 'issues'> & {
+    schemaVersion: 1 | 2;
+    issues?: PublishedIssue[];
+  };
+  if (header.schemaVersion === 1) return { ...header, schemaVersion: 2, issues: header.issues ?? [] };
+  const issues = lines.slice(1).map((line) => {
+    const issue = JSON.parse(decoder.decode(line)) as PublishedIssue;
+    raw?.set(issue, line);
+    return issue;
+  });
+  return { ...header, schemaVersion: 2, issues };
+};
 
 export interface CalendarDoc {
   schemaVersion: 1;
@@ -112,7 +162,7 @@ export const applyToWindow = (
   }
   return {
     doc: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       slug,
       section,
       dates: sorted,

@@ -6,6 +6,8 @@ import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 export const contentTypes = {
   json: 'application/json; charset=utf-8',
   opml: 'text/x-opml; charset=utf-8',
+  /** Window documents: one JSON document per line (site-state.ts, `encodeWindow`). */
+  ndjson: 'application/x-ndjson; charset=utf-8',
 } as const;
 
 export const cachePolicies = {

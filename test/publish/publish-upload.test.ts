@@ -72,6 +72,7 @@ describe('publishUpload', () => {
       if (key.endsWith('atom.xml')) return 'application/atom+xml; charset=utf-8';
       if (key.endsWith('feed.json')) return 'application/feed+json; charset=utf-8';
       if (key.endsWith('.opml')) return 'text/x-opml; charset=utf-8';
+      if (key.startsWith('state/windows/')) return 'application/x-ndjson; charset=utf-8';
       return 'application/json; charset=utf-8';
     };
     const cache = (key: string) => {
