@@ -64,7 +64,103 @@ export const readIssueJson = (text: string): Issue => {
       { location, cause },
     );
   }
-  return validateIssue(value);
+  try {
+    return validateIssue(value);
+  } catch (error) {
+    throw withLine(error, source);
+  }
+};
+
+/**
+ * A schema error names a model path (`pages.0.articles.2.title`); add the line and column where
+ * that value (or, when it is missing, its closest enclosing value) starts in the document.
+ */
+const withLine = (error: unknown, text: string): unknown => {
+  if (!(error instanceof InvalidUploadError) || error.code !== 'schema') return error;
+  const field = error.location?.field;
+  if (field === undefined || field === '(document)') return error;
+  const offset = offsetOfPath(text, field.split('.'));
+  const { line, column } = lineColumnAt(text, offset);
+  return new InvalidUploadError('schema', `line ${line}, column ${column}: ${error.message}`, {
+    location: { ...error.location, line, column },
+    cause: error.cause,
+  });
+};
+
+/**
+ * Offset where the value at `path` starts, or where the deepest existing part of the path does.
+ * Runs only on text JSON.parse accepted, and checkDepth has bounded its nesting.
+ */
+const offsetOfPath = (text: string, path: readonly string[]): number => {
+  let i = 0;
+  let found = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r'))
+      i += 1;
+  };
+  const skipString = () => {
+    i += 1;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5c) i += 2;
+      else if (c === 0x22) {
+        i += 1;
+        return;
+      } else i += 1;
+    }
+  };
+  const skipValue = () => {
+    ws();
+    if (text[i] === '"') return skipString();
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        skipString();
+        continue;
+      }
+      if (c === '{' || c === '[') depth += 1;
+      else if (c === '}' || c === ']') {
+        if (depth === 0) return;
+        depth -= 1;
+        if (depth === 0) {
+          i += 1;
+          return;
+        }
+      } else if (depth === 0 && c === ',') return;
+      i += 1;
+    }
+  };
+  const descend = (d: number): void => {
+    ws();
+    found = i;
+    if (d === path.length) return;
+    const open = text[i];
+    if (open !== '{' && open !== '[') return;
+    i += 1;
+    for (let index = 0; ; index += 1) {
+      ws();
+      if (text[i] === '}' || text[i] === ']') return;
+      let name = String(index);
+      if (open === '{') {
+        const start = i;
+        skipString();
+        name = JSON.parse(text.slice(start, i)) as string;
+        ws();
+        i += 1; // the colon
+      }
+      if (name === path[d]) {
+        descend(d + 1);
+        return;
+      }
+      skipValue();
+      ws();
+      if (text[i] !== ',') return;
+      i += 1;
+    }
+  };
+  descend(0);
+  return found;
 };
 
 /** Bracket-depth scan that skips strings; linear and allocation-free, so it can run before JSON.parse. */

@@ -92,7 +92,33 @@ describe('readIssueJson', () => {
     const error = failure(JSON.stringify(bad));
     expect(error.code).toBe('schema');
     expect(error.location?.field).toBe('pages.0.articles.1.title');
-    expect(error.message).toMatch(/^pages\.0\.articles\.1\.title: /);
+    expect(error.message).toMatch(/^line 1, column \d+: pages\.0\.articles\.1\.title: /);
+  });
+
+  it('names the line and column of the offending value, or of the object that lacks it', () => {
+    const bad = structuredClone(issue) as unknown as {
+      pages: Array<{ articles: Array<Record<string, unknown>> }>;
+    };
+    bad.pages[0]!.articles[1]!.title = '';
+    const text = JSON.stringify(bad, null, 2);
+    const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const error = failure(text);
+    expect(error.location).toMatchObject({
+      field: 'pages.0.articles.1.title',
+      line: lineOf('"title": ""'),
+      column: 20,
+    });
+    expect(error.message).toContain(`line ${lineOf('"title": ""')}, column 20: pages.0.articles.1.title: `);
+
+    delete bad.pages[0]!.articles[1]!.title;
+    const missing = JSON.stringify(bad, null, 2);
+    // No title to point at: the article's opening brace, on the line after the first article.
+    const teaser = missing.split('\n').findIndex((l) => l.includes('"id": "p1-11111111"'));
+    expect(failure(missing).location).toMatchObject({
+      field: 'pages.0.articles.1.title',
+      line: teaser,
+      column: 9,
+    });
   });
 
   it.each([
