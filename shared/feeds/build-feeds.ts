@@ -6,7 +6,6 @@ import {
   type FeedHead,
   type FeedLinks,
   type FormatRenderer,
-  type Fragment,
   type RenderedItem,
   sanitizeHead,
 } from './feed-document.ts';
@@ -67,19 +66,6 @@ const headOf = (
   });
 
 /**
- * The fragment with its text flattened. A fragment is a concatenation of a dozen pieces (a V8
- * rope) and a document a concatenation of fragments; encoding a document walks every leaf of
- * every fragment, again for each document that shows it (all-sections feed, section feed,
- * archive). Flattened once here, each fragment is one leaf wherever it goes: encoding the
- * subscription documents of a full window took about 3 times longer without it. `Number()`
- * of a string flattens it in V8 (the same trick as the `flatstr` package); the result is unused.
- */
-const flatFragment = (fragment: Fragment): Fragment => {
-  Number(fragment.text);
-  return fragment;
-};
-
-/**
  * Render with the oldest items dropped until the document fits `maxBytes` (UTF-8). Items are
  * newest first, so dropping from the end removes the oldest issue's last items first; items
  * past the cut are never prepared. Sizes are additive (head + fragments + separators + tail,
@@ -100,9 +86,7 @@ export const renderWithinCap = (
   let shown = 0;
   for (let index = 0; index < items.length; index += 1) {
     const item = items.at(index);
-    const { text, bytes } = cachedFragment(cache, item, renderer, () =>
-      flatFragment(renderer.fragment(item, head)),
-    );
+    const { text, bytes } = cachedFragment(cache, item, renderer, () => renderer.fragment(item, head));
     const entry: RenderedItem = { item, text, bytes };
     if (text !== '') {
       if (shown === 0) {
@@ -188,7 +172,7 @@ export const buildArchiveFeeds = (
       head,
       items.map((item) => ({
         item,
-        ...cachedFragment(cache, item, renderer, () => flatFragment(renderer.fragment(item, head))),
+        ...cachedFragment(cache, item, renderer, () => renderer.fragment(item, head)),
       })),
     );
   }
