@@ -13,10 +13,6 @@ export const formatBeijing = (epochMs: number): string => {
   return `${local.toISOString().slice(0, 10)}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}+08:00`;
 };
 
-/** The Beijing calendar date (YYYY-MM-DD) of an instant. */
-export const beijingDateOf = (epochMs: number): string =>
-  new Date(epochMs + beijingOffsetMs).toISOString().slice(0, 10);
-
 /** The nominal publication instant of an issue: `<date>T<HH:MM>:00+08:00`. */
 export const nominalPublicationMs = (date: string, publicationTime: string): number =>
   Date.parse(`${date}T${publicationTime}:00+08:00`);
