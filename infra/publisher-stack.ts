@@ -161,7 +161,7 @@ export class PublisherStack extends Stack {
         resources: articleReadKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
       }),
     );
-    serveRole.addToPolicy(this.listForNotFound(siteBucket));
+    serveRole.addToPolicy(this.listForNotFound(siteBucket, articleReadKeyPatterns));
     this.acknowledgeKeyPrefixes(
       serveRole,
       siteBucket,
@@ -250,7 +250,7 @@ export class PublisherStack extends Stack {
         resources: [ingestBucket.arnForObjects(`${inputPrefix}*`)],
       }),
     );
-    buildRole.addToPolicy(this.listForNotFound(ingestBucket));
+    buildRole.addToPolicy(this.listForNotFound(ingestBucket, [`${inputPrefix}*`]));
     buildRole.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
@@ -263,7 +263,7 @@ export class PublisherStack extends Stack {
         resources: siteDeleteKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
       }),
     );
-    buildRole.addToPolicy(this.listForNotFound(siteBucket));
+    buildRole.addToPolicy(this.listForNotFound(siteBucket, siteOutputKeyPatterns));
     this.acknowledgeKeyPrefixes(buildRole, ingestBucket, [`${inputPrefix}*`], 'reads uploads');
     this.acknowledgeKeyPrefixes(
       buildRole,
@@ -408,12 +408,23 @@ export class PublisherStack extends Stack {
   }
 
   /**
-   * s3:ListBucket on the bucket only (no object access). Without it S3 answers 403 instead of 404
-   * for a missing key, and the store port could not tell "absent" (first upload of a date, unknown
-   * article) from "forbidden".
+   * s3:ListBucket on the bucket (no object access), limited by `s3:prefix` to the key patterns the
+   * function reads. Without it S3 answers 403 instead of 404 for a missing key, and the store port
+   * could not tell "absent" (first upload of a date, unknown article) from "forbidden".
+   *
+   * The prefix condition keeps the 404s: for a GetObject/HeadObject of a missing key, S3 checks
+   * ListBucket with the requested key as `s3:prefix`, so `articles/*` covers a missing
+   * `articles/…` key and still refuses a listing of `state/` or of the whole bucket (a listing
+   * without a prefix carries no `s3:prefix`, and `StringLike` fails on an absent key).
+   * Ceph RGW adopted the same rule to match AWS (ceph/ceph#68577, s3-tests
+   * `test_head_object_404_with_policy_prefix`).
    */
-  private listForNotFound(bucket: s3.IBucket): iam.PolicyStatement {
-    return new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
+  private listForNotFound(bucket: s3.IBucket, patterns: readonly string[]): iam.PolicyStatement {
+    return new iam.PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [...patterns] } },
+    });
   }
 
   /**

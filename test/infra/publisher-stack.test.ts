@@ -68,6 +68,26 @@ const resolvedEnvironment = (variables: Record<string, unknown>): Record<string,
     ]),
   );
 
+/** The s3:ListBucket grant on a bucket, limited to listings (and 404s) under the given key patterns. */
+const listUnder = (bucketId: string, patterns: string[]) => ({
+  Action: 's3:ListBucket',
+  Condition: { StringLike: { 's3:prefix': patterns } },
+  Effect: 'Allow',
+  Resource: getAtt(bucketId),
+});
+
+/** IAM `StringLike`: `*` is any run of characters (slashes included), `?` one character. */
+const matchesAny = (patterns: readonly string[], value: string): boolean =>
+  patterns.some((pattern) =>
+    new RegExp(
+      `^${pattern
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+        .join('')}$`,
+      'u',
+    ).test(value),
+  );
+
 /** Every function except CDK's BucketNotificationsHandler helper. */
 const ourFunctions = (s: Synth) =>
   Object.entries(s.template.findResources('AWS::Lambda::Function')).filter(
@@ -146,7 +166,7 @@ describe('publisher stack (default context)', () => {
       );
       expect(onIngest).toEqual([
         { Action: 's3:GetObject', Effect: 'Allow', Resource: objectArn(ingestId, 'incoming/*') },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(ingestId) },
+        listUnder(ingestId, ['incoming/*']),
       ]);
     });
   });
@@ -538,7 +558,7 @@ describe('publisher stack (default context)', () => {
           Resource: getAtt(s.logicalId('AWS::Logs::LogGroup', 'BuildFeedsLogs')),
         },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: objectArn(ingestId, 'incoming/*') },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(ingestId) },
+        listUnder(ingestId, ['incoming/*']),
         {
           Action: ['s3:GetObject', 's3:PutObject'],
           Effect: 'Allow',
@@ -547,7 +567,7 @@ describe('publisher stack (default context)', () => {
           ),
         },
         { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(siteId) },
+        listUnder(siteId, ['articles/*', 'issues/*', 'feeds/*', 'feeds.opml', 'reports/*', 'state/*']),
         {
           Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
           Effect: 'Allow',
@@ -570,8 +590,56 @@ describe('publisher stack (default context)', () => {
           Effect: 'Allow',
           Resource: [objectArn(siteId, 'articles/*'), objectArn(siteId, 'issues/*')],
         },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: getAtt(siteId) },
+        listUnder(siteId, ['articles/*', 'issues/*']),
       ]);
+    });
+
+    it('lets the permalink function hear 404 for a missing record but list nothing else', () => {
+      const list = policyStatements(s, 'ServeArticleRole').find(
+        (st) => (st as { Action: unknown }).Action === 's3:ListBucket',
+      ) as { Condition: { StringLike: { 's3:prefix': string[] } } };
+      const patterns = list.Condition.StringLike['s3:prefix'];
+      // S3 checks ListBucket with the requested key as s3:prefix to choose 404 over 403.
+      for (const key of [articleKey('2024-11-30', 'p1-abcdef01'), issueKey('2024-11-30'), latestIssueKey]) {
+        expect(matchesAny(patterns, key), key).toBe(true);
+      }
+      // Listings it must not make: the private prefixes, and a bare prefix that would span them.
+      for (const prefix of [
+        'state/',
+        'state/windows/all.json',
+        'reports/',
+        'feeds/',
+        '',
+        'articles',
+        'issue',
+      ]) {
+        expect(matchesAny(patterns, prefix), prefix).toBe(false);
+      }
+    });
+
+    it('lets the build function hear 404 for every key it reads, and no listing beyond them', () => {
+      const lists = policyStatements(s, 'BuildFeedsRole').filter(
+        (st) => (st as { Action: unknown }).Action === 's3:ListBucket',
+      ) as Array<{ Condition: { StringLike: { 's3:prefix': string[] } } }>;
+      expect(lists).toHaveLength(2);
+      const [ingest, site] = lists.map((st) => st.Condition.StringLike['s3:prefix']) as [string[], string[]];
+      expect(matchesAny(ingest, 'incoming/2024-11-30/02-综合.txt')).toBe(true);
+      expect(matchesAny(ingest, '')).toBe(false);
+      const formats: FeedFormat[] = ['rss', 'atom', 'json'];
+      for (const key of [
+        articleKey('2024-11-30', 'p1-abcdef01'),
+        issueKey('2024-11-30'),
+        latestIssueKey,
+        ...formats.flatMap((f) => [feedKey(allSectionsSlug, f), archiveKey('yaowen', '2024-11-30', f)]),
+        opmlKey,
+        reportKey('incoming/衢州日报 2024-11-30.txt'),
+        'state/windows/all.json',
+      ]) {
+        expect(matchesAny(site, key), key).toBe(true);
+      }
+      for (const prefix of ['', 'incoming/', 'feeds.opml.bak', 'other/']) {
+        expect(matchesAny(site, prefix), prefix).toBe(false);
+      }
     });
 
     it('attaches no managed policies to the function roles', () => {
