@@ -3,6 +3,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { siteConfigFromEnvironment } from '../../shared/config.ts';
 import { ConfigError, InvalidUploadError } from '../../shared/errors.ts';
 import { jsonLineLog } from '../../shared/log.ts';
+import { changedFeedUrls, notifyHub } from '../../shared/publish/notify-hub.ts';
 import { type PublishDeps, publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
 import { ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
 import { inputPrefix } from '../../shared/site-layout.ts';
@@ -69,16 +70,23 @@ const eventType = (record: S3EventRecord): UploadEvent['type'] | undefined =>
       ? 'removed'
       : undefined;
 
+/** The build function's dependencies: the use case's, plus the HTTP client WebSub pings go through. */
+export interface BuildFeedsDeps extends PublishDeps {
+  /** Default: the global fetch. Tests pass their own. */
+  fetch?: typeof fetch;
+}
+
 /**
  * The handler for given dependencies (or a factory, called once on the first invocation).
  * Every record is handled; when any fails, the others still run and the invocation then throws
  * so Lambda retries the event — safe, because publishing is idempotent. Bad uploads do not
- * throw: the use case reports them.
+ * throw: the use case reports them. After each upload, the WebSub hub (when configured) hears
+ * of the subscription feeds that upload changed; that ping never fails the invocation.
  */
-export const createHandler = (deps: PublishDeps | (() => PublishDeps)) => {
-  let resolved: PublishDeps | undefined = typeof deps === 'function' ? undefined : deps;
+export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => {
+  let resolved: BuildFeedsDeps | undefined = typeof deps === 'function' ? undefined : deps;
   return async (event: S3Event): Promise<void> => {
-    resolved ??= (deps as () => PublishDeps)();
+    resolved ??= (deps as () => BuildFeedsDeps)();
     const current = resolved;
     const failures: unknown[] = [];
     for (const upload of uploadEventsOf(event, (message, fields) => current.log.warn(message, fields))) {
@@ -91,6 +99,10 @@ export const createHandler = (deps: PublishDeps | (() => PublishDeps)) => {
           date: outcome.date,
           written: outcome.written.length,
         });
+        await notifyHub(
+          { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config },
+          changedFeedUrls(current.config.siteUrl, outcome.written),
+        );
       } catch (error) {
         current.log.error('upload failed; the event will be retried', {
           key: upload.key,
@@ -109,7 +121,7 @@ export const createHandler = (deps: PublishDeps | (() => PublishDeps)) => {
  * Production wiring, read once at cold start (first invocation, so importing this module needs
  * no environment): site config, bucket names, one S3 client for both buckets.
  */
-export const productionDeps = (env: Record<string, string | undefined> = process.env): PublishDeps => {
+export const productionDeps = (env: Record<string, string | undefined> = process.env): BuildFeedsDeps => {
   const config = siteConfigFromEnvironment(env);
   const ingestBucket = env[ingestBucketEnv];
   const siteBucket = env[siteBucketEnv];
@@ -122,6 +134,7 @@ export const productionDeps = (env: Record<string, string | undefined> = process
     clock: systemClock,
     log: jsonLineLog({ function: 'build-feeds' }),
     config,
+    fetch: globalThis.fetch,
   };
 };
 
