@@ -202,13 +202,36 @@ export class SiteDistribution extends Construct {
           }),
     });
 
+    const publicKeyPatterns = staticPathPatterns.map((pattern) => pattern.slice(1));
+    const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
+    const fromThisDistribution = { 'AWS:SourceArn': this.distribution.distributionArn };
     props.siteBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudFrontReadsPublicPaths',
-        principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+        principals: [cloudFront],
         actions: ['s3:GetObject'],
-        resources: staticPathPatterns.map((pattern) => props.siteBucket.arnForObjects(pattern.slice(1))),
-        conditions: { StringEquals: { 'AWS:SourceArn': this.distribution.distributionArn } },
+        resources: publicKeyPatterns.map((pattern) => props.siteBucket.arnForObjects(pattern)),
+        conditions: { StringEquals: fromThisDistribution },
+      }),
+    );
+    // Without ListBucket, S3 answers a missing feed with 403, and some feed readers take 403 as
+    // "forbidden" and stop polling. S3 checks ListBucket with the requested key as s3:prefix, so
+    // this grant turns only missing feeds/… and feeds.opml into 404 (CDK's LIST access level would
+    // grant the whole bucket). No viewer can make CloudFront list: a ListObjects request is a GET
+    // of the bucket root, `/` routes to the permalink function, and no query string reaches S3.
+    // A CloudFront custom error response (403 → 404) was the alternative; it is distribution-wide
+    // (it would rewrite the permalink function's 403s too — it sends none today — and hide a real
+    // permission fault behind a 404), and CloudFront pairs a replaced status with an error page.
+    props.siteBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudFrontHearsMissingFeeds',
+        principals: [cloudFront],
+        actions: ['s3:ListBucket'],
+        resources: [props.siteBucket.bucketArn],
+        conditions: {
+          StringEquals: fromThisDistribution,
+          StringLike: { 's3:prefix': publicKeyPatterns },
+        },
       }),
     );
 

@@ -317,14 +317,66 @@ describe('publisher stack (default context)', () => {
       });
     });
 
+    it('lets CloudFront hear 404 for a missing feed, and list nothing else', () => {
+      const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
+      const distributionId = s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution');
+      const policy = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).find(
+        (p) => p.Properties.Bucket.Ref === siteId,
+      )!;
+      const list = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find(
+        (st) => st.Sid === 'CloudFrontHearsMissingFeeds',
+      ) as { Condition: { StringLike: { 's3:prefix': string[] } } } & Record<string, unknown>;
+      expect(list).toEqual({
+        Sid: 'CloudFrontHearsMissingFeeds',
+        Action: 's3:ListBucket',
+        Condition: {
+          StringEquals: {
+            'AWS:SourceArn': {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':cloudfront::',
+                  { Ref: 'AWS::AccountId' },
+                  ':distribution/',
+                  { Ref: distributionId },
+                ],
+              ],
+            },
+          },
+          StringLike: { 's3:prefix': ['feeds/*', 'feeds.opml'] },
+        },
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Resource: getAtt(siteId),
+      });
+      // S3 checks ListBucket with the requested key as s3:prefix: every public path is covered…
+      const patterns = list.Condition.StringLike['s3:prefix'];
+      for (const key of [
+        feedKey(allSectionsSlug, 'rss'),
+        archiveKey('yaowen', '2024-11-30', 'json'),
+        opmlKey,
+      ]) {
+        expect(matchesAny(patterns, key), key).toBe(true);
+      }
+      // …and no listing of the private prefixes or of the whole bucket is.
+      for (const prefix of ['', 'issues/', 'state/', 'reports/', 'articles/', 'feeds']) {
+        expect(matchesAny(patterns, prefix), prefix).toBe(false);
+      }
+    });
+
     it('grants CloudFront nothing else in the site bucket', () => {
       const policy = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).find(
         (p) => p.Properties.Bucket.Ref === s.logicalId('AWS::S3::Bucket', 'SiteBucket'),
       )!;
-      const allows = (policy.Properties.PolicyDocument.Statement as Array<{ Effect: string }>).filter(
-        (st) => st.Effect === 'Allow',
-      );
-      expect(allows).toHaveLength(1);
+      const allows = (
+        policy.Properties.PolicyDocument.Statement as Array<{ Effect: string; Sid?: string }>
+      ).filter((st) => st.Effect === 'Allow');
+      expect(allows.map((st) => st.Sid)).toEqual([
+        'CloudFrontReadsPublicPaths',
+        'CloudFrontHearsMissingFeeds',
+      ]);
       expect(JSON.stringify(allows)).not.toMatch(/issues|state|reports|"\/\*"/);
     });
 
