@@ -12,6 +12,7 @@ import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { mergeUpload } from './merge-upload.ts';
+import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
 import {
   addUploadDate,
@@ -88,6 +89,7 @@ export type UploadReport =
       articles: number;
       /** Set when the upload was removed and its articles retracted. */
       retracted?: true;
+      /** Build clock, Beijing time with its explicit offset (`…+08:00`), like every other time. */
       at: string;
     }
   | {
@@ -143,7 +145,7 @@ export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Prom
       code: error.code,
       message: error.message,
       location: error.location,
-      at: deps.clock().toISOString(),
+      at: formatBeijing(deps.clock().getTime()),
     };
     await writeReport(deps.site, report, writes);
     deps.log.warn('upload rejected', { key: event.key, code: error.code, message: error.message });
@@ -196,7 +198,7 @@ const publish = async (
     date: issue.date,
     pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
     articles: issue.pages.reduce((n, p) => n + p.articles.length, 0),
-    at: now.toISOString(),
+    at: formatBeijing(now.getTime()),
   };
   await writeReport(site, report, writes);
   const status = writes.length === 0 ? 'unchanged' : 'published';
@@ -233,7 +235,7 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
     pages: [...pages].sort((a, b) => a - b),
     articles,
     retracted: true,
-    at: now.toISOString(),
+    at: formatBeijing(now.getTime()),
   };
   await writeReport(deps.site, report, writes);
   deps.log.info('upload removed; articles retracted', { key, dates: index?.value.dates ?? [], articles });

@@ -117,11 +117,24 @@ describe('publishUpload', () => {
     expect(outcome.status).toBe('rejected');
     expect(outcome.written).toEqual([reportKey(bad)]);
     const report = JSON.parse(text((await deps.site.get(reportKey(bad)))!.body));
-    expect(report).toMatchObject({ key: bad, ok: false, code: 'binary', at: '2024-12-01T02:00:00.000Z' });
+    expect(report).toMatchObject({ key: bad, ok: false, code: 'binary', at: '2024-12-01T10:00:00+08:00' });
     expect(typeof report.message).toBe('string');
     const after = await snapshot(deps.site);
     delete after[reportKey(bad)];
     expect(after).toEqual(before);
+  });
+
+  it('writes report times in Beijing time with +08:00 for publishes and removals', async () => {
+    const deps = await publishedSite();
+    const published = JSON.parse(text((await deps.site.get(reportKey(key01)))!.body));
+    expect(published.at).toBe('2024-12-01T10:00:00+08:00');
+    await deps.input.delete(key02);
+    await publishUpload(
+      { ...deps, clock: fixedClock('2024-12-01T17:30:05Z') },
+      { type: 'removed', key: key02 },
+    );
+    const removed = JSON.parse(text((await deps.site.get(reportKey(key02)))!.body));
+    expect(removed).toMatchObject({ retracted: true, at: '2024-12-02T01:30:05+08:00' });
   });
 
   it('throws on a transient storage fault so the event is retried', async () => {
