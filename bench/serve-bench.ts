@@ -17,6 +17,7 @@ import { RenderCache } from '../shared/serve/render-cache.ts';
 import { articleKey } from '../shared/site-layout.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import { type BenchResult, median, percentile } from './goal.ts';
+import { populateArchive, seededRandom } from './synthetic-issues.ts';
 
 /**
  * Permalink serving. (1) Warm throughput of the Lambda handler on the memory store (event →
@@ -96,68 +97,205 @@ const functionUrlEvent = (rawPath: string): LambdaFunctionURLEvent =>
 
 type Handler = (event: LambdaFunctionURLEvent) => Promise<{ statusCode?: number; body?: string }>;
 
-const timeCalls = async (handler: Handler, event: LambdaFunctionURLEvent, calls: number, into: number[]) => {
+/** `calls` requests, cycling through `events` (a request sequence); latencies pushed to `into`. */
+const timeCalls = async (
+  handler: Handler,
+  events: readonly LambdaFunctionURLEvent[],
+  calls: number,
+  into: number[],
+) => {
   const start = performance.now();
   for (let i = 0; i < calls; i += 1) {
     const t = performance.now();
-    const result = await handler(event);
+    const result = await handler(events[i % events.length]!);
     into.push(performance.now() - t);
     if (result.statusCode !== 200) throw new Error(`bench handler answered ${result.statusCode}`);
   }
   return performance.now() - start;
 };
 
-const throughput = async () => {
+interface Workload {
+  handler: Handler;
+  events: readonly LambdaFunctionURLEvent[];
+}
+
+interface Stats {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Warm every workload, then interleave rounds of each (rotating which goes first, so none always
+ * runs on a warmer or cooler machine); throughput is calls over the summed time of its rounds.
+ */
+const measure = async <Name extends string>(
+  workloads: Record<Name, Workload>,
+  rounds: number,
+  perRound: number,
+): Promise<Record<Name, Stats>> => {
+  const names = Object.keys(workloads) as Name[];
+  for (const name of names) await timeCalls(workloads[name].handler, workloads[name].events, perRound, []);
+  const latency = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  const totalMs = Object.fromEntries(names.map((n) => [n, 0])) as Record<Name, number>;
+  for (let round = 0; round < rounds; round += 1) {
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[(round + i) % names.length]!;
+      const { handler, events } = workloads[name];
+      // Each round continues the sequence where the last stopped, so every event gets its turn.
+      const offset = (round * perRound) % events.length;
+      const rotated = offset === 0 ? events : [...events.slice(offset), ...events.slice(0, offset)];
+      totalMs[name] += await timeCalls(handler, rotated, perRound, latency[name]);
+    }
+  }
+  const calls = rounds * perRound;
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        rps: (calls / totalMs[name]) * 1000,
+        p50: percentile(latency[name], 50),
+        p99: percentile(latency[name], 99),
+      },
+    ]),
+  ) as Record<Name, Stats>;
+};
+
+const benchClock = fixedClock('2024-12-05T10:00:00+08:00');
+
+/** A handler doing the same event/result conversion as the real one, answering a fixed page. */
+const fixedPageHandler = (body: string, headers: Record<string, string>): Handler => {
+  return async (e) => {
+    requestFromEvent(e);
+    return resultFromResponse(new Response(body, { status: 200, headers }), 'GET');
+  };
+};
+
+/** (1) One article requested over and over: the goal line (warm handler, as deployed). */
+const singleArticle = async () => {
   const record = sampleRecord();
   const site = new MemoryStore();
   await site.put(articleKey(record.date, record.article.id), JSON.stringify(record), {
     contentType: 'application/json',
     cacheControl: 'no-cache',
   });
-  const event = functionUrlEvent(`/articles/${record.date}/${record.article.id}`);
-  const deps = { site, config, clock: fixedClock('2024-12-05T10:00:00+08:00'), log: silentLog };
+  const events = [functionUrlEvent(`/articles/${record.date}/${record.article.id}`)];
+  const deps = { site, config, clock: benchClock, log: silentLog };
   // As deployed: a warm instance keeps rendered pages (still one storage read per request).
   const real = createHandler({ ...deps, cache: new RenderCache() });
   // Context: every request parses and renders.
   const uncached = createHandler(deps);
-  const reference = await real(event);
+  const reference = await real(events[0]!);
   const fixedBody = reference.body!;
-  const fixedHeaders = { ...(reference.headers as Record<string, string>) };
   // Same adapters both ways; the fixed handler skips routing, the read, parsing and rendering.
-  const fixed: Handler = async (e) => {
-    requestFromEvent(e);
-    return resultFromResponse(new Response(fixedBody, { status: 200, headers: fixedHeaders }), 'GET');
-  };
+  const fixed = fixedPageHandler(fixedBody, { ...(reference.headers as Record<string, string>) });
+  const stats = await measure(
+    {
+      real: { handler: real, events },
+      uncached: { handler: uncached, events },
+      fixed: { handler: fixed, events },
+    },
+    10,
+    500,
+  );
+  return { pageBytes: Buffer.byteLength(fixedBody), ...stats };
+};
 
-  const warmup = 500;
-  await timeCalls(real, event, warmup, []);
-  await timeCalls(uncached, event, warmup, []);
-  await timeCalls(fixed, event, warmup, []);
-  const rounds = 10;
-  const perRound = 500;
-  const handlers = { real, uncached, fixed };
-  const latency = { real: [] as number[], uncached: [] as number[], fixed: [] as number[] };
-  const totalMs = { real: 0, uncached: 0, fixed: 0 };
-  const names = Object.keys(handlers) as Array<keyof typeof handlers>;
-  for (let round = 0; round < rounds; round += 1) {
-    // Rotate which goes first so none always runs on a warmer or cooler machine.
-    for (let i = 0; i < names.length; i += 1) {
-      const name = names[(round + i) % names.length]!;
-      totalMs[name] += await timeCalls(handlers[name], event, perRound, latency[name]);
-    }
+/** Issues and articles of the mix: a week of the synthetic paper (8 pages × 5 articles a day). */
+const mixIssues = 7;
+const mixArticlesPerPage = 5;
+
+/**
+ * Zipf (s = 1) over `n` ranks: rank r is requested in proportion to 1/r — a few articles take
+ * most reads, the long tail is still requested. Deterministic for the seed.
+ */
+const zipfSequence = (n: number, length: number, random: () => number) => {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let rank = 1; rank <= n; rank += 1) {
+    total += 1 / rank;
+    cumulative.push(total);
   }
-  const calls = rounds * perRound;
-  const stats = (name: keyof typeof handlers) => ({
-    rps: (calls / totalMs[name]) * 1000,
-    p50: percentile(latency[name], 50),
-    p99: percentile(latency[name], 99),
+  return Array.from({ length }, () => {
+    const target = random() * total;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   });
-  return {
-    pageBytes: Buffer.byteLength(fixedBody),
-    real: stats('real'),
-    uncached: stats('uncached'),
-    fixed: stats('fixed'),
-  };
+};
+
+/**
+ * (2) Distinct articles, as real traffic asks for them: a week's 280 articles requested
+ * round-robin (every request a different page: more pages than the render cache holds, so an
+ * LRU cache never hits) and with skewed popularity (Zipf), beside a fixed page of the mix's
+ * average size.
+ */
+const articleMix = async () => {
+  const site = new MemoryStore();
+  await populateArchive(site, {
+    config,
+    start: '2024-11-24',
+    days: mixIssues,
+    articlesPerPage: mixArticlesPerPage,
+  });
+  const keys: string[] = [];
+  for await (const key of site.list('articles/')) keys.push(key);
+  keys.sort();
+  const paths = keys.map((key) => `/${key.replace(/\.json$/, '')}`);
+  const roundRobin = paths.map((path) => functionUrlEvent(path));
+
+  const random = seededRandom(20241130);
+  // Popularity order unrelated to key order (a shuffle), then Zipf draws over it.
+  const byPopularity = [...roundRobin];
+  for (let i = byPopularity.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [byPopularity[i], byPopularity[j]] = [byPopularity[j]!, byPopularity[i]!];
+  }
+  const skewed = zipfSequence(byPopularity.length, 20 * byPopularity.length, random).map(
+    (rank) => byPopularity[rank]!,
+  );
+
+  const deps = { site, config, clock: benchClock, log: silentLog };
+  const uncached = createHandler(deps);
+  let totalBytes = 0;
+  let reference: Awaited<ReturnType<Handler>> & { headers?: unknown } = {};
+  for (const event of roundRobin) {
+    const result = await uncached(event);
+    if (result.statusCode !== 200)
+      throw new Error(`mix article ${event.rawPath} answered ${result.statusCode}`);
+    totalBytes += Buffer.byteLength(result.body ?? '');
+    reference = result;
+  }
+  const averageBytes = Math.round(totalBytes / roundRobin.length);
+  // A real page padded (or cut) to the mix's average size: the same work per byte as the mix.
+  const base = reference.body ?? '';
+  const fixedBody =
+    Buffer.byteLength(base) >= averageBytes
+      ? Buffer.from(base).subarray(0, averageBytes).toString()
+      : `${base}<!--${'-'.repeat(averageBytes - Buffer.byteLength(base) - 7)}-->`;
+
+  const stats = await measure(
+    {
+      // Each its own warm instance (as deployed, default cache size), so the two don't share hits.
+      roundRobin: { handler: createHandler({ ...deps, cache: new RenderCache() }), events: roundRobin },
+      skewed: { handler: createHandler({ ...deps, cache: new RenderCache() }), events: skewed },
+      uncached: { handler: uncached, events: roundRobin },
+      fixed: {
+        handler: fixedPageHandler(fixedBody, { ...(reference.headers as Record<string, string>) }),
+        events: roundRobin,
+      },
+    },
+    10,
+    2 * roundRobin.length,
+  );
+  const distinctSkewed = new Set(skewed).size;
+  const top10 = skewed.filter((e) => byPopularity.indexOf(e) < 10).length / skewed.length;
+  return { articles: roundRobin.length, averageBytes, distinctSkewed, top10, ...stats };
 };
 
 /** Bundling that measured best for Lambda (see platform-facts): ESM, minified, SDK bundled. */
@@ -265,21 +403,35 @@ const bundles = async () => {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(3)} ms`;
 
+const row = (name: string, stats: Stats, fixed: Stats) =>
+  `| ${name} | ${stats.rps.toFixed(0)} | ${ms(stats.p50)} | ${ms(stats.p99)} | ${(stats.rps / fixed.rps).toFixed(2)} |`;
+
 export const run = async (): Promise<BenchResult> => {
-  const t = await throughput();
+  const t = await singleArticle();
+  const m = await articleMix();
   const b = await bundles();
   const throughputRatio = t.real.rps / t.fixed.rps;
   const coldRatio = b.functionImport / b.emptyImport;
   return {
     title: 'serve: permalink handler (memory store) and its Lambda bundle',
     lines: [
-      `page: ${kb(t.pageBytes)} of HTML (the sample's lead article)`,
-      '| handler | req/s | p50 | p99 |',
-      '| --- | ---: | ---: | ---: |',
-      `| serve-article (warm, render cache) | ${t.real.rps.toFixed(0)} | ${ms(t.real.p50)} | ${ms(t.real.p99)} |`,
-      `| serve-article (no cache: parse + render every time) | ${t.uncached.rps.toFixed(0)} | ${ms(t.uncached.p50)} | ${ms(t.uncached.p99)} |`,
-      `| fixed page | ${t.fixed.rps.toFixed(0)} | ${ms(t.fixed.p50)} | ${ms(t.fixed.p99)} |`,
-      `throughput ratio serve-article / fixed page: ${throughputRatio.toFixed(2)} (without the cache: ${(t.uncached.rps / t.fixed.rps).toFixed(2)})`,
+      `one article: ${kb(t.pageBytes)} of HTML (the sample's lead article), requested over and over`,
+      '| handler | req/s | p50 | p99 | ratio to fixed page |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      row('serve-article (warm, render cache: as deployed)', t.real, t.fixed),
+      row('serve-article (no cache: parse + render every time)', t.uncached, t.fixed),
+      row(`fixed page (${kb(t.pageBytes)})`, t.fixed, t.fixed),
+      '',
+      `article mix: ${m.articles} distinct articles of ${mixIssues} synthetic issues, pages ${kb(m.averageBytes)} on average; ` +
+        `skewed = Zipf (s = 1) draws: ${m.distinctSkewed} distinct articles, the 10 most popular take ${(m.top10 * 100).toFixed(0)}% of requests`,
+      '| handler | req/s | p50 | p99 | ratio to fixed page |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      row('serve-article (warm, render cache), round-robin', m.roundRobin, m.fixed),
+      row('serve-article (warm, render cache), skewed popularity', m.skewed, m.fixed),
+      row('serve-article (no cache), round-robin', m.uncached, m.fixed),
+      row(`fixed page (${kb(m.averageBytes)}, the mix's average)`, m.fixed, m.fixed),
+      `the goal line is the one-article warm ratio (${throughputRatio.toFixed(2)}); round-robin over more pages than the cache's ` +
+        'entries (LRU) never hits, so it measures the uncached path',
       '',
       '| bundle | raw | gzip | median import | median import + first answer | median node process |',
       '| --- | ---: | ---: | ---: | ---: | ---: |',
