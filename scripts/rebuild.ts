@@ -1,22 +1,33 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.ts';
-import { siteConfigFromEnvironment } from '../shared/config.ts';
+import type { SiteConfig } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { jsonLineLog } from '../shared/log.ts';
 import { type RebuildProgress, rebuildSite } from '../shared/publish/rebuild-site.ts';
+import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/site-config-record.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
 
 /**
- * `npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>]`
+ * `npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title …]
+ *   [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]
+ *   [--websub-hub <url>] [--section-slugs <json>]`
  *
  * Regenerates every feed, archive, OPML, latest and state document (and the article records)
  * from the issue documents, streaming, with a progress bar on stderr; prints articles/s.
+ * Config: the one the site was published with (`state/site-config.json`), each flag overriding
+ * its key. Without a record: an `s3://` target needs `--site-url` (refused otherwise: a guessed
+ * URL would change every GUID in production); a local directory falls back to the environment
+ * (`SITE_URL`, default `http://127.0.0.1:8080`, as `npm start` serves it).
  * The progress bar is a dozen hand-written lines: one `\r`-rewritten line on a terminal, a line
  * per 10 % otherwise (CI logs) — not worth a dependency.
  */
-const usage = 'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>]';
+const usage =
+  'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title <t>]\n' +
+  '  [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]\n' +
+  '  [--websub-hub <url>] [--section-slugs <json>]\n' +
+  'Uses the config recorded in the site (state/site-config.json); flags override it.';
 
 const progressBar = (stream: NodeJS.WriteStream, started: number) => {
   let lastDraw = 0;
@@ -41,11 +52,23 @@ const progressBar = (stream: NodeJS.WriteStream, started: number) => {
   };
 };
 
+/** Flags that set one config key each (they win over the recorded config). */
+const configFlags = {
+  'site-url': 'siteUrl',
+  title: 'title',
+  'publication-time': 'publicationTime',
+  'window-issues': 'windowIssues',
+  'max-feed-bytes': 'maxFeedBytes',
+  'max-upload-bytes': 'maxUploadBytes',
+  'websub-hub': 'websubHub',
+  'section-slugs': 'sectionSlugs',
+} as const satisfies Record<string, keyof SiteConfig>;
+
 const main = async () => {
   const { values, positionals } = parseArgs({
     options: {
       endpoint: { type: 'string' },
-      'site-url': { type: 'string' },
+      ...Object.fromEntries(Object.keys(configFlags).map((flag) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -56,19 +79,46 @@ const main = async () => {
   }
   const target = positionals[0];
   if (target === undefined || positionals.length > 1) throw new ConfigError(usage);
-  const config = siteConfigFromEnvironment({
-    ...process.env,
-    SITE_URL: values['site-url'] ?? process.env.SITE_URL ?? 'http://127.0.0.1:8080',
-  });
   let site: Store;
-  if (target.startsWith('s3://')) {
+  const remote = target.startsWith('s3://');
+  if (remote) {
     const bucket = target.slice('s3://'.length).replace(/\/+$/, '');
+    const endpoint = values.endpoint as string | undefined;
     const client = createS3Client({
       ...(process.env.AWS_REGION ? { region: process.env.AWS_REGION } : {}),
-      ...(values.endpoint === undefined ? {} : { endpoint: values.endpoint, forcePathStyle: true }),
+      ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     });
     site = new S3Store({ client, bucket });
   } else site = new FsStore(target);
+
+  const overrides: Partial<Record<keyof SiteConfig, unknown>> = {};
+  for (const [flag, key] of Object.entries(configFlags)) {
+    const value = (values as Record<string, unknown>)[flag];
+    if (typeof value !== 'string') continue;
+    if (key !== 'sectionSlugs') overrides[key] = value;
+    else {
+      try {
+        overrides[key] = JSON.parse(value);
+      } catch (cause) {
+        throw new ConfigError('--section-slugs must be a JSON object of 版名 → slug', { cause });
+      }
+    }
+  }
+  const resolved = resolveRebuildConfig({
+    recorded: await readSiteConfigRecord(site),
+    overrides,
+    environment: process.env,
+    remote,
+    localSiteUrl: 'http://127.0.0.1:8080',
+  });
+  const config = resolved.config;
+  console.error(`site config: ${resolved.source} (site URL ${config.siteUrl})`);
+  if (resolved.ignoredEnvironment.length > 0) {
+    console.error(
+      `ignored ${resolved.ignoredEnvironment.join(', ')} from the environment: the site has a recorded ` +
+        'config (pass --site-url etc. to change it)',
+    );
+  }
 
   const started = performance.now();
   const summary = await rebuildSite({

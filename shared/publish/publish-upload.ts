@@ -14,6 +14,7 @@ import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-j
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
+import { siteConfigFingerprint, writeSiteConfigRecord } from './site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -546,6 +547,7 @@ const updateWindows = async (
   const { site, config } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
   const result = new Map<string, Versioned<WindowDoc> & { catalogChanged: boolean }>();
+  const fingerprint = siteConfigFingerprint(config);
   let pending = [...slugs];
   for (let attempt = 0; attempt < retry.attempts && pending.length > 0; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
@@ -576,7 +578,8 @@ const updateWindows = async (
           }
           update = applyToWindow(current?.value, slug, date, filtered, config.windowIssues, known);
         }
-        let doc = update.doc;
+        let doc: WindowDoc =
+          slug === allSectionsSlug ? { ...update.doc, siteConfig: fingerprint } : update.doc;
         if (update.needsOlder && doc.dates.length > 0) {
           const oldest = doc.dates[doc.dates.length - 1]!;
           // The window just lost a date, so it cannot vouch for holding every older one.
@@ -593,6 +596,10 @@ const updateWindows = async (
           result.set(slug, { ...current, catalogChanged: false });
           return;
         }
+        // The record before the window that vouches for it: a fault in between leaves the old
+        // fingerprint, so the retry records the config again.
+        if (slug === allSectionsSlug && current?.value.siteConfig !== fingerprint)
+          await writeSiteConfigRecord(site, config, writes);
         try {
           const { etag } = await site.put(windowKey(slug), bytes, {
             contentType: contentTypes.ndjson,

@@ -6,7 +6,13 @@ import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
-import { canonicalJsonBytes } from './canonical-json.ts';
+import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
+import {
+  type SiteConfigRecord,
+  siteConfigFingerprint,
+  siteConfigKey,
+  writeSiteConfigRecord,
+} from './site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -158,6 +164,14 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
     await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
   }
+  // Whatever config the rebuild ran with is now the site's: record it (the `all` window carries
+  // its fingerprint, as after a publish).
+  const fingerprint = siteConfigFingerprint(config);
+  const all = windows.get(allSectionsSlug);
+  if (all !== undefined) windows.set(allSectionsSlug, { ...all, siteConfig: fingerprint });
+  const recorded = await site.get(siteConfigKey);
+  if (recorded === undefined || parseJsonBytes<SiteConfigRecord>(recorded.body).fingerprint !== fingerprint)
+    await writeSiteConfigRecord(site, config, writes);
   for (const window of windows.values()) {
     await putIfChanged(
       site,
@@ -168,7 +182,6 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     );
     await writeSubscriptionFeeds(site, window, config, writes, items);
   }
-  const all = windows.get(allSectionsSlug);
   if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);
   else deps.log.warn('no issues to rebuild from', { key: latestIssueKey });
   await writeOpml(site, all?.catalog ?? {}, config, writes);

@@ -36,6 +36,11 @@ export interface WindowDoc {
   years: string[];
   /** Only in the `all` window: every section ever seen, slug → 版名. */
   catalog?: Record<string, string>;
+  /**
+   * Only in the `all` window: fingerprint of the site config it was written with
+   * (site-config-record.ts). A publish that finds another one records its config first.
+   */
+  siteConfig?: string;
 }
 
 /** Stored bytes of window issues as read, by issue object (see `encodeWindow`). */

@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../shared/config.ts';
+import { ConfigError } from '../../shared/errors.ts';
+import { publishUpload } from '../../shared/publish/publish-upload.ts';
+import {
+  readSiteConfigRecord,
+  resolveRebuildConfig,
+  siteConfigFingerprint,
+  siteConfigKey,
+} from '../../shared/publish/site-config-record.ts';
+import { decodeWindow, windowKey } from '../../shared/publish/site-state.ts';
+import { feedKey } from '../../shared/site-layout.ts';
+import { FsStore } from '../../shared/storage/fs-store.ts';
+import { CountingStore } from '../support/instrumented-store.ts';
+import { config, fixture, makeDeps, snapshot, text, upload } from './publish-kit.ts';
+
+const key01 = 'incoming/2024-11-30/01.txt';
+const key02 = 'incoming/2024-11-30/02.txt';
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const noEnvironment = {};
+
+describe('recorded site config', () => {
+  const tempDirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of tempDirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('records the config on the first publish and not again while it is unchanged', async () => {
+    const deps = makeDeps();
+    await upload(deps.input, key01, fixture('01'));
+    await upload(deps.input, key02, fixture('02'));
+    const first = await publishUpload(deps, { type: 'created', key: key01 });
+    expect(first.written).toContain(siteConfigKey);
+    expect(await readSiteConfigRecord(deps.site)).toEqual(config);
+    const all = decodeWindow((await deps.site.get(windowKey('all')))!.body);
+    expect(all.siteConfig).toBe(siteConfigFingerprint(config));
+
+    const counting = new CountingStore(deps.site);
+    const second = await publishUpload({ ...deps, site: counting }, { type: 'created', key: key02 });
+    expect(second.status).toBe('published');
+    expect(second.written).not.toContain(siteConfigKey);
+    // The fingerprint rides in the window header, which the publish reads anyway: no extra GET.
+    expect(counting.putKeys).not.toContain(siteConfigKey);
+  });
+
+  it('records a changed config at the next publish', async () => {
+    const deps = makeDeps();
+    await upload(deps.input, key01, fixture('01'));
+    await publishUpload(deps, { type: 'created', key: key01 });
+    const moved = parseSiteConfig({ siteUrl: 'https://feeds.example.cn', windowIssues: 5 });
+    await upload(deps.input, key02, fixture('02'));
+    const outcome = await publishUpload({ ...deps, config: moved }, { type: 'created', key: key02 });
+    expect(outcome.written).toContain(siteConfigKey);
+    expect(await readSiteConfigRecord(deps.site)).toEqual(moved);
+  });
+
+  it('rebuilds a published site with its recorded URL, not the local default', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rebuild-config-'));
+    tempDirs.push(dir);
+    const deps = makeDeps({ site: new FsStore(dir) });
+    await upload(deps.input, key01, fixture('01'));
+    await publishUpload(deps, { type: 'created', key: key01 });
+    const before = await snapshot(deps.site);
+
+    const { SITE_URL: _, ...environment } = process.env;
+    const run = spawnSync('npx', ['tsx', 'scripts/rebuild.ts', dir], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: environment,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/0 objects rewritten/);
+    expect(await snapshot(deps.site)).toEqual(before);
+    expect(text((await deps.site.get(feedKey('all', 'rss')))!.body)).toContain('https://news.example.cn/');
+  });
+
+  describe('resolveRebuildConfig', () => {
+    const recorded = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 5 });
+
+    it('uses the recorded config and ignores an exported SITE_URL', () => {
+      const resolved = resolveRebuildConfig({
+        recorded,
+        overrides: {},
+        environment: { SITE_URL: 'http://127.0.0.1:8080' },
+        remote: true,
+        localSiteUrl: 'http://127.0.0.1:8080',
+      });
+      expect(resolved).toEqual({ config: recorded, source: 'recorded', ignoredEnvironment: ['SITE_URL'] });
+    });
+
+    it('lets explicit flags override single keys of the record', () => {
+      const resolved = resolveRebuildConfig({
+        recorded,
+        overrides: { siteUrl: 'https://feeds.example.cn/', title: undefined },
+        environment: noEnvironment,
+        remote: true,
+        localSiteUrl: 'http://127.0.0.1:8080',
+      });
+      expect(resolved.config).toEqual({ ...recorded, siteUrl: 'https://feeds.example.cn' });
+      expect(resolved.source).toBe('recorded+flags');
+    });
+
+    it('refuses a remote site with neither a record nor --site-url', () => {
+      const resolve = () =>
+        resolveRebuildConfig({
+          recorded: undefined,
+          overrides: { windowIssues: '7' },
+          environment: { SITE_URL: 'http://127.0.0.1:8080' },
+          remote: true,
+          localSiteUrl: 'http://127.0.0.1:8080',
+        });
+      expect(resolve).toThrow(ConfigError);
+      expect(resolve).toThrow(/--site-url/);
+    });
+
+    it('takes a remote site without a record from the flags alone', () => {
+      const resolved = resolveRebuildConfig({
+        recorded: undefined,
+        overrides: { siteUrl: 'https://news.example.cn' },
+        environment: { WINDOW_ISSUES: '3' },
+        remote: true,
+        localSiteUrl: 'http://127.0.0.1:8080',
+      });
+      expect(resolved.config).toEqual(config);
+      expect(resolved.source).toBe('flags');
+    });
+
+    it('falls back to the environment, then the local URL, for a local site without a record', () => {
+      const fromEnvironment = resolveRebuildConfig({
+        recorded: undefined,
+        overrides: {},
+        environment: { SITE_URL: 'https://local.example.cn', WINDOW_ISSUES: '3' },
+        remote: false,
+        localSiteUrl: 'http://127.0.0.1:8080',
+      });
+      expect(fromEnvironment.config).toMatchObject({ siteUrl: 'https://local.example.cn', windowIssues: 3 });
+      expect(fromEnvironment.source).toBe('environment');
+      const local = resolveRebuildConfig({
+        recorded: undefined,
+        overrides: {},
+        environment: noEnvironment,
+        remote: false,
+        localSiteUrl: 'http://127.0.0.1:8080',
+      });
+      expect(local.config.siteUrl).toBe('http://127.0.0.1:8080');
+      expect(local.source).toBe('local default');
+    });
+  });
+});
