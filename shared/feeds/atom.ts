@@ -57,8 +57,10 @@ const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   xml += `  <subtitle>${escapeCleanXmlText(head.description)}</subtitle>\n`;
   xml += `  <updated>${updated}</updated>\n`;
   xml += `  <author><name>${escapeCleanXmlText(head.paperName)}</name><uri>${escapeCleanXmlText(`${head.siteUrl}/`)}</uri></author>\n`;
-  xml += link('self', links.self, 'application/atom+xml');
+  // alternate before self: readers built on common parsers (e.g. feed-extractor) take the first
+  // <link> as the site's home page, whatever its rel.
   xml += link('alternate', links.home, 'text/html');
+  xml += link('self', links.self, 'application/atom+xml');
   if (links.hub) xml += link('hub', links.hub);
   if (links.current) xml += link('current', links.current, 'application/atom+xml');
   if (links.prevArchive) xml += link('prev-archive', links.prevArchive, 'application/atom+xml');

@@ -18,8 +18,10 @@ export class RenderCache {
   #bytes = 0;
 
   constructor(
-    readonly maxEntries = 256,
-    readonly maxBytes = 16 * 1024 * 1024,
+    // A week of pages (7 issues × ~40 articles) plus contents pages; the byte budget is what
+    // really bounds memory (a page is ~11 KB, so 2,048 entries fill about 22 MB at most).
+    readonly maxEntries = 2048,
+    readonly maxBytes = 32 * 1024 * 1024,
   ) {}
 
   get(etag: string): CachedRepresentation | undefined {

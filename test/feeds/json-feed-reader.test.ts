@@ -124,8 +124,9 @@ describe('the same reader reads RSS, Atom and JSON Feed alike', () => {
     expect(read[format].hubs).toEqual([hub]);
   });
 
-  it('reads the RSS channel home page and the feed title in each format', () => {
+  it('reads the home page of RSS and Atom (not the Atom self link) and the feed title in each format', () => {
     expect(read.rss.link).toBe(`${siteUrl}/`);
+    expect(read.atom.link).toBe(`${siteUrl}/`);
     expect(new Set([read.rss.title, read.atom.title, read.json.title])).toEqual(
       new Set(['衢州日报 · 全部版面']),
     );
