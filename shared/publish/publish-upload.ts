@@ -22,12 +22,13 @@ import {
   calendarKey,
   calendarNext,
   calendarPrevious,
+  clearDeparted,
   decodeWindow,
   encodeWindow,
   filterIssue,
   type RawIssues,
   sectionSlugsOf,
-  setCalendarDate,
+  setCalendarDateTracked,
   type UploadIndexDoc,
   uploadIndexKey,
   type WindowDoc,
@@ -400,10 +401,6 @@ const propagate = async (
   const { site } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
   const slugsAfter = sectionSlugsOf(after);
-  const slugsBefore = sectionSlugsOf(before);
-  const affected = [allSectionsSlug, ...new Set([...slugsBefore, ...slugsAfter])].sort((a, b) =>
-    a === allSectionsSlug ? -1 : b === allSectionsSlug ? 1 : a < b ? -1 : 1,
-  );
 
   const calendar = await updateJson<CalendarDoc>(
     site,
@@ -411,7 +408,7 @@ const propagate = async (
     // The slugs come from the issue as read after the calendar: a concurrent publish of another
     // page of this date may have added a section since this one committed.
     async (current) =>
-      setCalendarDate(
+      setCalendarDateTracked(
         current,
         date,
         sectionSlugsOf((await readJson<PublishedIssue>(site, issueKey(date)))?.value),
@@ -419,6 +416,13 @@ const propagate = async (
     { contentType: contentTypes.json, cacheControl: cachePolicies.none },
     writes,
     retry,
+  );
+  // Slugs the date left: from the committed change, and from the calendar's pending list, which
+  // is all a retry has once the issue document already holds the change.
+  const departed = calendar.after?.departed?.[date] ?? [];
+  const slugsBefore = [...new Set([...sectionSlugsOf(before), ...departed])].sort();
+  const affected = [allSectionsSlug, ...new Set([...slugsBefore, ...slugsAfter])].sort((a, b) =>
+    a === allSectionsSlug ? -1 : b === allSectionsSlug ? 1 : a < b ? -1 : 1,
   );
   // Calendars answer neighbour lookups beyond a window. Each one consulted is cached with its
   // ETag and re-checked by the settle loop like the windows: a date another publish adds to it
@@ -488,7 +492,19 @@ const propagate = async (
     // Calendars and issue documents read for archives beyond the windows can move without any
     // window moving (a neighbour date corrected or inserted): re-render every feed from them.
     const elsewhere = (await calendarsMoved()) || (await issuesMoved());
-    if (moved.size === 0 && !elsewhere) return;
+    if (moved.size === 0 && !elsewhere) {
+      if (departed.length > 0) {
+        await updateJson<CalendarDoc>(
+          site,
+          calendarKey(date.slice(0, 4)),
+          (current) => clearDeparted(current, date, departed),
+          { contentType: contentTypes.json, cacheControl: cachePolicies.none },
+          writes,
+          retry,
+        );
+      }
+      return;
+    }
     rendered = elsewhere ? new Map(latest) : moved;
   }
   throw new StorageError(`feeds of ${date} kept changing while they were written`);

@@ -94,6 +94,12 @@ export interface CalendarDoc {
   year: string;
   /** date → slugs of the sections that day (sorted), excluding `all`. */
   dates: Record<string, string[]>;
+  /**
+   * date → slugs the date left (a page moved to another 版名, or its articles all retracted)
+   * whose feeds a publish has not finished yet: a retry after a fault finds the issue document
+   * already committed and could not tell otherwise. Cleared by the publish that finished them.
+   */
+  departed?: Record<string, string[]>;
 }
 
 export interface UploadIndexDoc {
@@ -224,6 +230,49 @@ export const setCalendarDate = (
   const sorted: Record<string, string[]> = {};
   for (const d of Object.keys(dates).sort()) sorted[d] = dates[d]!;
   return { schemaVersion: 1, year: date.slice(0, 4), dates: sorted };
+};
+
+/**
+ * Record the slugs of a date and remember the slugs it left (see `CalendarDoc.departed`) until
+ * {@link clearDeparted}: a slug that comes back is no longer departed.
+ */
+export const setCalendarDateTracked = (
+  current: CalendarDoc | undefined,
+  date: string,
+  slugs: readonly string[],
+): CalendarDoc => {
+  const doc = setCalendarDate(current, date, slugs);
+  const left = new Set([...(current?.departed?.[date] ?? []), ...(current?.dates[date] ?? [])]);
+  for (const slug of slugs) left.delete(slug);
+  return withDeparted(doc, current?.departed, date, [...left]);
+};
+
+/** Forget the departed slugs a publish finished. */
+export const clearDeparted = (
+  current: CalendarDoc | undefined,
+  date: string,
+  finished: readonly string[],
+): CalendarDoc | undefined => {
+  if (current?.departed?.[date] === undefined) return undefined;
+  const left = current.departed[date]!.filter((slug) => !finished.includes(slug));
+  return withDeparted(current, current.departed, date, left);
+};
+
+const withDeparted = (
+  doc: CalendarDoc,
+  departed: Record<string, string[]> | undefined,
+  date: string,
+  slugs: readonly string[],
+): CalendarDoc => {
+  const next: Record<string, string[]> = { ...departed };
+  if (slugs.length === 0) delete next[date];
+  else next[date] = [...slugs].sort();
+  const { departed: _, ...rest } = doc;
+  const dates = Object.keys(next).sort();
+  // No field at all when nothing is pending, so calendars stay byte-identical to a rebuild's.
+  return dates.length === 0
+    ? rest
+    : { ...rest, departed: Object.fromEntries(dates.map((d) => [d, next[d]!])) };
 };
 
 /** Latest date before `date` in a calendar that has the slug (`all`: any date). */

@@ -122,6 +122,49 @@ const expectNothingLost = async (site: Store) => {
   expect(checked).toBe(dates.length * 9);
 };
 
+/**
+ * Run `event` against a copy of `before`'s site once cleanly, then once per write with a fault
+ * injected before, and after, that write: every faulted run must leave a consistent site, and a
+ * retry must reach the clean run's site byte for byte.
+ */
+const expectEveryFaultRecovers = async (
+  before: PublishDeps & { input: Store; site: Store },
+  event: { type: 'created' | 'removed'; key: string },
+) => {
+  const base = await snapshot(before.site);
+  const copy = async () => {
+    const site = new MemoryStore();
+    for (const [key, o] of Object.entries(base)) {
+      await site.put(key, o.body, { contentType: o.contentType!, cacheControl: o.cacheControl! });
+    }
+    return site;
+  };
+  const cleanAfter = await (async () => {
+    const site = await copy();
+    await publishUpload({ ...before, site }, event);
+    return snapshot(site);
+  })();
+  expect(cleanAfter).not.toEqual(base);
+
+  const counter = new FaultyStore(await copy());
+  await publishUpload({ ...before, site: counter }, event);
+  const writes = counter.puts;
+  expect(writes).toBeGreaterThan(3);
+
+  for (const timing of ['before', 'after'] as const) {
+    for (let n = 1; n <= writes; n += 1) {
+      const site = new FaultyStore(await copy()).failOnPut(n, timing);
+      await expect(
+        publishUpload({ ...before, site }, event),
+        `fault ${timing} write ${n}`,
+      ).rejects.toBeInstanceOf(StorageError);
+      await expectConsistent(site);
+      await publishUpload({ ...before, site }, event);
+      expect(await snapshot(site), `retry after fault ${timing} write ${n}`).toEqual(cleanAfter);
+    }
+  }
+};
+
 describe('publishing reliability', () => {
   const tempDirs: string[] = [];
   afterAll(async () => {
@@ -213,38 +256,28 @@ describe('publishing reliability', () => {
     await publishAll(before, type === 'created' ? uploads.slice(0, last) : uploads);
     if (type === 'created') await upload(before.input, target.key, target.bytes);
     else await before.input.delete(target.key);
-    const base = await snapshot(before.site);
-    const event = { type, key: target.key };
+    await expectEveryFaultRecovers(before, { type, key: target.key });
+  });
 
-    const copy = async () => {
-      const site = new MemoryStore();
-      for (const [key, o] of Object.entries(base)) {
-        await site.put(key, o.body, { contentType: o.contentType!, cacheControl: o.cacheControl! });
-      }
-      return site;
-    };
-    const cleanAfter = await (async () => {
-      const site = await copy();
-      await publishUpload({ ...before, site }, event);
-      return snapshot(site);
-    })();
+  it('finishes a section move on retry when a write fails after the issue committed', async () => {
+    // Page 3 of the fourth date re-uploaded as 文化 instead of 体育: once the issue document is
+    // committed, a retry sees no section change in it, yet 体育 must still lose that date (its
+    // window, its archive, its neighbours' links).
+    const before = depsFor();
+    await publishAll(before, uploads);
+    const other = syntheticIssue(dates[3]!, { ...small, sections: ['要闻', '综合', '文化'] });
+    const moved = jsonUpload(issuePages(other, [3]), 'p3');
+    await upload(before.input, moved.key, moved.bytes);
+    await expectEveryFaultRecovers(before, { type: 'created', key: moved.key });
+  });
 
-    const counter = new FaultyStore(await copy());
-    await publishUpload({ ...before, site: counter }, event);
-    const writes = counter.puts;
-    expect(writes).toBeGreaterThan(10);
-
-    for (const timing of ['before', 'after'] as const) {
-      for (let n = 1; n <= writes; n += 1) {
-        const site = new FaultyStore(await copy()).failOnPut(n, timing);
-        await expect(
-          publishUpload({ ...before, site }, event),
-          `fault ${timing} write ${n}`,
-        ).rejects.toBeInstanceOf(StorageError);
-        await expectConsistent(site);
-        await publishUpload({ ...before, site }, event);
-        expect(await snapshot(site), `retry after fault ${timing} write ${n}`).toEqual(cleanAfter);
-      }
-    }
+  it('finishes emptying a section on retry when a write fails after the removal committed', async () => {
+    // Page 3 (体育) of the fourth date removed: the date leaves the 体育 feed (archive deleted,
+    // neighbours relinked) even when the retry finds the retraction already committed.
+    const before = depsFor();
+    await publishAll(before, uploads);
+    const removed = uploads[3 * 3 + 2]!;
+    await before.input.delete(removed.key);
+    await expectEveryFaultRecovers(before, { type: 'removed', key: removed.key });
   });
 });
