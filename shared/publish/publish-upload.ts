@@ -22,6 +22,7 @@ import {
   calendarKey,
   calendarNext,
   calendarPrevious,
+  catalogWith,
   clearDeparted,
   decodeWindow,
   encodeWindow,
@@ -475,6 +476,14 @@ const propagate = async (
   const passes = Math.max(settleAttempts, retry.attempts);
   for (let attempt = 0; attempt < passes; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
+    // A section left without any live date drops out of the catalog (and the OPML); re-checked on
+    // every pass, from the freshest section windows, so a racing publish that gave it a date again
+    // puts it back.
+    const repaired = await repairCatalog(deps, latest, writes);
+    if (repaired !== undefined) {
+      latest.set(allSectionsSlug, repaired);
+      rendered = new Map(rendered).set(allSectionsSlug, repaired);
+    }
     await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, issueReads, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
@@ -508,6 +517,47 @@ const propagate = async (
     rendered = elsewhere ? new Map(latest) : moved;
   }
   throw new StorageError(`feeds of ${date} kept changing while they were written`);
+};
+
+/**
+ * Make the `all` window's section catalog agree with the section windows at hand (`catalogWith`):
+ * nothing is read or written when it already does, which is every publish that does not empty a
+ * section. Otherwise a conditional write of the `all` window, re-read on conflict.
+ */
+const repairCatalog = async (
+  deps: PublishDeps,
+  windows: ReadonlyMap<string, Versioned<WindowDoc>>,
+  writes: WriteLog,
+): Promise<(Versioned<WindowDoc> & { catalogChanged: boolean }) | undefined> => {
+  const { site } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const all = windows.get(allSectionsSlug);
+  const sections = [...windows.values()].map((w) => w.value);
+  if (all === undefined || catalogWith(all.value.catalog, sections) === undefined) return undefined;
+  for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
+    const found = await site.get(windowKey(allSectionsSlug));
+    if (found === undefined) return undefined;
+    const raw: RawIssues = new WeakMap();
+    const current = decodeWindow(found.body, raw);
+    const catalog = catalogWith(current.catalog, sections);
+    if (catalog === undefined)
+      return { value: current, etag: found.etag, bytes: found.body, catalogChanged: false };
+    const doc = { ...current, catalog };
+    const bytes = encodeWindow(doc, raw);
+    try {
+      const { etag } = await site.put(windowKey(allSectionsSlug), bytes, {
+        contentType: contentTypes.ndjson,
+        cacheControl: cachePolicies.none,
+        ifMatch: found.etag,
+      });
+      writes.push(windowKey(allSectionsSlug));
+      return { value: doc, etag, bytes, catalogChanged: true };
+    } catch (error) {
+      if (!(error instanceof PreconditionFailedError)) throw error;
+    }
+  }
+  throw new StorageError('gave up updating the section catalog after conflicting writes');
 };
 
 /** Year documents are read lazily and cached for one propagation. */
@@ -697,8 +747,9 @@ const renderFromWindows = async (
         await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes, items);
       };
       await writeSubscriptionFeeds(site, window, config, writes, items);
-      // The all-sections chain has every date: a date joins it when its issue first appears.
-      const hasNow = slug === allSectionsSlug || slugsAfter.includes(slug);
+      // The all-sections chain has every date with a live article; a date whose articles are all
+      // retracted leaves it like a section it no longer has.
+      const hasNow = slug === allSectionsSlug ? slugsAfter.length > 0 : slugsAfter.includes(slug);
       const hadBefore = slug === allSectionsSlug ? slugsBefore.length > 0 : slugsBefore.includes(slug);
       if (!hasNow && hadBefore) await deleteArchiveFeeds(site, slug, date, writes);
       if (!hasNow && !hadBefore) return;

@@ -18,8 +18,11 @@ import {
   applyToWindow,
   type CalendarDoc,
   calendarKey,
+  catalogWith,
   encodeWindow,
   filterIssue,
+  hasLiveArticles,
+  pageSlugsOf,
   sectionSlugsOf,
   setCalendarDate,
   type UploadIndexDoc,
@@ -131,11 +134,14 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
 
     const slugs = sectionSlugsOf(issue);
     items = createItemCache(config);
-    for (const slug of [allSectionsSlug, ...slugs]) {
+    // Every section with a page that day: one whose articles are all retracted only leaves its
+    // tombstones in the window (no date, no archive), as publishing leaves it.
+    for (const slug of [allSectionsSlug, ...pageSlugsOf(issue)]) {
       const part = filterIssue(issue, slug);
       if (part === undefined) continue;
       const window = applyToWindow(windows.get(slug), slug, date, part, config.windowIssues).doc;
       windows.set(slug, window);
+      if (!hasLiveArticles(part)) continue;
       // An archive is written once its feed's next date is known (its next-archive link).
       await flushArchive(slug, date);
       pending.set(slug, {
@@ -167,8 +173,13 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   // Whatever config the rebuild ran with is now the site's: record it (the `all` window carries
   // its fingerprint, as after a publish).
   const fingerprint = siteConfigFingerprint(config);
-  const all = windows.get(allSectionsSlug);
-  if (all !== undefined) windows.set(allSectionsSlug, { ...all, siteConfig: fingerprint });
+  // Sections left without any live date drop out of the catalog (and so the OPML).
+  let all = windows.get(allSectionsSlug);
+  if (all !== undefined) {
+    const catalog = catalogWith(all.catalog, windows.values()) ?? all.catalog;
+    all = { ...all, catalog, siteConfig: fingerprint };
+    windows.set(allSectionsSlug, all);
+  }
   const recorded = await site.get(siteConfigKey);
   if (recorded === undefined || parseJsonBytes<SiteConfigRecord>(recorded.body).fingerprint !== fingerprint)
     await writeSiteConfigRecord(site, config, writes);

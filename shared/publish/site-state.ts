@@ -32,6 +32,13 @@ export interface WindowDoc {
   dates: string[];
   /** The issues of `dates[0 .. windowIssues-1]`, same order, filtered to the slug's pages. */
   issues: PublishedIssue[];
+  /**
+   * Issues (filtered to the slug) of dates whose articles here are all retracted: no longer a
+   * date of the feed, but kept, newest first, while fewer than `windowIssues` dates (live or
+   * kept like this) are newer, so the Atom document carries their tombstones (RFC 6721) as long
+   * as their entries would have stayed in it. Absent when empty.
+   */
+  tombstones?: PublishedIssue[];
   /** Years in which the slug has (or had) an issue, ascending. */
   years: string[];
   /** Only in the `all` window: every section ever seen, slug → 版名. */
@@ -56,9 +63,15 @@ export type RawIssues = WeakMap<PublishedIssue, Uint8Array>;
  * costs a publish.
  */
 export const encodeWindow = (doc: WindowDoc, raw?: RawIssues): Uint8Array => {
-  const { issues, ...header } = doc;
-  const parts = [canonicalJsonBytes(header)];
-  for (const issue of issues) parts.push(raw?.get(issue) ?? canonicalJsonBytes(issue));
+  const { issues, tombstones = [], ...header } = doc;
+  // Tombstone issues follow the live ones; the header lists their dates, so a reader knows how
+  // many of the last lines they are (no field at all when there are none).
+  const parts = [
+    canonicalJsonBytes(
+      tombstones.length === 0 ? header : { ...header, tombstoneDates: tombstones.map((i) => i.date) },
+    ),
+  ];
+  for (const issue of [...issues, ...tombstones]) parts.push(raw?.get(issue) ?? canonicalJsonBytes(issue));
   return Buffer.concat(parts);
 };
 
@@ -76,17 +89,24 @@ export const decodeWindow = (bytes: Uint8Array, raw?: RawIssues): WindowDoc => {
     lines.push(bytes.subarray(start, stop));
     start = stop;
   }
-  const header = JSON.parse(decoder.decode(lines[0])) as Omit<WindowDoc, 'schemaVersion' | 'issues'> & {
+  const { tombstoneDates, ...header } = JSON.parse(decoder.decode(lines[0])) as Omit<
+    WindowDoc,
+    'schemaVersion' | 'issues' | 'tombstones'
+  > & {
     schemaVersion: 1 | 2;
     issues?: PublishedIssue[];
+    tombstoneDates?: string[];
   };
   if (header.schemaVersion === 1) return { ...header, schemaVersion: 2, issues: header.issues ?? [] };
-  const issues = lines.slice(1).map((line) => {
+  const parsed = lines.slice(1).map((line) => {
     const issue = JSON.parse(decoder.decode(line)) as PublishedIssue;
     raw?.set(issue, line);
     return issue;
   });
-  return { ...header, schemaVersion: 2, issues };
+  const live = parsed.length - (tombstoneDates?.length ?? 0);
+  const doc: WindowDoc = { ...header, schemaVersion: 2, issues: parsed.slice(0, live) };
+  if (live < parsed.length) doc.tombstones = parsed.slice(live);
+  return doc;
 };
 
 export interface CalendarDoc {
@@ -109,8 +129,28 @@ export interface UploadIndexDoc {
   dates: string[];
 }
 
-/** Section slugs of an issue's pages, sorted, unique (`all` not included). */
+/** True when any article of the issue (or part of one) is still published (not retracted). */
+export const hasLiveArticles = (issue: PublishedIssue | undefined): boolean =>
+  issue?.pages.some((p) => p.articles.some((a) => a.status === 'published')) ?? false;
+
+/**
+ * Section slugs the issue publishes: those of pages with at least one live article, sorted,
+ * unique (`all` not included). A section whose articles that day are all retracted is absent
+ * from that date: no calendar entry, no window date, no archive (docs/publishing.md).
+ */
 export const sectionSlugsOf = (issue: PublishedIssue | undefined): string[] =>
+  issue === undefined
+    ? []
+    : [
+        ...new Set(
+          issue.pages
+            .filter((p) => p.articles.some((a) => a.status === 'published'))
+            .map((p) => p.sectionSlug),
+        ),
+      ].sort();
+
+/** Section slugs of every page of the issue, retracted ones included. */
+export const pageSlugsOf = (issue: PublishedIssue | undefined): string[] =>
   issue === undefined ? [] : [...new Set(issue.pages.map((p) => p.sectionSlug))].sort();
 
 /** The issue as one feed set sees it: `all` sees every page, a section only its own. */
@@ -134,8 +174,9 @@ export interface WindowUpdate {
 
 /**
  * Put the issue of `date` (filtered to the slug, or undefined when the date no longer has the
- * slug) into a window. `known` supplies issues for dates that move into the window from the spare
- * slot (the caller reads them when reported `missing`).
+ * slug) into a window. A part without live articles makes the date absent from the feed, and
+ * keeps it as tombstones (`WindowDoc.tombstones`). `known` supplies issues for dates that move
+ * into the window from the spare slot (the caller reads them when reported `missing`).
  */
 export const applyToWindow = (
   current: WindowDoc | undefined,
@@ -145,9 +186,10 @@ export const applyToWindow = (
   windowIssues: number,
   known: ReadonlyMap<string, PublishedIssue> = new Map(),
 ): WindowUpdate => {
+  const live = hasLiveArticles(filtered);
   const previousDates = current?.dates ?? [];
   const dates = new Set(previousDates);
-  if (filtered === undefined) dates.delete(date);
+  if (!live) dates.delete(date);
   else dates.add(date);
   const sorted = [...dates]
     .sort()
@@ -155,8 +197,17 @@ export const applyToWindow = (
     .slice(0, windowIssues + 1);
   const issuesByDate = new Map((current?.issues ?? []).map((i) => [i.date, i]));
   for (const [d, issue] of known) issuesByDate.set(d, issue);
-  if (filtered === undefined) issuesByDate.delete(date);
-  else issuesByDate.set(date, filtered);
+  if (!live) issuesByDate.delete(date);
+  else issuesByDate.set(date, filtered!);
+  const tombstonesByDate = new Map((current?.tombstones ?? []).map((i) => [i.date, i]));
+  tombstonesByDate.delete(date);
+  if (filtered !== undefined && !live) tombstonesByDate.set(date, filtered);
+  // A tombstone stays while its date would still be in the window: fewer than `windowIssues`
+  // dates newer than it, counting live dates and the tombstones kept.
+  const slots = [...new Set([...sorted, ...tombstonesByDate.keys()])].sort().reverse();
+  const tombstones = [...tombstonesByDate.values()]
+    .filter((t) => slots.indexOf(t.date) < windowIssues)
+    .sort((a, b) => (a.date < b.date ? 1 : -1));
   const windowDates = sorted.slice(0, windowIssues);
   const missing = windowDates.filter((d) => !issuesByDate.has(d));
   const issues = windowDates.flatMap((d) => {
@@ -164,26 +215,54 @@ export const applyToWindow = (
     return issue === undefined ? [] : [issue];
   });
   const years = new Set(current?.years ?? []);
+  // A date that is only tombstones was live once (uploads publish live articles): its year stays,
+  // as it does after a publish, so publish and rebuild agree.
   if (filtered !== undefined) years.add(date.slice(0, 4));
   const section = slug === allSectionsSlug ? undefined : (sectionNameOf(filtered, slug) ?? current?.section);
   let catalog = current?.catalog;
-  if (slug === allSectionsSlug && filtered !== undefined) {
+  if (slug === allSectionsSlug && live) {
     catalog = { ...current?.catalog };
-    for (const page of filtered.pages) catalog[page.sectionSlug] ??= page.section;
+    for (const slugLive of sectionSlugsOf(filtered)) catalog[slugLive] ??= sectionNameOf(filtered, slugLive)!;
   }
-  return {
-    doc: {
-      schemaVersion: 2,
-      slug,
-      section,
-      dates: sorted,
-      issues,
-      years: [...years].sort(),
-      catalog,
-    },
-    missing,
-    needsOlder: filtered === undefined && previousDates.includes(date) && previousDates.length > windowIssues,
+  const doc: WindowDoc = {
+    schemaVersion: 2,
+    slug,
+    section,
+    dates: sorted,
+    issues,
+    years: [...years].sort(),
+    catalog,
   };
+  if (tombstones.length > 0) doc.tombstones = tombstones;
+  return {
+    doc,
+    missing,
+    needsOlder: !live && previousDates.includes(date) && previousDates.length > windowIssues,
+  };
+};
+
+/**
+ * The `all` window's section catalog made to agree with the section windows at hand: a section
+ * without any live date left drops out (so the OPML no longer lists it), one with dates is
+ * listed. Returns undefined when nothing changes.
+ */
+export const catalogWith = (
+  catalog: Record<string, string> | undefined,
+  sections: Iterable<WindowDoc>,
+): Record<string, string> | undefined => {
+  const next: Record<string, string> = { ...catalog };
+  let changed = false;
+  for (const window of sections) {
+    if (window.slug === allSectionsSlug) continue;
+    if (window.dates.length === 0 && window.slug in next) {
+      delete next[window.slug];
+      changed = true;
+    } else if (window.dates.length > 0 && !(window.slug in next)) {
+      next[window.slug] = window.section ?? window.slug;
+      changed = true;
+    }
+  }
+  return changed ? next : undefined;
 };
 
 /** Add the spare (predecessor) date found by a calendar lookup to a window that lost one. */

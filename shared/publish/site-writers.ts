@@ -67,11 +67,14 @@ export const writeSubscriptionFeeds = async (
   cache?: ItemCache,
 ) => {
   const spec = feedSpecOf(window.slug, window.section, config);
+  const tombstones = window.tombstones ?? [];
+  // Tombstone issues ride along (RFC 6721 in Atom; RSS and JSON Feed drop retracted articles):
+  // the renderer keeps the newest `windowIssues` issues, so its cut is widened by their number.
   const docs = buildSubscriptionFeeds(
     spec,
-    window.issues,
+    [...window.issues, ...tombstones],
     { newestArchiveDate: window.dates[0] },
-    config,
+    tombstones.length === 0 ? config : { ...config, windowIssues: config.windowIssues + tombstones.length },
     cache,
   );
   await Promise.all(

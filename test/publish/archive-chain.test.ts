@@ -166,22 +166,26 @@ describe('archive chains (RFC 5005)', () => {
     expect(await withoutReports(deps.site)).toEqual(await withoutReports((await inOrder()).site));
   });
 
-  it('joins the neighbours of a date that leaves a section, and keeps a retracted date in the chain', async () => {
+  it('joins the neighbours of a date that leaves a section, or whose articles are all retracted', async () => {
     const deps = await inOrder();
     // An old date (beyond the window) and one inside it move their third page from 体育 to 文化.
     const moved = [dates[2]!, dates[7]!];
     await publishDates(deps, moved, moved);
-    // Deleting an upload retracts its articles; the issue date stays in every chain.
-    const deleted = uploadOf(dates[5]!);
+    // Deleting the only upload of a date retracts all its articles: the date leaves every chain
+    // (its archives are deleted), its records stay (the permalinks answer 410).
+    const gone = dates[5]!;
+    const deleted = uploadOf(gone);
     await deps.input.delete(deleted.key);
     expect((await publishUpload(deps, { type: 'removed', key: deleted.key })).status).toBe('retracted');
+    const left = dates.filter((d) => d !== gone);
     expect(await walkChains(deps.site, slugs)).toEqual({
-      all: dates,
-      yaowen: dates,
-      zonghe: dates,
-      tiyu: odd.filter((d) => !moved.includes(d)),
-      wenhua: [...even, ...moved].sort(),
+      all: left,
+      yaowen: left,
+      zonghe: left,
+      tiyu: odd.filter((d) => !moved.includes(d) && d !== gone),
+      wenhua: [...even, ...moved].filter((d) => d !== gone).sort(),
     });
     for (const date of moved) expect(await deps.site.get(archiveKey('tiyu', date, 'rss'))).toBeUndefined();
+    for (const slug of slugs) expect(await deps.site.get(archiveKey(slug, gone, 'atom'))).toBeUndefined();
   });
 });
