@@ -6,6 +6,7 @@ import type { PublishedIssue } from '../shared/model/published.ts';
 import { articleRecordsOf } from '../shared/publish/article-records.ts';
 import { canonicalJsonBytes } from '../shared/publish/canonical-json.ts';
 import { mergeUpload } from '../shared/publish/merge-upload.ts';
+import { siteConfigFingerprint, writeSiteConfigRecord } from '../shared/publish/site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -188,6 +189,11 @@ export const populateArchive = async (store: Store, options: ArchiveOptions) => 
   if (calendar !== undefined)
     await store.put(calendarKey(calendar.year), canonicalJsonBytes(calendar), state);
   const sink: string[] = [];
+  // A store in steady state: the `all` window carries the fingerprint of the config it was built
+  // with, and the config record exists, so the measured publish writes no record (as after day one).
+  const all = windows.get(allSectionsSlug);
+  if (all !== undefined) all.siteConfig = siteConfigFingerprint(config);
+  await writeSiteConfigRecord(store, config, sink);
   for (const window of windows.values()) {
     await store.put(windowKey(window.slug), encodeWindow(window), {
       contentType: contentTypes.ndjson,
@@ -201,7 +207,6 @@ export const populateArchive = async (store: Store, options: ArchiveOptions) => 
       await writeArchiveFeeds(store, spec, newest, { prevDate: window.dates[1] }, config, sink);
     }
   }
-  const all = windows.get(allSectionsSlug);
   if (all?.issues[0] !== undefined) await store.put(latestIssueKey, canonicalJsonBytes(all.issues[0]), json);
   await writeOpml(store, all?.catalog ?? {}, config, sink);
   return { articles, issues: options.days };
