@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config.ts';
 import type { Article, Issue, Page, Paper } from '../model/issue.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/published.ts';
-import { contentHash } from './content-hash.ts';
+import { contentFields, contentHash } from './content-hash.ts';
 import { formatBeijing, laterOf, nominalPublicationMs } from './publish-times.ts';
 import { matchArticles, uniqueId } from './reconcile-ids.ts';
 import { bigrams, dice } from './similarity.ts';
@@ -152,16 +152,8 @@ const publishedArticle = (
   decided: { id: string; contentHash: string; updated: string; status: 'published' | 'retracted' },
 ): PublishedArticle => ({
   id: decided.id,
-  kind: article.kind,
-  kicker: article.kicker,
-  title: article.title,
-  subtitle: article.subtitle,
-  column: article.column,
-  byline: article.byline,
-  dateline: article.dateline,
-  paragraphs: article.paragraphs,
-  caption: article.caption,
-  jump: article.jump,
+  // Same fields, same order as the content hash reads (key order is part of the stored bytes).
+  ...contentFields(article),
   // order and published are assigned by finaliseIssue
   order: 0,
   published: '',
