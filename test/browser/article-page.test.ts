@@ -1,9 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteHandler } from '../../scripts/lib/local-server.ts';
 import { toNodeListener } from '../../scripts/lib/node-http.ts';
@@ -18,6 +16,7 @@ import { serveRequest } from '../../shared/serve/serve-request.ts';
 import { allSectionsSlug, type FeedFormat, feedContentTypes, feedKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { publishIssue } from '../serve/serve-fixtures.ts';
+import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { beijingTime } from '../support/published-fixtures.ts';
 
 /**
@@ -25,10 +24,9 @@ import { beijingTime } from '../support/published-fixtures.ts';
  * playwright-core, served by serveRequest over node:http on loopback. Screenshots (desktop and a
  * 390 px phone) land in test-artifacts/ for a human look at the CJK layout.
  */
-const executablePath = '/usr/bin/chromium';
-const hasChromium = existsSync(executablePath);
+const hasChromium = chromiumPath !== undefined;
 if (!hasChromium)
-  console.warn(`browser test skipped: no Chromium at ${executablePath} (.ci/run installs it)`);
+  console.warn('browser test skipped: no Chromium at /usr/bin/chromium (.ci/run installs it)');
 
 const artifacts = new URL('../../test-artifacts/', import.meta.url);
 
@@ -63,7 +61,7 @@ const publishedSample = (config: SiteConfig): PublishedIssue => {
 describe('article page in Chromium', () => {
   let server: Server;
   let context: BrowserContext;
-  let userDataDir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let siteUrl: string;
   let issue: PublishedIssue;
 
@@ -96,30 +94,14 @@ describe('article page in Chromium', () => {
           cacheControl: 'public, max-age=300',
         });
     }
-    userDataDir = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1280, height: 900 },
-      locale: 'zh-CN',
-    });
+    browser = await launchChromium({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    context = browser.context;
     mkdirSync(artifacts, { recursive: true });
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((resolve) => server?.close(resolve));
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
   });
 
   it.skipIf(!hasChromium)('shows the sample article with its byline, styled under the CSP', async () => {

@@ -1,14 +1,13 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium } from '../support/chromium.ts';
 import { type StartedSite, startSite } from './support/local-site.ts';
-import { findTool, warnMissing } from './support/tools.ts';
+import { warnMissing } from './support/tools.ts';
 
-const executablePath = findTool('/usr/bin/chromium');
-if (executablePath === undefined) warnMissing('chromium', 'chromium');
+if (chromiumPath === undefined) warnMissing('chromium', 'chromium');
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const artifact = join(repoRoot, 'test-artifacts', 'e2e-article.png');
@@ -30,34 +29,19 @@ const firstRssItem = (rss: string) => {
   return { link: field('link'), title: field('title') };
 };
 
-describe.skipIf(executablePath === undefined)('Chromium reads the site like a person', () => {
+describe.skipIf(chromiumPath === undefined)('Chromium reads the site like a person', () => {
   let started: StartedSite;
-  let userDataDir: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
 
   beforeAll(async () => {
     started = await startSite();
-    userDataDir = await mkdtemp(join(tmpdir(), 'chromium-e2e-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: executablePath!,
-      headless: true,
-      viewport: { width: 800, height: 1000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium({ viewport: { width: 800, height: 1000 } });
+    context = browser.context;
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await started?.close();
-    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('opens the home page, with links to the OPML, and clicks through to an article', async () => {
