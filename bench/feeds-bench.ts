@@ -70,8 +70,9 @@ export const run = async (): Promise<BenchResult> => {
   const render = () => buildSubscriptionFeeds(spec, window, {}, config);
   const stringify = () => JSON.stringify(items);
 
-  // Warm both paths up (JIT) before measuring.
-  for (let i = 0; i < 5; i += 1) {
+  // Warm both paths up before measuring: with only a few warm-up calls the renderer's functions
+  // were still tiering up (optimising compiler) during the samples, and runs came out bimodal.
+  for (let i = 0; i < 40; i += 1) {
     render();
     stringify();
   }
