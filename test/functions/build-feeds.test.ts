@@ -11,6 +11,7 @@ import { feedFileNames } from '../../shared/site-layout.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
 import { fixture, makeDeps, readIssue, snapshot, upload } from '../publish/publish-kit.ts';
 import { FaultyStore } from '../support/instrumented-store.ts';
+import { recordingLog } from '../support/recording-log.ts';
 
 const chineseKeys = JSON.parse(
   readFileSync(new URL('../fixtures/events/chinese-keys.json', import.meta.url), 'utf8'),
@@ -22,16 +23,6 @@ const record = (eventName: string, encodedKey: string, sequencer: string) => ({
   eventName,
   s3: { ...chineseKeys.Records[0]!.s3, object: { key: encodedKey, size: 1, eTag: '', sequencer } },
 });
-
-const recordingLog = () => {
-  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const log: Log = {
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => lines.push({ level: 'error', message, fields }),
-  };
-  return { log, lines };
-};
 
 describe('build-feeds handler', () => {
   it('decodes percent-encoded Chinese keys and + as space, and handles every record', async () => {

@@ -2,8 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSiteConfig } from '../../shared/config.ts';
-import type { Log } from '../../shared/log.ts';
 import { changedFeedUrls, notifyHub } from '../../shared/publish/notify-hub.ts';
+import { recordingLog } from '../support/recording-log.ts';
 
 /** A WebSub hub on loopback that records each ping; `answer` decides the reply (or withholds it). */
 const startHub = async (answer: (res: ServerResponse) => void = (res) => res.writeHead(204).end()) => {
@@ -24,16 +24,6 @@ const startHub = async (answer: (res: ServerResponse) => void = (res) => res.wri
       server.close(() => resolve());
     });
   return { url: `http://127.0.0.1:${port}/hub`, pings, close };
-};
-
-const recordingLog = () => {
-  const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
-  const log: Log = {
-    info: (message, fields) => lines.push({ level: 'info', message, fields }),
-    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
-    error: (message, fields) => lines.push({ level: 'error', message, fields }),
-  };
-  return { log, lines };
 };
 
 const siteUrl = 'https://news.example.cn';
