@@ -466,6 +466,11 @@ const propagate = async (
     return moved;
   };
 
+  // Archive dates rendered so far, per feed: a later pass re-renders them all, not only this date's
+  // current neighbours. A pass rendered from a stale window may have written a neighbour that has
+  // since stopped being one (a date inserted between them), after the publish that inserted it
+  // had already finished; only this publish can still correct that write.
+  const archived = new Map<string, Set<string>>();
   const windows = await updateWindows(deps, date, affected, calendarOf, writes);
   consulted.clear();
 
@@ -484,7 +489,17 @@ const propagate = async (
       latest.set(allSectionsSlug, repaired);
       rendered = new Map(rendered).set(allSectionsSlug, repaired);
     }
-    await renderFromWindows(deps, date, rendered, slugsBefore, slugsAfter, calendarOf, issueReads, writes);
+    await renderFromWindows(
+      deps,
+      date,
+      rendered,
+      slugsBefore,
+      slugsAfter,
+      calendarOf,
+      issueReads,
+      archived,
+      writes,
+    );
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
     // ETags are compared first; only a window that moved is parsed again.
@@ -704,6 +719,7 @@ const renderFromWindows = async (
   slugsAfter: readonly string[],
   calendarOf: CalendarReader,
   issueReads: IssueReads,
+  archived: Map<string, Set<string>>,
   writes: WriteLog,
 ) => {
   const { site, config } = deps;
@@ -741,9 +757,16 @@ const renderFromWindows = async (
         ]);
         return { prevDate, nextDate };
       };
+      const earlier = archived.get(slug) ?? new Set<string>();
+      archived.set(slug, earlier);
       const archive = async (d: string, known?: { prevDate?: string; nextDate?: string }) => {
         const part = await issueOf(d, window);
-        if (part === undefined) return;
+        if (part === undefined) {
+          // Written by an earlier pass, but the date has left this feed since: that write is stale.
+          if (earlier.has(d)) await deleteArchiveFeeds(site, slug, d, writes);
+          return;
+        }
+        earlier.add(d);
         await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes, items);
       };
       await writeSubscriptionFeeds(site, window, config, writes, items);
@@ -755,10 +778,12 @@ const renderFromWindows = async (
       if (!hasNow && !hadBefore) return;
       // Neighbours of this date in the feed's chain (as it is now, without this date if it left).
       const own = await links(date);
+      const neighbours = [own.prevDate, own.nextDate].filter((d): d is string => d !== undefined);
+      const again = [...earlier].filter((d) => d !== date && !neighbours.includes(d));
       await Promise.all([
         hasNow ? archive(date, own) : undefined,
-        own.prevDate === undefined ? undefined : archive(own.prevDate),
-        own.nextDate === undefined ? undefined : archive(own.nextDate),
+        ...neighbours.map((d) => archive(d)),
+        ...again.map((d) => archive(d)),
       ]);
     }),
   );

@@ -146,3 +146,58 @@ export class FaultyStore implements Store {
     yield* this.inner.list(prefix);
   }
 }
+
+/** mulberry32: a small seeded generator, so a schedule that fails can be replayed by its seed. */
+export const seededRandom = (seed: number): (() => number) => {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/**
+ * Delays every request before and after it reaches the inner store by a random number of event
+ * loop turns (setImmediate, no timers), drawn from one seeded generator. Concurrent callers then
+ * interleave in a different but replayable order per seed, which is how races between publishes
+ * that a plain in-memory store would serialise get exercised.
+ */
+export class ShuffledLatencyStore implements Store {
+  constructor(
+    readonly inner: Store,
+    private readonly random: () => number,
+    private readonly maxTurns = 6,
+  ) {}
+
+  private async turns(): Promise<void> {
+    const n = Math.floor(this.random() * (this.maxTurns + 1));
+    for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    await this.turns();
+    const found = await this.inner.get(key);
+    await this.turns();
+    return found;
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions): Promise<{ etag: string }> {
+    await this.turns();
+    const result = await this.inner.put(key, body, options);
+    await this.turns();
+    return result;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.turns();
+    await this.inner.delete(key);
+    await this.turns();
+  }
+
+  list(prefix: string): AsyncIterable<string> {
+    return this.inner.list(prefix);
+  }
+}
