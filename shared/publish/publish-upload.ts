@@ -27,6 +27,7 @@ import {
   decodeWindow,
   encodeWindow,
   filterIssue,
+  hasLiveArticles,
   type RawIssues,
   sectionSlugsOf,
   setCalendarDateTracked,
@@ -471,8 +472,9 @@ const propagate = async (
   // since stopped being one (a date inserted between them), after the publish that inserted it
   // had already finished; only this publish can still correct that write.
   const archived = new Map<string, Set<string>>();
+  // The calendars consulted here stay in `consulted`: a window's predecessor slot taken from a
+  // calendar that another publish changed since must be taken again (revalidatePredecessors).
   const windows = await updateWindows(deps, date, affected, calendarOf, writes);
-  consulted.clear();
 
   const latest = new Map<string, Versioned<WindowDoc>>(windows);
   let rendered: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }> = windows;
@@ -515,7 +517,14 @@ const propagate = async (
     });
     // Calendars and issue documents read for archives beyond the windows can move without any
     // window moving (a neighbour date corrected or inserted): re-render every feed from them.
-    const elsewhere = (await calendarsMoved()) || (await issuesMoved());
+    const calendarMoved = await calendarsMoved();
+    if (calendarMoved) {
+      for (const [slug, window] of await revalidatePredecessors(deps, affected, calendarOf, writes)) {
+        latest.set(slug, window);
+        moved.set(slug, window);
+      }
+    }
+    const elsewhere = calendarMoved || (await issuesMoved());
     if (moved.size === 0 && !elsewhere) {
       if (departed.length > 0) {
         await updateJson<CalendarDoc>(
@@ -573,6 +582,60 @@ const repairCatalog = async (
     }
   }
   throw new StorageError('gave up updating the section catalog after conflicting writes');
+};
+
+/**
+ * A full window's last date is its oldest issue's predecessor, taken from the calendars when the
+ * window lost a date. Another publish can take that predecessor out of the slug (or put a newer
+ * one in) between the calendar read and the window write, and would not see the slot when it
+ * updated the window first. So once a consulted calendar moved, each affected window's slot is
+ * checked against the fresh calendars and rewritten (conditionally) when it disagrees.
+ */
+const revalidatePredecessors = async (
+  deps: PublishDeps,
+  slugs: readonly string[],
+  calendarOf: CalendarReader,
+  writes: WriteLog,
+): Promise<Map<string, Versioned<WindowDoc>>> => {
+  const { site, config } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const fixed = new Map<string, Versioned<WindowDoc>>();
+  for (const slug of slugs) {
+    for (let attempt = 0; ; attempt += 1) {
+      if (attempt >= retry.attempts) throw new StorageError(`gave up revalidating window ${slug}`);
+      if (attempt > 0) await retry.pause(attempt);
+      const found = await site.get(windowKey(slug));
+      if (found === undefined) break;
+      const raw: RawIssues = new WeakMap();
+      const current = decodeWindow(found.body, raw);
+      if (current.dates.length < config.windowIssues) break;
+      const windowDates = current.dates.slice(0, config.windowIssues);
+      const oldest = windowDates[windowDates.length - 1]!;
+      const older = await calendarNeighbour(
+        'previous',
+        { ...current, dates: windowDates },
+        oldest,
+        calendarOf,
+      );
+      const dates = older === undefined ? windowDates : [...windowDates, older];
+      if (dates.join() === current.dates.join()) break;
+      const doc = { ...current, dates };
+      const bytes = encodeWindow(doc, raw);
+      try {
+        const { etag } = await site.put(windowKey(slug), bytes, {
+          contentType: contentTypes.ndjson,
+          cacheControl: cachePolicies.none,
+          ifMatch: found.etag,
+        });
+        writes.push(windowKey(slug));
+        fixed.set(slug, { value: doc, etag, bytes });
+        break;
+      } catch (error) {
+        if (!(error instanceof PreconditionFailedError)) throw error;
+      }
+    }
+  }
+  return fixed;
 };
 
 /** Year documents are read lazily and cached for one propagation. */
@@ -761,7 +824,8 @@ const renderFromWindows = async (
       archived.set(slug, earlier);
       const archive = async (d: string, known?: { prevDate?: string; nextDate?: string }) => {
         const part = await issueOf(d, window);
-        if (part === undefined) {
+        // A part whose articles are all retracted is not in the feed's chain (sectionSlugsOf).
+        if (!hasLiveArticles(part)) {
           // Written by an earlier pass, but the date has left this feed since: that write is stale.
           if (earlier.has(d)) await deleteArchiveFeeds(site, slug, d, writes);
           return;

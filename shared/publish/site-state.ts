@@ -130,7 +130,7 @@ export interface UploadIndexDoc {
 }
 
 /** True when any article of the issue (or part of one) is still published (not retracted). */
-export const hasLiveArticles = (issue: PublishedIssue | undefined): boolean =>
+export const hasLiveArticles = (issue: PublishedIssue | undefined): issue is PublishedIssue =>
   issue?.pages.some((p) => p.articles.some((a) => a.status === 'published')) ?? false;
 
 /**
