@@ -1,7 +1,7 @@
 import { InvalidUploadError } from '../errors.ts';
 import { IsoDateSchema, type Paper } from '../model/issue.ts';
 import type { TextLine } from './page-text-lines.ts';
-import { numeralSource, parseNumeral } from './page-text-numerals.ts';
+import { numeralSource, parseNumeral, withArabicDates } from './page-text-numerals.ts';
 
 /**
  * The top of a page: the front page's masthead (报头) or an inside page's header (页眉).
@@ -110,7 +110,8 @@ export const readPageHeader = (lines: readonly TextLine[], where: string): PageH
   for (const { text: raw, line } of lines) {
     // Exports often print header digits and Latin letters full-width (２０２４年, ＣＮ ３３－００１１):
     // NFKC folds them to ASCII so one set of patterns reads both.
-    const printed = raw.normalize('NFKC');
+    // Some mastheads print the date in Chinese numerals (二〇二四年十一月三十日): read as digits.
+    const printed = withArabicDates(raw.normalize('NFKC'));
     const sectionAlone = header.page !== undefined && header.section === undefined;
     if (
       sectionAlone &&

@@ -49,3 +49,20 @@ export const parseNumeral = (printed: string): number | undefined => {
   }
   return total + current;
 };
+
+/** `二〇二四年十一月三十日`: the year digit by digit, month and day as numerals. */
+const chineseDateRe =
+  /([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,4})\s*日/g;
+
+/**
+ * The line with every date printed in Chinese numerals (`二〇二四年十一月三十日`, as some
+ * mastheads set it) rewritten in digits (`2024年11月30日`), so the header patterns read one form.
+ * A month or day that is not a numeral (`十十`) is left as printed: it then reads as no date.
+ */
+export const withArabicDates = (line: string): string =>
+  line.replace(chineseDateRe, (printed, year: string, month: string, day: string) => {
+    const digits = [...year].map((ch) => chineseDigits[ch]).join('');
+    const m = parseNumeral(month);
+    const d = parseNumeral(day);
+    return m === undefined || d === undefined ? printed : `${digits}年${m}月${d}日`;
+  });

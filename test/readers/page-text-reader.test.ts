@@ -292,6 +292,28 @@ describe('readPageText page headers', () => {
     expect(inside.pages[0]).toMatchObject({ number: 2, section: '综合' });
   });
 
+  it('reads a header date printed in Chinese numerals', () => {
+    const lines = page01.split('\n');
+    const masthead = lines.map((line) => line.replace('2024年11月30日', '二〇二四年十一月三十日')).join('\n');
+    expect(masthead).toContain('二〇二四年十一月三十日');
+    expect(readPageText(masthead)).toEqual(readPageText(page01));
+    const inside = readPageText(`二〇二四年十二月一日 星期日\n第二版 综合${body}`);
+    expect(inside.date).toBe('2024-12-01');
+    expect(inside.pages[0]).toMatchObject({ number: 2, section: '综合' });
+    // The lunar date (农历甲辰年十月三十) is no calendar date and stays as printed.
+    expect(readPageText(masthead).lunarDate).toBe(readPageText(page01).lunarDate);
+  });
+
+  it('rejects an impossible Chinese-numeral date and one that contradicts the digits', () => {
+    expect(rejection(() => readPageText(`二〇二四年二月三十日 星期五\n第2版 综合${body}`))).toMatchObject({
+      code: 'schema',
+      location: { line: 1 },
+    });
+    expect(
+      rejection(() => readPageText(`二〇二四年十一月三十日 星期六\n2024年12月1日\n第2版 综合${body}`)),
+    ).toMatchObject({ code: 'contradicting-date', location: { line: 2 } });
+  });
+
   it('does not take a paper name leading an inside-page header for a front-page masthead', () => {
     const issue = readPageText(`衢州日报 2024年11月30日 星期六${body}`, { page: 3 });
     expect(issue.pages[0]!.number).toBe(3);
