@@ -131,7 +131,8 @@ const main = async () => {
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `rebuilt ${summary.dates} issues, ${summary.articles} articles in ${seconds.toFixed(1)} s ` +
-      `(${Math.round(summary.articles / Math.max(seconds, 1e-9))} articles/s); ${summary.written} objects rewritten`,
+      `(${Math.round(summary.articles / Math.max(seconds, 1e-9))} articles/s); ${summary.written} objects rewritten, ` +
+      `${summary.deleted} stale deleted`,
   );
 };
 

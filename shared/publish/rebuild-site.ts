@@ -60,6 +60,8 @@ export interface RebuildSummary {
   articles: number;
   /** Objects whose bytes (or metadata) changed and were rewritten. */
   written: number;
+  /** Derived objects no issue document calls for any more, deleted (see `pruneDerived`). */
+  deleted: number;
 }
 
 /** A write log that only counts: a rebuild of years would otherwise hold every key it wrote. */
@@ -80,7 +82,8 @@ const countingLog = (): WriteLog & { count: number } => {
  *
  * Streaming: dates are processed in order, one issue in memory at a time plus each feed's
  * pending archive (written when the feed's next date gives it its next-archive link) and sliding window (`windowIssues` issues) and the current year's calendar, so memory does not
- * grow with the archive. Listing is allowed here (it is the one place that reads the whole site).
+ * grow with the archive. Listing is allowed here (it is the one place that reads the whole site),
+ * and so is deleting: derived objects the issue documents no longer call for are pruned.
  */
 export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
   const { site, config } = deps;
@@ -196,6 +199,67 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);
   else deps.log.warn('no issues to rebuild from', { key: latestIssueKey });
   await writeOpml(site, all?.catalog ?? {}, config, writes);
-  deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count });
-  return { dates: dates.length, articles, written: writes.count };
+  const years = new Set(dates.map((d) => d.slice(0, 4)));
+  const deleted = await pruneDerived(site, new Set(windows.keys()), years, deps.log);
+  deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted });
+  return { dates: dates.length, articles, written: writes.count, deleted };
+};
+
+const feedFilePattern = '(?:rss\\.xml|atom\\.xml|feed\\.json)';
+const subscriptionKeyRe = new RegExp(`^feeds/([^/]+)/${feedFilePattern}$`);
+const archiveKeyRe = new RegExp(`^feeds/([^/]+)/archive/((\\d{4})-\\d{2}-\\d{2})/${feedFilePattern}$`);
+const windowKeyRe = /^state\/windows\/([^/]+)\.json$/;
+const calendarKeyRe = /^state\/calendar\/(\d{4})\.json$/;
+
+/**
+ * Delete the derived objects the rebuilt state no longer calls for: after an issue document was
+ * removed or edited by hand (or a section renamed), its feeds, archives, window and calendar
+ * would otherwise stay — and a stale calendar would keep lending `prev-archive` links to dates
+ * that are gone. Only documents this code derives are touched, each recognised by its exact key
+ * form: subscription feeds and windows of slugs without a window, archives of dates the
+ * rebuilt calendars do not give that slug, calendars of years without an issue. Anything else
+ * under those prefixes is left alone. Article records are kept (a record outlives its feeds so
+ * its permalink keeps answering). Stale keys are collected before any is deleted, so no store
+ * lists while it deletes.
+ */
+const pruneDerived = async (
+  site: Store,
+  slugs: ReadonlySet<string>,
+  years: ReadonlySet<string>,
+  log: Log,
+): Promise<number> => {
+  // The calendars just written, one read per year; a year without issues has none.
+  const calendars = new Map<string, CalendarDoc | undefined>();
+  const calendarOf = async (year: string) => {
+    if (!years.has(year)) return undefined;
+    if (!calendars.has(year))
+      calendars.set(year, (await readJson<CalendarDoc>(site, calendarKey(year)))?.value);
+    return calendars.get(year);
+  };
+  const stale: string[] = [];
+  for await (const key of site.list('feeds/')) {
+    const subscription = subscriptionKeyRe.exec(key);
+    if (subscription) {
+      if (!slugs.has(subscription[1]!)) stale.push(key);
+      continue;
+    }
+    const archive = archiveKeyRe.exec(key);
+    if (archive) {
+      const [, slug, date, year] = archive as unknown as [string, string, string, string];
+      const sections = (await calendarOf(year))?.dates[date];
+      const live = sections !== undefined && (slug === allSectionsSlug || sections.includes(slug));
+      if (!live) stale.push(key);
+    }
+  }
+  for await (const key of site.list('state/windows/')) {
+    const window = windowKeyRe.exec(key);
+    if (window && !slugs.has(window[1]!)) stale.push(key);
+  }
+  for await (const key of site.list('state/calendar/')) {
+    const year = calendarKeyRe.exec(key);
+    if (year && !years.has(year[1]!)) stale.push(key);
+  }
+  for (const key of stale) await site.delete(key);
+  if (stale.length > 0) log.info('stale derived objects deleted', { count: stale.length, first: stale[0] });
+  return stale.length;
 };

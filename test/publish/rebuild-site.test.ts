@@ -19,14 +19,16 @@ const small = {
   sections: ['要闻', '综合', '体育'],
 };
 
+const allDates = datesFrom('2024-12-29', 5);
+
 /** A site built by publishing five dates (two uploads each) across a year boundary. */
-const publishedSite = async () => {
+const publishedSite = async (dates: readonly string[] = allDates, withPage3 = true) => {
   const deps = makeDeps({ config, site: new MemoryStore() });
-  for (const date of datesFrom('2024-12-29', 5)) {
+  for (const date of dates) {
     const issue = syntheticIssue(date, small);
     for (const part of [
       jsonUpload(issuePages(issue, [1, 2]), 'a'),
-      jsonUpload(issuePages(issue, [3]), 'b'),
+      ...(withPage3 ? [jsonUpload(issuePages(issue, [3]), 'b')] : []),
     ]) {
       await upload(deps.input, part.key, part.bytes);
       await publishUpload(deps, { type: 'created', key: part.key });
@@ -43,7 +45,7 @@ describe('rebuildSite', () => {
     const site = await publishedSite();
     const before = await snapshot(site);
     const summary = await rebuild(site);
-    expect(summary).toEqual({ dates: 5, articles: 30, written: 0 });
+    expect(summary).toEqual({ dates: 5, articles: 30, written: 0, deleted: 0 });
     expect(await snapshot(site)).toEqual(before);
   });
 
@@ -64,9 +66,68 @@ describe('rebuildSite', () => {
     expect(progress.at(-1)).toEqual({ datesDone: 5, datesTotal: 5, articlesDone: 30 });
   });
 
-  it('lists the issue documents once', async () => {
+  it('lists the issue documents once, and each prefix it prunes once', async () => {
     const site = new CountingStore(await publishedSite());
     await rebuild(site);
-    expect(site.counts().list).toBe(1);
+    // issues/, then feeds/, state/windows/ and state/calendar/ for pruning.
+    expect(site.counts().list).toBe(4);
+  });
+
+  /** The objects a rebuild derives and prunes: feeds, windows, calendars. */
+  const derived = async (site: Store) =>
+    Object.fromEntries(
+      Object.entries(await snapshot(site)).filter(([key]) =>
+        ['feeds/', 'state/windows/', 'state/calendar/'].some((prefix) => key.startsWith(prefix)),
+      ),
+    );
+
+  it('deletes the feeds, archives and calendar of issue documents removed by hand', async () => {
+    const site = await publishedSite();
+    // The whole of 2024 (three dates) goes: its archives, and its calendar with them.
+    const removed = allDates.filter((d) => d.startsWith('2024'));
+    expect(removed).toHaveLength(3);
+    for (const date of removed) await site.delete(`issues/${date}.json`);
+    const summary = await rebuild(site);
+    const expected = await derived(await publishedSite(allDates.filter((d) => !removed.includes(d))));
+    expect(await derived(site)).toEqual(expected);
+    expect(await site.get('state/calendar/2024.json')).toBeUndefined();
+    // 4 feeds (all + 3 sections) × 3 formats × 3 dates, and the calendar.
+    expect(summary.deleted).toBe(4 * 3 * 3 + 1);
+    // Records stay: a permalink keeps answering after its feeds are gone.
+    const records = Object.keys(await snapshot(site)).filter((k) => k.startsWith(`articles/${removed[0]}/`));
+    expect(records).toHaveLength(6);
+  });
+
+  it('deletes the feeds and window of a section no issue document has any more', async () => {
+    const site = await publishedSite();
+    for (const date of allDates) {
+      const issue = JSON.parse(new TextDecoder().decode((await site.get(`issues/${date}.json`))!.body));
+      issue.pages = issue.pages.filter((p: { number: number }) => p.number !== 3);
+      await site.put(`issues/${date}.json`, JSON.stringify(issue), {
+        contentType: 'application/json; charset=utf-8',
+        cacheControl: 'public, max-age=300',
+      });
+    }
+    expect(await site.get('state/windows/tiyu.json')).toBeDefined();
+    const summary = await rebuild(site);
+    expect(await derived(site)).toEqual(await derived(await publishedSite(allDates, false)));
+    expect(await site.get('state/windows/tiyu.json')).toBeUndefined();
+    // tiyu: 3 subscription documents, 3 × 5 archives, its window.
+    expect(summary.deleted).toBe(3 + 3 * 5 + 1);
+  });
+
+  it('leaves alone what it does not derive under the pruned prefixes', async () => {
+    const site = await publishedSite();
+    const options = { contentType: 'text/plain', cacheControl: 'no-store' };
+    await site.put('feeds/README.txt', 'hand-made', options);
+    await site.put('state/windows/notes.txt', 'hand-made', options);
+    await site.put('feeds/all/archive/2024-12-30/notes.txt', 'hand-made', options);
+    expect((await rebuild(site)).deleted).toBe(0);
+    for (const key of [
+      'feeds/README.txt',
+      'state/windows/notes.txt',
+      'feeds/all/archive/2024-12-30/notes.txt',
+    ])
+      expect(await site.get(key), key).toBeDefined();
   });
 });
