@@ -55,6 +55,7 @@ import {
   type RetryPolicy,
   readJson,
   sameBytes,
+  settleAll,
   updateJson,
   type Versioned,
   type WriteLog,
@@ -519,7 +520,7 @@ const propagate = async (
     // window moving (a neighbour date corrected or inserted): re-render every feed from them.
     const calendarMoved = await calendarsMoved();
     if (calendarMoved) {
-      for (const [slug, window] of await revalidatePredecessors(deps, affected, calendarOf, writes)) {
+      for (const [slug, window] of await revalidateWindows(deps, affected, writes)) {
         latest.set(slug, window);
         moved.set(slug, window);
       }
@@ -585,16 +586,61 @@ const repairCatalog = async (
 };
 
 /**
- * A full window's last date is its oldest issue's predecessor, taken from the calendars when the
- * window lost a date. Another publish can take that predecessor out of the slug (or put a newer
- * one in) between the calendar read and the window write, and would not see the slot when it
- * updated the window first. So once a consulted calendar moved, each affected window's slot is
- * checked against the fresh calendars and rewritten (conditionally) when it disagrees.
+ * The window's dates made to agree with the calendars, read fresh AFTER the window (so a date a
+ * concurrent publish adds to a calendar later also reaches the window later, through that
+ * publish's own window update, which our conditional write makes it re-read): the slug's newest
+ * `windowIssues` live dates plus the predecessor slot. Issues the window holds are kept; a date
+ * new to it is read, and skipped when its issue has no live article here (a removal whose
+ * calendar update is still to come). Undefined when the window already agrees.
+ *
+ * Needed because a window's predecessor slot is taken from a calendar when the window loses a
+ * date, and a concurrent removal can take that date out of the slug between the calendar read
+ * and the window write; once the slot moves up into the window (other dates leaving) it would be
+ * an issue without live articles, and the archives around it would link to a date that has none.
  */
-const revalidatePredecessors = async (
+const windowFromCalendars = async (
+  site: Store,
+  doc: WindowDoc,
+  windowIssues: number,
+): Promise<WindowDoc | undefined> => {
+  const byDate = new Map(doc.issues.map((issue) => [issue.date, issue]));
+  const dates: string[] = [];
+  const issues: PublishedIssue[] = [];
+  for (const year of [...doc.years].sort().reverse()) {
+    if (dates.length > windowIssues) break;
+    const calendar = (await readJson<CalendarDoc>(site, calendarKey(year)))?.value;
+    const candidates = Object.keys(calendar?.dates ?? {})
+      .filter((d) => doc.slug === allSectionsSlug || calendar!.dates[d]!.includes(doc.slug))
+      .sort()
+      .reverse();
+    for (const d of candidates) {
+      if (dates.length > windowIssues) break;
+      if (dates.length === windowIssues) {
+        dates.push(d); // the predecessor slot: a date, no issue
+        break;
+      }
+      let issue = byDate.get(d);
+      if (issue === undefined) {
+        const found = (await readJson<PublishedIssue>(site, issueKey(d)))?.value;
+        const part = found === undefined ? undefined : filterIssue(found, doc.slug);
+        if (!hasLiveArticles(part)) continue;
+        issue = part;
+      }
+      dates.push(d);
+      issues.push(issue);
+    }
+  }
+  if (dates.join() === doc.dates.join()) return undefined;
+  return { ...doc, dates, issues };
+};
+
+/**
+ * Once a consulted calendar moved, every affected window is checked against the fresh calendars
+ * (`windowFromCalendars`) and rewritten conditionally where it disagrees.
+ */
+const revalidateWindows = async (
   deps: PublishDeps,
   slugs: readonly string[],
-  calendarOf: CalendarReader,
   writes: WriteLog,
 ): Promise<Map<string, Versioned<WindowDoc>>> => {
   const { site, config } = deps;
@@ -607,19 +653,8 @@ const revalidatePredecessors = async (
       const found = await site.get(windowKey(slug));
       if (found === undefined) break;
       const raw: RawIssues = new WeakMap();
-      const current = decodeWindow(found.body, raw);
-      if (current.dates.length < config.windowIssues) break;
-      const windowDates = current.dates.slice(0, config.windowIssues);
-      const oldest = windowDates[windowDates.length - 1]!;
-      const older = await calendarNeighbour(
-        'previous',
-        { ...current, dates: windowDates },
-        oldest,
-        calendarOf,
-      );
-      const dates = older === undefined ? windowDates : [...windowDates, older];
-      if (dates.join() === current.dates.join()) break;
-      const doc = { ...current, dates };
+      const doc = await windowFromCalendars(site, decodeWindow(found.body, raw), config.windowIssues);
+      if (doc === undefined) break;
       const bytes = encodeWindow(doc, raw);
       try {
         const { etag } = await site.put(windowKey(slug), bytes, {
@@ -697,7 +732,7 @@ const updateWindows = async (
     if (attempt > 0) await retry.pause(attempt);
     // Each window issue's stored line, so unchanged issues are written back without serialising.
     const raw: RawIssues = new WeakMap();
-    const currents = await Promise.all(
+    const currents = await settleAll(
       pending.map(async (slug): Promise<Versioned<WindowDoc> | undefined> => {
         const found = await site.get(windowKey(slug));
         return found === undefined
@@ -707,7 +742,7 @@ const updateWindows = async (
     );
     const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
     const lost: string[] = [];
-    await Promise.all(
+    await settleAll(
       pending.map(async (slug, i) => {
         const current = currents[i];
         const filtered = issue === undefined ? undefined : filterIssue(issue, slug);
@@ -718,9 +753,15 @@ const updateWindows = async (
           for (const d of update.missing) {
             const other = (await readJson<PublishedIssue>(site, issueKey(d)))?.value;
             const part = other === undefined ? undefined : filterIssue(other, slug);
-            if (part !== undefined) known.set(d, part);
+            if (hasLiveArticles(part)) known.set(d, part);
           }
           update = applyToWindow(current?.value, slug, date, filtered, config.windowIssues, known);
+          // A date that moved up has no live article here any more (its slot came from a calendar
+          // a concurrent removal has changed since): take the window's dates from the calendars.
+          if (update.missing.some((d) => !known.has(d))) {
+            const repaired = await windowFromCalendars(site, update.doc, config.windowIssues);
+            if (repaired !== undefined) update = { ...update, doc: repaired, needsOlder: false };
+          }
         }
         let doc: WindowDoc =
           slug === allSectionsSlug ? { ...update.doc, siteConfig: fingerprint } : update.doc;
@@ -809,7 +850,7 @@ const renderFromWindows = async (
     return other === undefined ? undefined : filterIssue(other, window.slug);
   };
 
-  await Promise.all(
+  await settleAll(
     [...windows.values()].map(async ({ value: window }) => {
       const slug = window.slug;
       const spec = feedSpecOf(slug, window.section, config);
@@ -835,16 +876,23 @@ const renderFromWindows = async (
       };
       await writeSubscriptionFeeds(site, window, config, writes, items);
       // The all-sections chain has every date with a live article; a date whose articles are all
-      // retracted leaves it like a section it no longer has.
-      const hasNow = slug === allSectionsSlug ? slugsAfter.length > 0 : slugsAfter.includes(slug);
+      // retracted leaves it like a section it no longer has. Whether the date is in the feed is
+      // read on every pass from the window (or the issue document, re-checked by the settle
+      // loop), not taken from this publish's commit: a concurrent publish may have brought the
+      // date back (the same key uploaded again after its removal), and a later pass of this
+      // removal must not delete the archives that publish wrote.
+      const hasNow = hasLiveArticles(await issueOf(date, window));
       const hadBefore = slug === allSectionsSlug ? slugsBefore.length > 0 : slugsBefore.includes(slug);
-      if (!hasNow && hadBefore) await deleteArchiveFeeds(site, slug, date, writes);
+      if (!hasNow && (hadBefore || earlier.has(date))) {
+        earlier.delete(date);
+        await deleteArchiveFeeds(site, slug, date, writes);
+      }
       if (!hasNow && !hadBefore) return;
       // Neighbours of this date in the feed's chain (as it is now, without this date if it left).
       const own = await links(date);
       const neighbours = [own.prevDate, own.nextDate].filter((d): d is string => d !== undefined);
       const again = [...earlier].filter((d) => d !== date && !neighbours.includes(d));
-      await Promise.all([
+      await settleAll([
         hasNow ? archive(date, own) : undefined,
         ...neighbours.map((d) => archive(d)),
         ...again.map((d) => archive(d)),

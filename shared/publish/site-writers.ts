@@ -23,6 +23,7 @@ import {
   forEachLimit,
   putIfChanged,
   putKnownChanged,
+  settleAll,
   type WriteLog,
 } from './store-io.ts';
 
@@ -77,7 +78,7 @@ export const writeSubscriptionFeeds = async (
     tombstones.length === 0 ? config : { ...config, windowIssues: config.windowIssues + tombstones.length },
     cache,
   );
-  await Promise.all(
+  await settleAll(
     formats.map((format) =>
       putIfChanged(
         site,
@@ -114,7 +115,7 @@ export const writeArchiveFeeds = async (
 ) => {
   const docs = buildArchiveFeeds(spec, issue, links, config, cache);
   const cacheControl = links.nextDate === undefined ? cachePolicies.short : cachePolicies.long;
-  await Promise.all(
+  await settleAll(
     formats.map((format) =>
       putIfChanged(
         site,

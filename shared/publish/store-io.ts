@@ -157,6 +157,18 @@ export const updateJson = async <T>(
   throw new StorageError(`gave up updating ${key} after ${retry.attempts} conflicting writes`);
 };
 
+/**
+ * `Promise.all` that waits for every promise before it throws the first failure. A write step
+ * must not return (and a Lambda must not answer) while its sibling writes are still in flight:
+ * they would land after the caller gave up, unseen by the retry that follows.
+ */
+export const settleAll = async <T>(promises: Iterable<T | Promise<T>>): Promise<T[]> => {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<Awaited<T>>).value as T);
+};
+
 /** Run `task` over items with at most `limit` in flight (S3 latency, bounded sockets). */
 export const forEachLimit = async <T>(
   items: readonly T[],
@@ -171,5 +183,5 @@ export const forEachLimit = async <T>(
       await task(item);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await settleAll(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
