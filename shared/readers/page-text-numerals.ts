@@ -50,19 +50,24 @@ export const parseNumeral = (printed: string): number | undefined => {
   return total + current;
 };
 
-/** `二〇二四年十一月三十日`: the year digit by digit, month and day as numerals. */
+/**
+ * `二〇二四年十一月三十日`: the year digit by digit (〇, or the ○ / O typists use for it), the
+ * month and day as numerals of the shapes a date can have (元月 is January). Only when header
+ * matter follows — the end of the line, or 星期 / 农历 / 第N版 / 今日 / 总第 / 责任编辑 / a digit /
+ * a separator — so a headline that starts with a date (`二〇二五年一月一日起施行`) stays a headline.
+ */
 const chineseDateRe =
-  /([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,4})\s*日/g;
+  /([〇○O零一二三四五六七八九]{4})\s*年\s*(元|十[一二]?|[一二三四五六七八九])\s*月\s*(三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])\s*日(?=\s*$|[\s\u3000]*[|｜]|[\s\u3000]+(?:星期|农历|第|今日|总第|责任编辑|[0-9]))/g;
+
+const yearDigits: Readonly<Record<string, number>> = { ...chineseDigits, '○': 0, O: 0 };
 
 /**
- * The line with every date printed in Chinese numerals (`二〇二四年十一月三十日`, as some
- * mastheads set it) rewritten in digits (`2024年11月30日`), so the header patterns read one form.
- * A month or day that is not a numeral (`十十`) is left as printed: it then reads as no date.
+ * The line with a header date printed in Chinese numerals (`二〇二四年十一月三十日`, as some
+ * mastheads set it) rewritten in digits (`2024年11月30日`), so the header patterns read one form
+ * and an impossible date (二〇二四年二月三十日) is rejected like 2024年2月30日.
  */
 export const withArabicDates = (line: string): string =>
-  line.replace(chineseDateRe, (printed, year: string, month: string, day: string) => {
-    const digits = [...year].map((ch) => chineseDigits[ch]).join('');
-    const m = parseNumeral(month);
-    const d = parseNumeral(day);
-    return m === undefined || d === undefined ? printed : `${digits}年${m}月${d}日`;
+  line.replace(chineseDateRe, (_, year: string, month: string, day: string) => {
+    const digits = [...year].map((ch) => yearDigits[ch]).join('');
+    return `${digits}年${month === '元' ? 1 : parseNumeral(month)}月${parseNumeral(day)}日`;
   });

@@ -304,6 +304,30 @@ describe('readPageText page headers', () => {
     expect(readPageText(masthead).lunarDate).toBe(readPageText(page01).lunarDate);
   });
 
+  it.each([
+    ['二○二四年十二月三十一日 星期二', '2024-12-31'],
+    ['二O二四年十二月三十一日 | 第2版 综合', '2024-12-31'],
+    ['二〇二五年元月一日 星期三', '2025-01-01'],
+    ['衢州日报 二〇二五年一月十日 第2版 综合', '2025-01-10'],
+  ])('reads the Chinese-numeral header date %j', (line, iso) => {
+    expect(readPageText(`${line}\n第2版 综合${body}`).date).toBe(iso);
+  });
+
+  it.each(['二〇二五年一月一日起施行', '二〇二四年十一月三十日 衢州迎来首场雪'])(
+    'keeps a headline that starts with a Chinese-numeral date (%s) a headline',
+    (headline) => {
+      const issue = readPageText(`2024年11月30日 星期六\n第2版 综合\n\n${headline}\n\n本报讯 正文一段。`);
+      expect(issue.date).toBe('2024-11-30');
+    expect(printedHeadline(issue.pages[0]!.articles[0]!)).toBe(headline);
+    },
+  );
+
+  it('does not read a malformed Chinese-numeral month (一二月) as a date', () => {
+    expect(rejection(() => readPageText(`二〇二四年一二月三日 星期二\n第2版 综合${body}`))).toMatchObject({
+      code: 'no-date',
+    });
+  });
+
   it('rejects an impossible Chinese-numeral date and one that contradicts the digits', () => {
     expect(rejection(() => readPageText(`二〇二四年二月三十日 星期五\n第2版 综合${body}`))).toMatchObject({
       code: 'schema',
