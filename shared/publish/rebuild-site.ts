@@ -19,6 +19,7 @@ import {
   type CalendarDoc,
   calendarKey,
   catalogWith,
+  decodeWindow,
   encodeWindow,
   filterIssue,
   hasLiveArticles,
@@ -173,6 +174,17 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
     await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
   }
+  // A feed whose section no issue document has any more (its pages moved to another 版名, or
+  // were edited away by hand) keeps its window and subscription documents, emptied, as
+  // publishing leaves them: subscribers get an empty feed, not a 404.
+  for await (const key of site.list('state/windows/')) {
+    const slug = windowKeyRe.exec(key)?.[1];
+    if (slug === undefined || windows.has(slug)) continue;
+    const found = await site.get(key);
+    if (found === undefined) continue;
+    const { tombstones: _, ...kept } = decodeWindow(found.body);
+    windows.set(slug, { ...kept, dates: [], issues: [] });
+  }
   // Whatever config the rebuild ran with is now the site's: record it (the `all` window carries
   // its fingerprint, as after a publish).
   const fingerprint = siteConfigFingerprint(config);
@@ -200,7 +212,19 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   else deps.log.warn('no issues to rebuild from', { key: latestIssueKey });
   await writeOpml(site, all?.catalog ?? {}, config, writes);
   const years = new Set(dates.map((d) => d.slice(0, 4)));
-  const deleted = await pruneDerived(site, new Set(windows.keys()), years, deps.log);
+  // Pruning decides from the state just rebuilt; a publish that ran meanwhile added to it. An
+  // issue date that appeared since the listing is seen here, and pruning is skipped (the rest
+  // of the rebuild stands; run it again). Operators pause the build function first (runbook).
+  const rebuilt = new Set(dates);
+  const appeared: string[] = [];
+  for await (const key of site.list('issues/')) {
+    const date = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key)?.[1];
+    if (date !== undefined && !rebuilt.has(date)) appeared.push(date);
+  }
+  let deleted = 0;
+  if (appeared.length > 0)
+    deps.log.warn('issues appeared during the rebuild; stale objects not pruned', { appeared });
+  else deleted = await pruneDerived(site, new Set(windows.keys()), years, deps.log);
   deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted });
   return { dates: dates.length, articles, written: writes.count, deleted };
 };
@@ -213,14 +237,13 @@ const calendarKeyRe = /^state\/calendar\/(\d{4})\.json$/;
 
 /**
  * Delete the derived objects the rebuilt state no longer calls for: after an issue document was
- * removed or edited by hand (or a section renamed), its feeds, archives, window and calendar
- * would otherwise stay — and a stale calendar would keep lending `prev-archive` links to dates
- * that are gone. Only documents this code derives are touched, each recognised by its exact key
- * form: subscription feeds and windows of slugs without a window, archives of dates the
- * rebuilt calendars do not give that slug, calendars of years without an issue. Anything else
- * under those prefixes is left alone. Article records are kept (a record outlives its feeds so
- * its permalink keeps answering). Stale keys are collected before any is deleted, so no store
- * lists while it deletes.
+ * removed or edited by hand, its archives and calendar would otherwise stay — and a stale
+ * calendar would keep lending `prev-archive` links to dates that are gone. Only documents this
+ * code derives are touched, each recognised by its exact key form: archives of dates the rebuilt
+ * calendars do not give that feed, subscription documents of slugs without a window (windows
+ * are kept, emptied, as publishing keeps them), calendars of years without an issue. Anything
+ * else under those prefixes is left alone. Article records are kept (a permalink keeps
+ * answering). Stale keys are collected before any is deleted, so no store lists while it deletes.
  */
 const pruneDerived = async (
   site: Store,
@@ -250,10 +273,6 @@ const pruneDerived = async (
       const live = sections !== undefined && (slug === allSectionsSlug || sections.includes(slug));
       if (!live) stale.push(key);
     }
-  }
-  for await (const key of site.list('state/windows/')) {
-    const window = windowKeyRe.exec(key);
-    if (window && !slugs.has(window[1]!)) stale.push(key);
   }
   for await (const key of site.list('state/calendar/')) {
     const year = calendarKeyRe.exec(key);

@@ -66,11 +66,12 @@ describe('rebuildSite', () => {
     expect(progress.at(-1)).toEqual({ datesDone: 5, datesTotal: 5, articlesDone: 30 });
   });
 
-  it('lists the issue documents once, and each prefix it prunes once', async () => {
+  it('lists the issue documents twice, and each other prefix it reads once', async () => {
     const site = new CountingStore(await publishedSite());
     await rebuild(site);
-    // issues/, then feeds/, state/windows/ and state/calendar/ for pruning.
-    expect(site.counts().list).toBe(4);
+    // issues/ (and again before pruning, for dates a publish added meanwhile), state/windows/
+    // (windows of sections without pages), feeds/ and state/calendar/ (pruning).
+    expect(site.counts().list).toBe(5);
   });
 
   /** The objects a rebuild derives and prunes: feeds, windows, calendars. */
@@ -98,7 +99,7 @@ describe('rebuildSite', () => {
     expect(records).toHaveLength(6);
   });
 
-  it('deletes the feeds and window of a section no issue document has any more', async () => {
+  it('empties the feeds of a section no issue document has any more, and deletes its archives', async () => {
     const site = await publishedSite();
     for (const date of allDates) {
       const issue = JSON.parse(new TextDecoder().decode((await site.get(`issues/${date}.json`))!.body));
@@ -108,12 +109,62 @@ describe('rebuildSite', () => {
         cacheControl: 'public, max-age=300',
       });
     }
-    expect(await site.get('state/windows/tiyu.json')).toBeDefined();
     const summary = await rebuild(site);
-    expect(await derived(site)).toEqual(await derived(await publishedSite(allDates, false)));
-    expect(await site.get('state/windows/tiyu.json')).toBeUndefined();
-    // tiyu: 3 subscription documents, 3 × 5 archives, its window.
-    expect(summary.deleted).toBe(3 + 3 * 5 + 1);
+    const withoutTiyu = (docs: Record<string, { body: string }>) =>
+      Object.fromEntries(Object.entries(docs).filter(([key]) => !key.includes('tiyu')));
+    const published = await derived(await publishedSite(allDates, false));
+    expect(withoutTiyu(await derived(site))).toEqual(withoutTiyu(published));
+    // 体育: 3 formats × 5 archives deleted; its window and feeds stay, emptied (as publishing
+    // leaves a section whose pages all moved elsewhere), so subscribers get a feed, not a 404.
+    expect(summary.deleted).toBe(3 * 5);
+    const window = new TextDecoder().decode((await site.get('state/windows/tiyu.json'))!.body);
+    expect(JSON.parse(window.split('\n')[0]!)).toMatchObject({ slug: 'tiyu', dates: [] });
+    const rss = new TextDecoder().decode((await site.get('feeds/tiyu/rss.xml'))!.body);
+    expect(rss).toContain('<channel>');
+    expect(rss).not.toContain('<item>');
+    expect(Object.keys(published).some((key) => key.includes('tiyu'))).toBe(false);
+  });
+
+  it('rewrites and deletes nothing after a page moved out of the only date of its section', async () => {
+    const deps = makeDeps({ config, site: await publishedSite() });
+    const date = allDates[2]!;
+    const moved = syntheticIssue(date, { ...small, sections: ['要闻', '综合', '文化'] });
+    const back = syntheticIssue(date, small);
+    for (const part of [jsonUpload(issuePages(moved, [3]), 'b'), jsonUpload(issuePages(back, [3]), 'b')]) {
+      await upload(deps.input, part.key, part.bytes);
+      await publishUpload(deps, { type: 'created', key: part.key });
+    }
+    expect(await deps.site.get('state/windows/wenhua.json')).toBeDefined();
+    expect(await rebuild(deps.site)).toMatchObject({ written: 0, deleted: 0 });
+  });
+
+  it('does not prune when an issue date appears while it rebuilds', async () => {
+    const site = await publishedSite();
+    await site.delete(`issues/${allDates[4]}.json`);
+    // The date's issue document comes back after the rebuild listed issues/ (a publish).
+    let listed = 0;
+    const racing: Store = {
+      get: (key) => site.get(key),
+      put: (key, body, options) => site.put(key, body, options),
+      delete: (key) => site.delete(key),
+      list: (prefix) => {
+        if (prefix === 'issues/' && ++listed === 2) return relisted(prefix);
+        return site.list(prefix);
+      },
+    };
+    const original = (await publishedSite()).get(`issues/${allDates[4]}.json`);
+    async function* relisted(prefix: string) {
+      const doc = (await original)!;
+      await site.put(`issues/${allDates[4]}.json`, doc.body, {
+        contentType: 'application/json',
+        cacheControl: 'no-store',
+      });
+      yield* site.list(prefix);
+    }
+    const summary = await rebuild(racing);
+    expect(summary.deleted).toBe(0);
+    // Its archives, which pruning would have deleted, are still there.
+    expect(await site.get(`feeds/all/archive/${allDates[4]}/rss.xml`)).toBeDefined();
   });
 
   it('leaves alone what it does not derive under the pruned prefixes', async () => {
