@@ -492,17 +492,7 @@ const propagate = async (
       latest.set(allSectionsSlug, repaired);
       rendered = new Map(rendered).set(allSectionsSlug, repaired);
     }
-    await renderFromWindows(
-      deps,
-      date,
-      rendered,
-      slugsBefore,
-      slugsAfter,
-      calendarOf,
-      issueReads,
-      archived,
-      writes,
-    );
+    await renderFromWindows(deps, date, rendered, slugsBefore, calendarOf, issueReads, archived, writes);
     // Settle: if another publish changed a window meanwhile, what was just written may be stale
     // (and that publish may have rendered before this one wrote). Re-render from the newer one.
     // ETags are compared first; only a window that moved is parsed again.
@@ -820,7 +810,6 @@ const renderFromWindows = async (
   date: string,
   windows: ReadonlyMap<string, Versioned<WindowDoc> & { catalogChanged?: boolean }>,
   slugsBefore: readonly string[],
-  slugsAfter: readonly string[],
   calendarOf: CalendarReader,
   issueReads: IssueReads,
   archived: Map<string, Set<string>>,

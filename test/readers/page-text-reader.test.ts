@@ -318,7 +318,7 @@ describe('readPageText page headers', () => {
     (headline) => {
       const issue = readPageText(`2024年11月30日 星期六\n第2版 综合\n\n${headline}\n\n本报讯 正文一段。`);
       expect(issue.date).toBe('2024-11-30');
-    expect(printedHeadline(issue.pages[0]!.articles[0]!)).toBe(headline);
+      expect(printedHeadline(issue.pages[0]!.articles[0]!)).toBe(headline);
     },
   );
 
