@@ -15,6 +15,8 @@ export interface UploadReport {
   location?: ErrorLocation;
   date?: string;
   articles?: number;
+  /** Published, but an operator should act (e.g. a section sharing another's feed slug). */
+  warnings?: string[];
   at?: string;
 }
 
@@ -31,6 +33,8 @@ export const toUploadReport = (value: unknown): UploadReport | undefined => {
   if (typeof v.articles === 'number') report.articles = v.articles;
   else if (Array.isArray(v.articles)) report.articles = v.articles.length;
   if (typeof v.location === 'object' && v.location !== null) report.location = v.location as ErrorLocation;
+  if (Array.isArray(v.warnings))
+    report.warnings = v.warnings.filter((w): w is string => typeof w === 'string');
   return report;
 };
 
@@ -87,5 +91,6 @@ export const describeUpload = (outcome: Omit<UploadOutcome, 'line'>): string => 
   if (outcome.pages !== undefined) parts.push(`pages ${list(outcome.pages)}`);
   if (report?.articles !== undefined) parts.push(`${report.articles} articles from this upload`);
   if (outcome.issueArticles !== undefined) parts.push(`${outcome.issueArticles} in the issue`);
-  return `${parts.join('; ')}; ${feeds}`;
+  const warnings = (report?.warnings ?? []).map((w) => `; ⚠ ${w}`).join('');
+  return `${parts.join('; ')}; ${feeds}${warnings}`;
 };

@@ -94,6 +94,8 @@ export type UploadReport =
       articles: number;
       /** Set when the upload was removed and its articles retracted. */
       retracted?: true;
+      /** Published, but something needs an operator (a section sharing another's feed slug). */
+      warnings?: string[];
       /** Build clock, Beijing time with its explicit offset (`…+08:00`), like every other time. */
       at: string;
     }
@@ -190,12 +192,14 @@ const publish = async (
     );
   }
 
-  await commitAndPropagate(
+  const committed = await commitAndPropagate(
     deps,
     issue.date,
     (prev) => mergeUpload(prev, issue, { source: key, config, now, slugOf }),
     writes,
   );
+  const warnings = slugClashes(committed, key);
+  for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
 
   const report: UploadReport = {
     key,
@@ -203,6 +207,7 @@ const publish = async (
     date: issue.date,
     pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
     articles: issue.pages.reduce((n, p) => n + p.articles.length, 0),
+    ...(warnings.length > 0 ? { warnings } : {}),
     at: formatBeijing(now.getTime()),
   };
   await writeReport(site, report, writes);
@@ -227,7 +232,7 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
       (prev) => (prev ? retractUpload(prev, key, now) : undefined),
       writes,
     );
-    for (const page of committed?.pages ?? []) {
+    for (const page of committed?.issue.pages ?? []) {
       if (page.source !== key) continue;
       pages.add(page.number);
       articles += page.articles.length;
@@ -255,6 +260,27 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
 };
 
 /**
+ * Pages of this upload whose section shares its feed slug with another 版名 in the section
+ * catalog (homophones: 综合 and 宗和 are both `zonghe`). Both sections' items then go into one feed
+ * (titled after whichever was published last); only the operator can settle it (sectionSlugs), so
+ * the report says so.
+ */
+const slugClashes = (committed: Propagated | undefined, key: string): string[] => {
+  const catalog = committed?.catalog ?? {};
+  return (committed?.issue.pages ?? [])
+    .filter((page) => page.source === key)
+    .flatMap((page) => {
+      const holder = catalog[page.sectionSlug];
+      if (holder === undefined || holder === page.section) return [];
+      return [
+        `版名 ${page.section} (page ${page.number}) shares the feed slug "${page.sectionSlug}" with ${holder}: ` +
+          `both sections' items go into one feed, feeds/${page.sectionSlug}/. Give it a slug of its own with ` +
+          `the sectionSlugs setting (e.g. {"${page.section}": "${page.sectionSlug}-2"}), then upload the page again.`,
+      ];
+    });
+};
+
+/**
  * Reports carry the time they were written; a report that differs only in `at` is not rewritten,
  * so a redelivered event writes nothing at all.
  */
@@ -277,19 +303,25 @@ const writeReport = async (site: Store, report: UploadReport, writes: WriteLog) 
 /**
  * Change one issue and bring everything derived from it up to date:
  * records → issue document → records settled → calendar → windows → feeds, archives, latest, OPML.
- * Returns the issue as finally committed (undefined when there is none).
+ * Returns the issue as finally committed (undefined when there is none) and the section catalog.
  */
+/** An issue as committed, and the section catalog (slug → 版名) its propagation ended with. */
+interface Propagated {
+  issue: PublishedIssue;
+  catalog: Record<string, string> | undefined;
+}
+
 export const commitAndPropagate = async (
   deps: PublishDeps,
   date: string,
   transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
   writes: WriteLog,
-): Promise<PublishedIssue | undefined> => {
+): Promise<Propagated | undefined> => {
   const commit = await commitIssue(deps, date, transform, writes);
   if (commit.after === undefined) return undefined;
   const settled = await settleRecords(deps, date, commit.after, commit.etag!, writes);
-  await propagate(deps, date, commit.before, settled, writes);
-  return settled;
+  const catalog = await propagate(deps, date, commit.before, settled, writes);
+  return { issue: settled, catalog };
 };
 
 interface IssueCommit {
@@ -400,7 +432,7 @@ const propagate = async (
   before: PublishedIssue | undefined,
   after: PublishedIssue,
   writes: WriteLog,
-) => {
+): Promise<Record<string, string> | undefined> => {
   const { site } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
   const slugsAfter = sectionSlugsOf(after);
@@ -527,7 +559,7 @@ const propagate = async (
           retry,
         );
       }
-      return;
+      return latest.get(allSectionsSlug)?.value.catalog;
     }
     rendered = elsewhere ? new Map(latest) : moved;
   }

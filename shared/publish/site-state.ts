@@ -218,7 +218,12 @@ export const applyToWindow = (
   // A date that is only tombstones was live once (uploads publish live articles): its year stays,
   // as it does after a publish, so publish and rebuild agree.
   if (filtered !== undefined) years.add(date.slice(0, 4));
-  const section = slug === allSectionsSlug ? undefined : (sectionNameOf(filtered, slug) ?? current?.section);
+  // The feed is titled after its newest issue's 版名 (a section renamed, or a homophone
+  // separated by sectionSlugs, leaves the title with the section that now fills the feed).
+  const section =
+    slug === allSectionsSlug
+      ? undefined
+      : (sectionNameOf(issues[0], slug) ?? sectionNameOf(filtered, slug) ?? current?.section);
   let catalog = current?.catalog;
   if (slug === allSectionsSlug && live) {
     catalog = { ...current?.catalog };

@@ -1,4 +1,5 @@
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
+import { sectionSlug } from '../../shared/feeds/feed-spec.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../../shared/model/published.ts';
 import { beijingTime, hostileText, makeIssue } from '../support/published-fixtures.ts';
 
@@ -135,7 +136,9 @@ export const richRetractedId = 'p2-1b1b1b1b';
 
 /** An issue where every text field carries hostile characters. */
 export const hostileIssue = (date = '2024-12-01'): PublishedIssue => {
-  const issue = makeIssue(date, [[`要闻${hostileText.attribute}`, 'yaowen']], 2);
+  // The slug publishing would store for that 版名: section feeds select pages by slug.
+  const section = `要闻${hostileText.attribute}`;
+  const issue = makeIssue(date, [[section, sectionSlug(section, testConfig())]], 2);
   const first = issue.pages[0]!.articles[0]!;
   Object.assign(first, {
     kicker: hostileText.cdataEnd,

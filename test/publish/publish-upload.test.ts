@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { fixedClock } from '../../shared/clock.ts';
+import { parseSiteConfig } from '../../shared/config.ts';
 import { StorageError } from '../../shared/errors.ts';
 import type { ArticleRecord } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
@@ -15,7 +17,7 @@ import {
 } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { FaultyStore } from '../support/instrumented-store.ts';
-import { fixture, makeDeps, readIssue, snapshot, text, upload } from './publish-kit.ts';
+import { config, fixture, makeDeps, readIssue, snapshot, text, upload } from './publish-kit.ts';
 
 const key01 = 'incoming/2024-11-30/01.txt';
 const key02 = 'incoming/2024-11-30/02.txt';
@@ -225,6 +227,45 @@ describe('publishUpload', () => {
     const outcome = await publishUpload(deps, { type: 'removed', key: key01 });
     expect(outcome.status).toBe('published');
     expect((await readIssue(deps.site, '2024-11-30'))!.pages[0]!.articles.length).toBe(8);
+  });
+
+  it('warns in the report when a section shares its feed slug with another 版名, until sectionSlugs separates them', async () => {
+    // 综合 and 宗和 are both `zonghe` in pinyin: without an override they share one feed.
+    const shape = { pages: 2, articlesPerPage: 2, paragraphsPerArticle: 1, charsPerParagraph: 40 };
+    const first = syntheticIssue('2024-11-29', { ...shape, sections: ['要闻', '综合'] });
+    const second = syntheticIssue('2024-11-30', { ...shape, sections: ['要闻', '宗和'] });
+    const deps = makeDeps();
+    const publish = async (d: typeof deps, u: { key: string; bytes: Uint8Array }) => {
+      await upload(d.input, u.key, u.bytes);
+      return publishUpload(d, { type: 'created', key: u.key });
+    };
+    const firstReport = (await publish(deps, jsonUpload(first, 'all'))).report;
+    expect(firstReport).not.toHaveProperty('warnings');
+    const clash = jsonUpload(issuePages(second, [2]), 'p2');
+    const { report } = await publish(deps, clash);
+    expect(report.ok && report.warnings).toEqual([
+      expect.stringContaining('版名 宗和 (page 2) shares the feed slug "zonghe" with 综合'),
+    ]);
+    expect(text((await deps.site.get(reportKey(clash.key)))!.body)).toContain('宗和');
+    // One feed carries both sections' items (sections select pages by slug), titled after the newest.
+    const shared = text((await deps.site.get('feeds/zonghe/rss.xml'))!.body);
+    expect(shared).toContain('/articles/2024-11-29/p2-');
+    expect(shared).toContain('/articles/2024-11-30/p2-');
+
+    const separated = {
+      ...deps,
+      config: parseSiteConfig({ siteUrl: config.siteUrl, sectionSlugs: { 宗和: 'zonghe-2' } }),
+    };
+    const again = (await publish(separated, clash)).report;
+    expect(again).not.toHaveProperty('warnings');
+    const own = text((await deps.site.get('feeds/zonghe-2/rss.xml'))!.body);
+    expect(own).toContain('<title>衢州日报 · 宗和</title>');
+    expect(own).toContain('/articles/2024-11-30/p2-');
+    // The 综合 feed keeps its own items, and its title again.
+    const zonghe = text((await deps.site.get('feeds/zonghe/rss.xml'))!.body);
+    expect(zonghe).not.toContain('/articles/2024-11-30/p2-');
+    expect(zonghe).toContain('/articles/2024-11-29/p2-');
+    expect(zonghe).toContain('<title>衢州日报 · 综合</title>');
   });
 
   it('keeps ids across a corrected re-upload of a page', async () => {

@@ -46,6 +46,28 @@ describe('describeUpload', () => {
     );
   });
 
+  it('appends the warnings of a published upload', () => {
+    const report = toUploadReport({
+      ok: true,
+      date: '2024-11-30',
+      articles: 1,
+      warnings: ['版名 宗和 shares', 3],
+    });
+    expect(report?.warnings).toEqual(['版名 宗和 shares']);
+    expect(
+      describeUpload({
+        type: 'created',
+        key: 'incoming/2024-11-30/02.txt',
+        via: 'inbox',
+        ok: true,
+        report,
+        feedsTouched: ['all'],
+      }),
+    ).toBe(
+      '✓ incoming/2024-11-30/02.txt → 2024-11-30; 1 articles from this upload; feeds updated: all; ⚠ 版名 宗和 shares',
+    );
+  });
+
   it('prints the code, message and location of a rejected upload', () => {
     expect(
       describeUpload({
