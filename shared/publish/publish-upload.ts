@@ -576,35 +576,58 @@ const repairCatalog = async (
   windows: ReadonlyMap<string, Versioned<WindowDoc>>,
   writes: WriteLog,
 ): Promise<(Versioned<WindowDoc> & { catalogChanged: boolean }) | undefined> => {
-  const { site } = deps;
-  const retry = deps.retry ?? defaultRetryPolicy;
   const all = windows.get(allSectionsSlug);
   const sections = [...windows.values()].map((w) => w.value);
   if (all === undefined || catalogWith(all.value.catalog, sections) === undefined) return undefined;
+  const result = await rewriteWindow(
+    deps,
+    allSectionsSlug,
+    (current) => {
+      const catalog = catalogWith(current.catalog, sections);
+      return catalog === undefined ? undefined : { ...current, catalog };
+    },
+    writes,
+  );
+  if (result === undefined) return undefined;
+  const { changed, ...window } = result;
+  return { ...window, catalogChanged: changed };
+};
+
+/**
+ * Read-modify-write of one window document: a conditional write, re-read and redone on a
+ * conflict. `change` returns undefined when the window needs nothing. Returns the window as it
+ * stands afterwards and whether this call wrote it; undefined when there is no window.
+ */
+const rewriteWindow = async (
+  deps: PublishDeps,
+  slug: string,
+  change: (current: WindowDoc) => WindowDoc | undefined | Promise<WindowDoc | undefined>,
+  writes: WriteLog,
+): Promise<(Versioned<WindowDoc> & { changed: boolean }) | undefined> => {
+  const { site } = deps;
+  const retry = deps.retry ?? defaultRetryPolicy;
   for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
-    const found = await site.get(windowKey(allSectionsSlug));
+    const found = await site.get(windowKey(slug));
     if (found === undefined) return undefined;
     const raw: RawIssues = new WeakMap();
     const current = decodeWindow(found.body, raw);
-    const catalog = catalogWith(current.catalog, sections);
-    if (catalog === undefined)
-      return { value: current, etag: found.etag, bytes: found.body, catalogChanged: false };
-    const doc = { ...current, catalog };
+    const doc = await change(current);
+    if (doc === undefined) return { value: current, etag: found.etag, bytes: found.body, changed: false };
     const bytes = encodeWindow(doc, raw);
     try {
-      const { etag } = await site.put(windowKey(allSectionsSlug), bytes, {
+      const { etag } = await site.put(windowKey(slug), bytes, {
         contentType: contentTypes.ndjson,
         cacheControl: cachePolicies.none,
         ifMatch: found.etag,
       });
-      writes.push(windowKey(allSectionsSlug));
-      return { value: doc, etag, bytes, catalogChanged: true };
+      writes.push(windowKey(slug));
+      return { value: doc, etag, bytes, changed: true };
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
     }
   }
-  throw new StorageError('gave up updating the section catalog after conflicting writes');
+  throw new StorageError(`gave up rewriting window ${slug} after ${retry.attempts} conflicting writes`);
 };
 
 /**
@@ -665,32 +688,15 @@ const revalidateWindows = async (
   slugs: readonly string[],
   writes: WriteLog,
 ): Promise<Map<string, Versioned<WindowDoc>>> => {
-  const { site, config } = deps;
-  const retry = deps.retry ?? defaultRetryPolicy;
   const fixed = new Map<string, Versioned<WindowDoc>>();
   for (const slug of slugs) {
-    for (let attempt = 0; ; attempt += 1) {
-      if (attempt >= retry.attempts) throw new StorageError(`gave up revalidating window ${slug}`);
-      if (attempt > 0) await retry.pause(attempt);
-      const found = await site.get(windowKey(slug));
-      if (found === undefined) break;
-      const raw: RawIssues = new WeakMap();
-      const doc = await windowFromCalendars(site, decodeWindow(found.body, raw), config.windowIssues);
-      if (doc === undefined) break;
-      const bytes = encodeWindow(doc, raw);
-      try {
-        const { etag } = await site.put(windowKey(slug), bytes, {
-          contentType: contentTypes.ndjson,
-          cacheControl: cachePolicies.none,
-          ifMatch: found.etag,
-        });
-        writes.push(windowKey(slug));
-        fixed.set(slug, { value: doc, etag, bytes });
-        break;
-      } catch (error) {
-        if (!(error instanceof PreconditionFailedError)) throw error;
-      }
-    }
+    const result = await rewriteWindow(
+      deps,
+      slug,
+      (current) => windowFromCalendars(deps.site, current, deps.config.windowIssues),
+      writes,
+    );
+    if (result?.changed) fixed.set(slug, { value: result.value, etag: result.etag, bytes: result.bytes });
   }
   return fixed;
 };
