@@ -1,6 +1,9 @@
 import { StorageError } from '../../shared/errors.ts';
 import type { PutOptions, Store, StoredObject } from '../../shared/storage/store.ts';
 
+/** The seeded generator the synthetic issues use (mulberry32): a failing schedule replays by its seed. */
+export { seededRandom } from '../../bench/synthetic-issues.ts';
+
 /** Requests made through a {@link CountingStore}, by kind (what S3 would bill and log). */
 export interface RequestCounts {
   get: number;
@@ -146,18 +149,6 @@ export class FaultyStore implements Store {
     yield* this.inner.list(prefix);
   }
 }
-
-/** mulberry32: a small seeded generator, so a schedule that fails can be replayed by its seed. */
-export const seededRandom = (seed: number): (() => number) => {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
 
 /**
  * Delays every request before and after it reaches the inner store by a random number of event
