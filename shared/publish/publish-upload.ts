@@ -29,6 +29,7 @@ import {
   filterIssue,
   hasLiveArticles,
   type RawIssues,
+  sectionNameOf,
   sectionSlugsOf,
   setCalendarDateTracked,
   type UploadIndexDoc,
@@ -676,7 +677,10 @@ const windowFromCalendars = async (
     }
   }
   if (dates.join() === doc.dates.join()) return undefined;
-  return { ...doc, dates, issues };
+  // Titled after its newest issue, as applyToWindow titles it.
+  const section =
+    doc.slug === allSectionsSlug ? undefined : (sectionNameOf(issues[0], doc.slug) ?? doc.section);
+  return { ...doc, section, dates, issues };
 };
 
 /**
