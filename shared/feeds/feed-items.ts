@@ -246,8 +246,9 @@ interface Entry {
 const issueEntries = (spec: FeedSpec, issue: PublishedIssue): Entry[] => {
   const entries: Entry[] = [];
   for (const page of issue.pages) {
-    // A section feed selects by slug, the feed's identity: two 版名 that share one (a renamed
-    // section, 文体·广告 and 文体广告, homophones) must not hide each other's items.
+    // A section feed selects by slug, the feed's identity: two 版名 that share one (homophones
+    // such as 综合 and 宗和, or a section renamed to a name of the same pinyin) must not hide each
+    // other's items.
     if (spec.section !== undefined && page.sectionSlug !== spec.slug) continue;
     for (const article of page.articles) if (isFeedArticle(article)) entries.push({ issue, page, article });
   }

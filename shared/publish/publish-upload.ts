@@ -261,25 +261,32 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
 };
 
 /**
- * Pages of this upload whose section shares its feed slug with another 版名 in the section
- * catalog (homophones: 综合 and 宗和 are both `zonghe`). Both sections' items then go into one feed
- * (titled after whichever was published last); only the operator can settle it (sectionSlugs), so
- * the report says so.
+ * Pages of this upload whose feed (its slug's window, as this publish left it) also carries live
+ * pages under another 版名 — homophones (综合 and 宗和 are both `zonghe`), or a section renamed
+ * without changing its slug. Both 版名 then share one feed; only the operator can separate them
+ * (sectionSlugs), so the report says so. Read from the window, not from history: the warning
+ * ends once the other 版名 has left the feed, and a redelivery or a rebuild reports the same.
  */
-const slugClashes = (committed: Propagated | undefined, key: string): string[] => {
-  const catalog = committed?.catalog ?? {};
-  return (committed?.issue.pages ?? [])
-    .filter((page) => page.source === key)
+const slugClashes = (committed: Propagated | undefined, key: string): string[] =>
+  (committed?.issue.pages ?? [])
+    .filter((page) => page.source === key && page.articles.some((a) => a.status === 'published'))
     .flatMap((page) => {
-      const holder = catalog[page.sectionSlug];
-      if (holder === undefined || holder === page.section) return [];
+      const window = committed?.windows.get(page.sectionSlug)?.value;
+      const others = new Set(
+        (window?.issues ?? []).flatMap((issue) =>
+          issue.pages
+            .filter((p) => p.section !== page.section && p.articles.some((a) => a.status === 'published'))
+            .map((p) => p.section),
+        ),
+      );
+      if (others.size === 0) return [];
+      const names = [...others].sort().join('、');
       return [
-        `版名 ${page.section} (page ${page.number}) shares the feed slug "${page.sectionSlug}" with ${holder}: ` +
-          `both sections' items go into one feed, feeds/${page.sectionSlug}/. Give it a slug of its own with ` +
-          `the sectionSlugs setting (e.g. {"${page.section}": "${page.sectionSlug}-2"}), then upload the page again.`,
+        `版名 ${page.section} (page ${page.number}) shares the feed slug "${page.sectionSlug}" with ${names}: ` +
+          `both go into one feed, feeds/${page.sectionSlug}/. Give it a slug of its own with the sectionSlugs ` +
+          `setting (e.g. {"${page.section}": "${page.sectionSlug}-2"}), then upload the page again.`,
       ];
     });
-};
 
 /**
  * Reports carry the time they were written; a report that differs only in `at` is not rewritten,
@@ -304,12 +311,12 @@ const writeReport = async (site: Store, report: UploadReport, writes: WriteLog) 
 /**
  * Change one issue and bring everything derived from it up to date:
  * records → issue document → records settled → calendar → windows → feeds, archives, latest, OPML.
- * Returns the issue as finally committed (undefined when there is none) and the section catalog.
+ * Returns the issue as finally committed (undefined when there is none) and its feeds' windows.
  */
-/** An issue as committed, and the section catalog (slug → 版名) its propagation ended with. */
+/** An issue as committed, and the windows of its feeds as its propagation left them. */
 interface Propagated {
   issue: PublishedIssue;
-  catalog: Record<string, string> | undefined;
+  windows: ReadonlyMap<string, Versioned<WindowDoc>>;
 }
 
 export const commitAndPropagate = async (
@@ -321,8 +328,8 @@ export const commitAndPropagate = async (
   const commit = await commitIssue(deps, date, transform, writes);
   if (commit.after === undefined) return undefined;
   const settled = await settleRecords(deps, date, commit.after, commit.etag!, writes);
-  const catalog = await propagate(deps, date, commit.before, settled, writes);
-  return { issue: settled, catalog };
+  const windows = await propagate(deps, date, commit.before, settled, writes);
+  return { issue: settled, windows };
 };
 
 interface IssueCommit {
@@ -433,7 +440,7 @@ const propagate = async (
   before: PublishedIssue | undefined,
   after: PublishedIssue,
   writes: WriteLog,
-): Promise<Record<string, string> | undefined> => {
+): Promise<ReadonlyMap<string, Versioned<WindowDoc>>> => {
   const { site } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
   const slugsAfter = sectionSlugsOf(after);
@@ -560,7 +567,7 @@ const propagate = async (
           retry,
         );
       }
-      return latest.get(allSectionsSlug)?.value.catalog;
+      return latest;
     }
     rendered = elsewhere ? new Map(latest) : moved;
   }
@@ -884,7 +891,6 @@ const renderFromWindows = async (
   await settleAll(
     [...windows.values()].map(async ({ value: window }) => {
       const slug = window.slug;
-      const spec = feedSpecOf(slug, window.section, config);
       const links = async (d: string) => {
         const [prevDate, nextDate] = await Promise.all([
           neighbour('previous', window, d, calendarOf),
@@ -903,7 +909,9 @@ const renderFromWindows = async (
           return;
         }
         earlier.add(d);
-        await writeArchiveFeeds(site, spec, part, known ?? (await links(d)), config, writes, items);
+        // An archive is titled after its own date's 版名 (the subscription feed after the newest).
+        const archiveSpec = feedSpecOf(slug, sectionNameOf(part, slug) ?? window.section, config);
+        await writeArchiveFeeds(site, archiveSpec, part, known ?? (await links(d)), config, writes, items);
       };
       await writeSubscriptionFeeds(site, window, config, writes, items);
       // The all-sections chain has every date with a live article; a date whose articles are all

@@ -24,6 +24,7 @@ import {
   filterIssue,
   hasLiveArticles,
   pageSlugsOf,
+  sectionNameOf,
   sectionSlugsOf,
   setCalendarDate,
   type UploadIndexDoc,
@@ -149,7 +150,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
       // An archive is written once its feed's next date is known (its next-archive link).
       await flushArchive(slug, date);
       pending.set(slug, {
-        spec: feedSpecOf(slug, window.section, config),
+        spec: feedSpecOf(slug, sectionNameOf(part, slug) ?? window.section, config),
         issue: part,
         prevDate: lastDate.get(slug),
       });
@@ -174,15 +175,38 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
     await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
   }
-  // A feed whose section no issue document has any more (its pages moved to another 版名, or
-  // were edited away by hand) keeps its window and subscription documents, emptied, as
-  // publishing leaves them: subscribers get an empty feed, not a 404.
+  // The stored windows, as publishing left them:
+  // - a feed whose section no issue document has any more (its pages moved to another 版名, or
+  //   were edited away by hand) keeps its window and subscription documents, emptied, as
+  //   publishing leaves them: subscribers get an empty feed, not a 404;
+  // - publishing never drops a year from a window's `years` (a page that left a year keeps it),
+  //   so those years are kept where issues of that year still exist;
+  // - a window the rebuild did not build although one of its dates has live pages of the slug
+  //   was written by a publish that ran during the rebuild: it is left alone, and pruning skipped.
+  const rebuiltYears = new Set(dates.map((d) => d.slice(0, 4)));
+  const racing: string[] = [];
   for await (const key of site.list('state/windows/')) {
     const slug = windowKeyRe.exec(key)?.[1];
-    if (slug === undefined || windows.has(slug)) continue;
+    if (slug === undefined) continue;
     const found = await site.get(key);
     if (found === undefined) continue;
-    const { tombstones: _, ...kept } = decodeWindow(found.body);
+    const stored = decodeWindow(found.body);
+    const built = windows.get(slug);
+    if (built !== undefined) {
+      const years = new Set([...built.years, ...stored.years.filter((y) => rebuiltYears.has(y))]);
+      windows.set(slug, { ...built, years: [...years].sort() });
+      continue;
+    }
+    let live = false;
+    for (const date of stored.dates) {
+      const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
+      if (hasLiveArticles(issue === undefined ? undefined : filterIssue(issue, slug))) live = true;
+    }
+    if (live) {
+      racing.push(slug);
+      continue;
+    }
+    const { tombstones: _, ...kept } = stored;
     windows.set(slug, { ...kept, dates: [], issues: [] });
   }
   // Whatever config the rebuild ran with is now the site's: record it (the `all` window carries
@@ -211,7 +235,6 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);
   else deps.log.warn('no issues to rebuild from', { key: latestIssueKey });
   await writeOpml(site, all?.catalog ?? {}, config, writes);
-  const years = new Set(dates.map((d) => d.slice(0, 4)));
   // Pruning decides from the state just rebuilt; a publish that ran meanwhile added to it. An
   // issue date that appeared since the listing is seen here, and pruning is skipped (the rest
   // of the rebuild stands; run it again). Operators pause the build function first (runbook).
@@ -222,9 +245,14 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     if (date !== undefined && !rebuilt.has(date)) appeared.push(date);
   }
   let deleted = 0;
-  if (appeared.length > 0)
-    deps.log.warn('issues appeared during the rebuild; stale objects not pruned', { appeared });
-  else deleted = await pruneDerived(site, new Set(windows.keys()), years, deps.log);
+  if (appeared.length > 0 || racing.length > 0) {
+    deps.log.warn('a publish ran during the rebuild; stale objects not pruned (run it again)', {
+      appeared,
+      racing,
+    });
+  } else {
+    deleted = await pruneDerived(site, new Set(windows.keys()), rebuiltYears, deps.log);
+  }
   deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted });
   return { dates: dates.length, articles, written: writes.count, deleted };
 };

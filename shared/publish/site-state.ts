@@ -249,7 +249,7 @@ export const applyToWindow = (
 /**
  * The `all` window's section catalog made to agree with the section windows at hand: a section
  * without any live date left drops out (so the OPML no longer lists it), one with dates is
- * listed. Returns undefined when nothing changes.
+ * listed under its window's title (its newest issue's 版名). Returns undefined when nothing changes.
  */
 export const catalogWith = (
   catalog: Record<string, string> | undefined,
@@ -262,7 +262,8 @@ export const catalogWith = (
     if (window.dates.length === 0 && window.slug in next) {
       delete next[window.slug];
       changed = true;
-    } else if (window.dates.length > 0 && !(window.slug in next)) {
+    } else if (window.dates.length > 0 && next[window.slug] !== (window.section ?? window.slug)) {
+      // Listed under the feed's own title: the 版名 of its newest issue.
       next[window.slug] = window.section ?? window.slug;
       changed = true;
     }

@@ -3,9 +3,11 @@ import { issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-is
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { StorageError } from '../../shared/errors.ts';
+import { silentLog } from '../../shared/log.ts';
 import type { ArticleRecord } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
+import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import {
   articleKey,
   feedKey,
@@ -17,7 +19,16 @@ import {
 } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { FaultyStore } from '../support/instrumented-store.ts';
-import { config, fixture, makeDeps, readIssue, snapshot, text, upload } from './publish-kit.ts';
+import {
+  afterPublication,
+  config,
+  fixture,
+  makeDeps,
+  readIssue,
+  snapshot,
+  text,
+  upload,
+} from './publish-kit.ts';
 
 const key01 = 'incoming/2024-11-30/01.txt';
 const key02 = 'incoming/2024-11-30/02.txt';
@@ -266,6 +277,28 @@ describe('publishUpload', () => {
     expect(zonghe).not.toContain('/articles/2024-11-30/p2-');
     expect(zonghe).toContain('/articles/2024-11-29/p2-');
     expect(zonghe).toContain('<title>衢州日报 · 综合</title>');
+  });
+
+  it('warns from the feed as it stands: alike after a rebuild, and no more once the other 版名 has left', async () => {
+    const shape = { pages: 2, articlesPerPage: 2, paragraphsPerArticle: 1, charsPerParagraph: 40 };
+    const page2 = (date: string, section: string) =>
+      jsonUpload(issuePages(syntheticIssue(date, { ...shape, sections: ['要闻', section] }), [2]), 'p2');
+    const zonghe = page2('2024-11-29', '综合');
+    const zonghe2 = page2('2024-11-30', '宗和');
+    const deps = makeDeps();
+    const warningsOf = async (u: { key: string; bytes: Uint8Array }) => {
+      await upload(deps.input, u.key, u.bytes);
+      const { report } = await publishUpload(deps, { type: 'created', key: u.key });
+      return report.ok ? report.warnings : undefined;
+    };
+    expect(await warningsOf(zonghe)).toBeUndefined();
+    const warned = await warningsOf(zonghe2);
+    expect(warned).toEqual([expect.stringContaining('shares the feed slug "zonghe" with 综合')]);
+    await rebuildSite({ site: deps.site, config, clock: fixedClock(afterPublication), log: silentLog });
+    expect(await warningsOf(zonghe2)).toEqual(warned);
+    await deps.input.delete(zonghe.key);
+    await publishUpload(deps, { type: 'removed', key: zonghe.key });
+    expect(await warningsOf(zonghe2)).toBeUndefined();
   });
 
   it('keeps ids across a corrected re-upload of a page', async () => {

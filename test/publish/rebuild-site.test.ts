@@ -182,3 +182,86 @@ describe('rebuildSite', () => {
       expect(await site.get(key), key).toBeDefined();
   });
 });
+
+describe('rebuildSite agrees with publishing', () => {
+  /** Publish one upload of the given pages of a synthetic issue whose second section is `section`. */
+  const publishPages = async (
+    deps: ReturnType<typeof makeDeps>,
+    date: string,
+    section: string,
+    pages: number[],
+    name: string,
+  ) => {
+    const issue = syntheticIssue(date, { ...small, pages: 2, sections: ['要闻', section] });
+    const part = jsonUpload(issuePages(issue, pages), name);
+    await upload(deps.input, part.key, part.bytes);
+    return publishUpload(deps, { type: 'created', key: part.key });
+  };
+
+  /** Keys whose bytes or metadata a rebuild changes. */
+  const changedByRebuild = async (site: Store) => {
+    const before = await snapshot(site);
+    await rebuild(site);
+    const after = await snapshot(site);
+    return Object.keys({ ...before, ...after }).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    );
+  };
+
+  // 综合 and 宗和 share the slug `zonghe`: a section renamed without its slug changing.
+  it.each([
+    ['in date order', ['综合', '宗和']],
+    ['newest first', ['宗和', '综合']],
+  ] as const)('rewrites nothing after a section is renamed under the same slug (%s)', async (_, order) => {
+    const deps = makeDeps({ config, site: new MemoryStore() });
+    const [older, newer] = datesFrom('2024-12-01', 2) as [string, string];
+    for (const section of order)
+      await publishPages(deps, section === '综合' ? older : newer, section, [1, 2], 'a');
+    expect(await changedByRebuild(deps.site)).toEqual([]);
+    // The feed and the OPML are titled after the newest issue; each archive after its own date.
+    const text = async (key: string) => new TextDecoder().decode((await deps.site.get(key))!.body);
+    expect(await text('feeds/zonghe/rss.xml')).toContain('<title>衢州日报 · 宗和</title>');
+    expect(await text('feeds.opml')).toContain('衢州日报 · 宗和');
+    expect(await text(`feeds/zonghe/archive/${older}/rss.xml`)).toContain('<title>衢州日报 · 综合</title>');
+  });
+
+  it('rewrites nothing after a page moved out of an older year of its section', async () => {
+    const deps = makeDeps({ config, site: new MemoryStore() });
+    await publishPages(deps, '2023-12-31', '文化', [1, 2], 'a');
+    await publishPages(deps, '2024-01-01', '文化', [1, 2], 'a');
+    await publishPages(deps, '2023-12-31', '体育', [2], 'b');
+    expect(await changedByRebuild(deps.site)).toEqual([]);
+  });
+
+  it('leaves alone, and does not prune under, a window a publish creates while it runs', async () => {
+    const deps = makeDeps({ config, site: new MemoryStore() });
+    const issue = syntheticIssue('2024-12-01', small);
+    const first = jsonUpload(issuePages(issue, [1, 2]), 'a');
+    const added = jsonUpload(issuePages(issue, [3]), 'b');
+    await upload(deps.input, first.key, first.bytes);
+    await publishUpload(deps, { type: 'created', key: first.key });
+    await upload(deps.input, added.key, added.bytes);
+    // The publish adding 体育 to the date runs after the rebuild read the issue documents.
+    const site = deps.site;
+    let published = false;
+    const racing: Store = {
+      get: (key) => site.get(key),
+      put: (key, body, options) => site.put(key, body, options),
+      delete: (key) => site.delete(key),
+      list: (prefix) => {
+        if (prefix !== 'state/windows/' || published) return site.list(prefix);
+        published = true;
+        return (async function* () {
+          await publishUpload(deps, { type: 'created', key: added.key });
+          yield* site.list(prefix);
+        })();
+      },
+    };
+    const summary = await rebuild(racing);
+    expect(published).toBe(true);
+    expect(summary.deleted).toBe(0);
+    const window = new TextDecoder().decode((await site.get('state/windows/tiyu.json'))!.body);
+    expect(JSON.parse(window.split('\n')[0]!).dates).toEqual(['2024-12-01']);
+    expect(await site.get('feeds/tiyu/archive/2024-12-01/rss.xml')).toBeDefined();
+  });
+});
