@@ -1,7 +1,7 @@
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { sectionSlug } from '../../shared/feeds/feed-spec.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../../shared/model/published.ts';
-import { beijingTime, hostileText, makeIssue } from '../support/published-fixtures.ts';
+import { beijingTime, hostileText, makeIssue, samplePaper } from '../support/published-fixtures.ts';
 
 /**
  * Richer published issues for the feed tests: kicker/subtitle/column, several contributors, a
@@ -114,12 +114,7 @@ export const richIssue = (date = '2024-11-30'): PublishedIssue => {
   ];
   return {
     schemaVersion: 1,
-    paper: {
-      name: '衢州日报',
-      organ: '中共衢州市委机关报',
-      publisher: '衢州市新闻传媒中心',
-      serial: 'CN 33-0011',
-    },
+    paper: { ...samplePaper },
     date,
     weekday: '星期六',
     lunarDate: '农历甲辰年十月三十',

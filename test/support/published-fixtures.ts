@@ -61,6 +61,14 @@ export const makePage = (
     articles,
   }) satisfies PublishedPage;
 
+/** The paper as the sample's masthead prints it (the published issue fixtures share it). */
+export const samplePaper = {
+  name: '衢州日报',
+  organ: '中共衢州市委机关报',
+  publisher: '衢州市新闻传媒中心',
+  serial: 'CN 33-0011',
+} as const;
+
 /** An issue with `perPage` articles on each of the given sections (page n = nth section). */
 export const makeIssue = (
   date: string,
@@ -85,12 +93,7 @@ export const makeIssue = (
   });
   return {
     schemaVersion: 1,
-    paper: {
-      name: '衢州日报',
-      organ: '中共衢州市委机关报',
-      publisher: '衢州市新闻传媒中心',
-      serial: 'CN 33-0011',
-    },
+    paper: { ...samplePaper },
     date,
     weekday: '星期六',
     number: 13355,
