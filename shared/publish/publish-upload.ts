@@ -28,6 +28,7 @@ import {
   encodeWindow,
   filterIssue,
   hasLiveArticles,
+  isLivePage,
   type RawIssues,
   sectionNameOf,
   sectionSlugsOf,
@@ -269,14 +270,12 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
  */
 const slugClashes = (committed: Propagated | undefined, key: string): string[] =>
   (committed?.issue.pages ?? [])
-    .filter((page) => page.source === key && page.articles.some((a) => a.status === 'published'))
+    .filter((page) => page.source === key && isLivePage(page))
     .flatMap((page) => {
       const window = committed?.windows.get(page.sectionSlug)?.value;
       const others = new Set(
         (window?.issues ?? []).flatMap((issue) =>
-          issue.pages
-            .filter((p) => p.section !== page.section && p.articles.some((a) => a.status === 'published'))
-            .map((p) => p.section),
+          issue.pages.filter((p) => p.section !== page.section && isLivePage(p)).map((p) => p.section),
         ),
       );
       if (others.size === 0) return [];

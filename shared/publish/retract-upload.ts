@@ -1,6 +1,7 @@
 import type { PublishedIssue } from '../model/published.ts';
 import { finaliseIssue } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
+import { isLivePage } from './site-state.ts';
 
 /**
  * The issue after the upload `source` was deleted: every live article of the pages that came
@@ -11,9 +12,7 @@ import { formatBeijing } from './publish-times.ts';
  * Returns the previous document itself when nothing changes (a repeated removal).
  */
 export const retractUpload = (previous: PublishedIssue, source: string, now: Date): PublishedIssue => {
-  const affected = previous.pages.some(
-    (p) => p.source === source && p.articles.some((a) => a.status === 'published'),
-  );
+  const affected = previous.pages.some((p) => p.source === source && isLivePage(p));
   if (!affected) return previous;
   const at = formatBeijing(now.getTime());
   const first = previous.pages.flatMap((p) => p.articles)[0];

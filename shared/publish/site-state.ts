@@ -1,4 +1,4 @@
-import type { PublishedIssue } from '../model/published.ts';
+import type { PublishedIssue, PublishedPage } from '../model/published.ts';
 import { allSectionsSlug } from '../site-layout.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 
@@ -129,9 +129,13 @@ export interface UploadIndexDoc {
   dates: string[];
 }
 
+/** True when any article of the page is still published (not retracted). */
+export const isLivePage = (page: PublishedPage): boolean =>
+  page.articles.some((a) => a.status === 'published');
+
 /** True when any article of the issue (or part of one) is still published (not retracted). */
 export const hasLiveArticles = (issue: PublishedIssue | undefined): issue is PublishedIssue =>
-  issue?.pages.some((p) => p.articles.some((a) => a.status === 'published')) ?? false;
+  issue?.pages.some(isLivePage) ?? false;
 
 /**
  * Section slugs the issue publishes: those of pages with at least one live article, sorted,
@@ -139,15 +143,7 @@ export const hasLiveArticles = (issue: PublishedIssue | undefined): issue is Pub
  * from that date: no calendar entry, no window date, no archive (docs/publishing.md).
  */
 export const sectionSlugsOf = (issue: PublishedIssue | undefined): string[] =>
-  issue === undefined
-    ? []
-    : [
-        ...new Set(
-          issue.pages
-            .filter((p) => p.articles.some((a) => a.status === 'published'))
-            .map((p) => p.sectionSlug),
-        ),
-      ].sort();
+  issue === undefined ? [] : [...new Set(issue.pages.filter(isLivePage).map((p) => p.sectionSlug))].sort();
 
 /** Section slugs of every page of the issue, retracted ones included. */
 export const pageSlugsOf = (issue: PublishedIssue | undefined): string[] =>
