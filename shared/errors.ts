@@ -27,6 +27,18 @@ export type InvalidUploadCode =
   | 'too-deep'
   | 'unsupported-key'
   | 'no-articles'
+  /** A photo or page image whose bytes are no picture at all (text, an archive, …). */
+  | 'not-an-image'
+  /** A picture that does not decode: truncated upload, broken header or pixel data. */
+  | 'corrupt-image'
+  /** An SVG picture: it can carry scripts and external references, so it is never published. */
+  | 'svg-image'
+  /** A real picture in a format the contract does not take (GIF, TIFF, HEIC, AVIF, BMP, …). */
+  | 'unsupported-image'
+  /** More pixels than configured (decompression bombs); found in the header, before decoding. */
+  | 'too-many-pixels'
+  /** A page facsimile named .pdf that is not a complete PDF file. */
+  | 'not-a-pdf'
   /** A reader failed unexpectedly (a bug); the upload is still refused, with the bug as cause. */
   | 'unreadable';
 

@@ -10,6 +10,7 @@
  *   feeds/<slug>/archive/<date>/{rss.xml,atom.xml,feed.json}   RFC 5005 archive, one per issue date
  *   feeds.opml                                every feed, Chinese titles
  *   reports/<upload key>.json                 report of a rejected upload
+ *   media/<digest>/<file>                     photo renditions and page facsimiles, content-addressed
  */
 
 export const inputPrefix = 'incoming/';
@@ -37,6 +38,15 @@ export const archiveKey = (slug: string, date: string, format: FeedFormat) =>
   `feeds/${slug}/archive/${date}/${feedFileNames[format]}`;
 export const opmlKey = 'feeds.opml';
 export const reportKey = (uploadKey: string) => `reports/${uploadKey}.json`;
+
+export const mediaPrefix = 'media/';
+/**
+ * A media object named by the sha256 of its own bytes (`digest`: lowercase hex prefix), e.g.
+ * `media/3f9a…/1200.jpg`: the same bytes always get the same key, so a key never changes content.
+ */
+export const mediaKey = (digest: string, fileName: string) => `${mediaPrefix}${digest}/${fileName}`;
+/** Content-addressed keys never change content: caches may keep them a year without revalidating. */
+export const mediaCacheControl = 'public, max-age=31536000, immutable';
 
 /** Public URLs (absolute), from the configured site URL. */
 export const articleUrl = (siteUrl: string, date: string, id: string) => `${siteUrl}/articles/${date}/${id}`;

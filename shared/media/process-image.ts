@@ -1,0 +1,214 @@
+import sharp, { type Metadata } from 'sharp';
+import { InvalidUploadError } from '../errors.ts';
+import { mediaCacheControl, mediaKey } from '../site-layout.ts';
+import { mediaDigest } from './media-digest.ts';
+import { configureSharp } from './sharp-tuning.ts';
+import { type AcceptedImageFormat, isAcceptedImageFormat, sniffFormat } from './sniff-format.ts';
+
+/**
+ * Photos and page images: validate an upload and write its renditions (docs/photos.md).
+ *
+ * Every picture is decoded once, at the size of its largest rendition (libjpeg shrinks while it
+ * decodes), through libvips: EXIF orientation applied, ICC/CMYK/16-bit input converted to 8-bit
+ * sRGB, alpha flattened on white. The encoders then see only those pixels, so no metadata of the
+ * upload — EXIF with GPS position, XMP, IPTC, ICC, comments — can reach a published file.
+ */
+
+export interface ImageLimits {
+  /** Upload size cap in bytes, checked before anything is read. */
+  maxBytes: number;
+  /** Width × height cap, checked in the header before any pixel is decoded (decompression bombs). */
+  maxPixels: number;
+}
+
+/**
+ * 40 MB takes a full-quality JPEG of the largest full-frame sensors (61 MP); 100 megapixels take
+ * them and a broadsheet page scanned at 600 dpi, and refuse bombs (30000 × 30000 is 900 MP).
+ */
+export const defaultImageLimits: ImageLimits = { maxBytes: 40 * 2 ** 20, maxPixels: 100_000_000 };
+
+export type RenditionRole = 'large' | 'page' | 'thumbnail';
+export type RenditionFormat = 'jpeg' | 'webp';
+
+/** Which renditions to write: a wide one (fit to a width) and a thumbnail (fit in a square). */
+export interface ImagePlan {
+  primary: { role: 'large' | 'page'; width: number };
+  thumbnail: { box: number };
+  /** JPEG for every consumer (feeds, og:image); WebP beside it for pages (docs/photos.md). */
+  formats: readonly RenditionFormat[];
+}
+
+/** Photos: 1200 px wide for Google Discover and share cards (og:image), thumbnails ≤ 400 px. */
+export const photoPlan: ImagePlan = {
+  primary: { role: 'large', width: 1200 },
+  thumbnail: { box: 400 },
+  formats: ['jpeg', 'webp'],
+};
+
+/** Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail. */
+export const facsimilePlan: ImagePlan = {
+  primary: { role: 'page', width: 2000 },
+  thumbnail: { box: 400 },
+  formats: ['jpeg', 'webp'],
+};
+
+/** One written file: store it under `key` with `contentType` and `cacheControl`. */
+export interface Rendition {
+  role: RenditionRole;
+  format: RenditionFormat;
+  key: string;
+  contentType: string;
+  cacheControl: string;
+  width: number;
+  height: number;
+  bytes: Uint8Array;
+}
+
+export interface ProcessedImage {
+  /** The upload as displayed: width and height after EXIF orientation. */
+  source: { format: AcceptedImageFormat; width: number; height: number; byteLength: number };
+  /** Primary rendition first, then the thumbnail; within each, in the plan's format order. */
+  renditions: Rendition[];
+}
+
+/**
+ * Encoder settings are written out although they equal sharp's defaults: they decide the output
+ * bytes, hence the content-addressed keys, and must not move when a sharp release moves a default.
+ */
+const encoders: Record<RenditionFormat, { extension: string; contentType: string }> = {
+  jpeg: { extension: 'jpg', contentType: 'image/jpeg' },
+  webp: { extension: 'webp', contentType: 'image/webp' },
+};
+const jpegOptions = { quality: 80, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false } as const;
+const webpOptions = { quality: 80, effort: 4, smartSubsample: false } as const;
+
+interface Pixels {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+const invalid = (
+  code: ConstructorParameters<typeof InvalidUploadError>[0],
+  message: string,
+  cause?: unknown,
+) => new InvalidUploadError(code, message, cause === undefined ? undefined : { cause });
+
+/** Size, content type and header checks: everything that can refuse a picture without decoding it. */
+const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
+  if (bytes.length === 0) throw invalid('empty', 'the picture is empty');
+  if (bytes.length > limits.maxBytes) {
+    throw invalid(
+      'too-large',
+      `the picture is ${bytes.length} bytes; at most ${limits.maxBytes} are accepted`,
+    );
+  }
+  const format = sniffFormat(bytes);
+  if (format === 'svg') throw invalid('svg-image', 'SVG pictures can carry scripts and are not published');
+  if (format === undefined || format === 'pdf') {
+    throw invalid('not-an-image', 'the file is not a picture (expected JPEG, PNG or WebP)');
+  }
+  if (!isAcceptedImageFormat(format)) {
+    throw invalid(
+      'unsupported-image',
+      `${format.toUpperCase()} pictures are not accepted; convert it to JPEG`,
+    );
+  }
+  let header: Metadata;
+  try {
+    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw invalid('corrupt-image', `the ${format.toUpperCase()} header cannot be read`, cause);
+  }
+  const pixels = header.width * header.height;
+  if (!(pixels > 0)) throw invalid('corrupt-image', `the ${format.toUpperCase()} header gives no size`);
+  if (pixels > limits.maxPixels) {
+    throw invalid(
+      'too-many-pixels',
+      `the picture is ${header.width} × ${header.height} pixels; at most ${limits.maxPixels} pixels are accepted`,
+    );
+  }
+  return { format, width: header.autoOrient.width, height: header.autoOrient.height };
+};
+
+/** Decode once at the primary width: oriented, 8-bit sRGB, flattened on white. */
+const decode = async (bytes: Uint8Array, limits: ImageLimits, width: number): Promise<Pixels> => {
+  try {
+    const { data, info } = await sharp(bytes, {
+      // 'error' also stops at truncated data; it lets through the harmless warnings cameras
+      // write (stray bytes before a marker) that the stricter 'warning' would refuse.
+      failOn: 'error',
+      // Checked in the header already; libvips enforces it again should a decoder disagree.
+      limitInputPixels: limits.maxPixels,
+      autoOrient: true,
+    })
+      .resize({ width, withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, channels: info.channels };
+  } catch (cause) {
+    throw invalid('corrupt-image', 'the picture does not decode (truncated or damaged)', cause);
+  }
+};
+
+const fromPixels = (pixels: Pixels) =>
+  sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } });
+
+const encode = async (pixels: Pixels, role: RenditionRole, format: RenditionFormat): Promise<Rendition> => {
+  const image = fromPixels(pixels);
+  const data = await (format === 'jpeg' ? image.jpeg(jpegOptions) : image.webp(webpOptions)).toBuffer();
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const { extension, contentType } = encoders[format];
+  return {
+    role,
+    format,
+    key: mediaKey(mediaDigest(bytes), `${pixels.width}.${extension}`),
+    contentType,
+    cacheControl: mediaCacheControl,
+    width: pixels.width,
+    height: pixels.height,
+    bytes,
+  };
+};
+
+/**
+ * Validate a picture and write the plan's renditions.
+ *
+ * @throws InvalidUploadError `empty`, `too-large`, `not-an-image`, `svg-image`,
+ *   `unsupported-image`, `too-many-pixels` (all before decoding), `corrupt-image`.
+ */
+export const processImage = async (
+  bytes: Uint8Array,
+  limits: ImageLimits,
+  plan: ImagePlan,
+): Promise<ProcessedImage> => {
+  configureSharp();
+  const source = await checkUpload(bytes, limits);
+  const primary = await decode(bytes, limits, plan.primary.width);
+  const { data, info } = await fromPixels(primary)
+    .resize({
+      width: plan.thumbnail.box,
+      height: plan.thumbnail.box,
+      fit: 'inside',
+      withoutEnlargement: true,
+    })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const thumbnail: Pixels = { data, width: info.width, height: info.height, channels: info.channels };
+  const renditions = await Promise.all([
+    ...plan.formats.map((format) => encode(primary, plan.primary.role, format)),
+    ...plan.formats.map((format) => encode(thumbnail, 'thumbnail', format)),
+  ]);
+  return { source: { ...source, byteLength: bytes.length }, renditions };
+};
+
+/** A photo: a large rendition ~1200 px wide and a thumbnail ≤ 400 px, JPEG and WebP. */
+export const processPhoto = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
+  processImage(bytes, limits, photoPlan);
+
+/** A page image (版面 as JPEG/PNG): a page-size rendition and a thumbnail, JPEG and WebP. */
+export const processFacsimileImage = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
+  processImage(bytes, limits, facsimilePlan);
