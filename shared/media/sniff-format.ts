@@ -26,17 +26,17 @@ const isoBrand = (bytes: Uint8Array) => (ascii(bytes, 4, 4) === 'ftyp' ? ascii(b
 const avifBrands = new Set(['avif', 'avis']);
 const heicBrands = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
 
-/**
- * SVG is XML text: look past a BOM, whitespace, an XML declaration, comments and a doctype for
- * an `<svg` root within the first 4 KB (that is where editors put it).
- */
+/** What may precede an XML root element: declaration, processing instructions, comments, doctype. */
+const xmlPrologRe = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>[]*(?:\[[\s\S]*?\])?\s*>)*/i;
+/** An `svg` root element, with or without a namespace prefix (`<svg`, `<svg:svg`). */
+const svgRootRe = /^<(?:[\w.-]+:)?svg[\s>/]/i;
+
+/** SVG is XML text whose root element is `svg`; editors put it within the first few KB. */
 const looksLikeSvg = (bytes: Uint8Array) => {
   const head = new TextDecoder('utf-8', { fatal: false })
     .decode(bytes.subarray(0, 4096))
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (!head.startsWith('<')) return false;
-  return /<svg[\s>/:]/i.test(head);
+    .replace(/^\uFEFF/, '');
+  return svgRootRe.test(head.replace(xmlPrologRe, ''));
 };
 
 /** The format the bytes are in, or `undefined` when they are no picture or PDF we know. */
