@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { creditFromByline } from '../../shared/media/photo-credit.ts';
 import { labelTargetOf, matchPhotoLabel, suggestLabel } from '../../shared/media/photo-label.ts';
+import { readPageText } from '../../shared/readers/page-text-reader.ts';
 
 /** The articles of the sample front page (2024-11-30, page 1), as the page-text reader gives them. */
 const frontPage = [
@@ -75,5 +78,27 @@ describe('suggestLabel', () => {
     expect(suggestLabel(page, 0)).toBe('衢州市区新');
     expect(suggestLabel(page, 1)).toBe('衢州市区天');
     expect(suggestLabel(page, 2)).toBe('体育');
+  });
+});
+
+describe('the sample front page as the page-text reader reads it', () => {
+  const text = readFileSync(
+    new URL('../fixtures/quzhou-daily-2024-11-30-page01.txt', import.meta.url),
+    'utf8',
+  );
+  const articles = readPageText(text).pages[0]!.articles;
+
+  it('gives 01-古城韵味.jpg to the photo 古城韵味 大美衢州, credited to 刘芸', () => {
+    const result = matchPhotoLabel('古城韵味', articles.map(labelTargetOf));
+    expect(result.status).toBe('matched');
+    if (result.status !== 'matched') return;
+    const article = articles[result.index]!;
+    expect([article.kind, article.title]).toEqual(['photo', '古城韵味 大美衢州']);
+    expect(creditFromByline(article.byline)).toEqual({ printed: '刘芸 摄', photographers: ['刘芸'] });
+  });
+
+  it('also finds it by the beginning of its caption', () => {
+    const result = matchPhotoLabel('秋冬时节', articles.map(labelTargetOf));
+    expect(result.status === 'matched' && articles[result.index]!.title).toBe('古城韵味 大美衢州');
   });
 });

@@ -78,6 +78,12 @@ describe('processPhoto renditions', () => {
     expect(new Set(result.renditions.map((r) => r.key)).size).toBe(4);
   });
 
+  it('runs libvips with no operation cache and one thread per picture', () => {
+    expect(sharp.cache().memory.max).toBe(0);
+    expect(sharp.cache().items.max).toBe(0);
+    expect(sharp.concurrency()).toBe(1);
+  });
+
   it('writes the same bytes for the same picture', async () => {
     const again = await processPhoto(landscape);
     expect(again.renditions.map((r) => r.key)).toEqual(result.renditions.map((r) => r.key));
