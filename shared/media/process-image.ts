@@ -1,5 +1,5 @@
 import sharp, { type Metadata } from 'sharp';
-import { InvalidUploadError } from '../errors.ts';
+import { type InvalidUploadCode, InvalidUploadError } from '../errors.ts';
 import { mediaCacheControl, mediaKey } from '../site-layout.ts';
 import { mediaDigest } from './media-digest.ts';
 import { configureSharp } from './sharp-tuning.ts';
@@ -89,11 +89,8 @@ interface Pixels {
   channels: 1 | 2 | 3 | 4;
 }
 
-const invalid = (
-  code: ConstructorParameters<typeof InvalidUploadError>[0],
-  message: string,
-  cause?: unknown,
-) => new InvalidUploadError(code, message, cause === undefined ? undefined : { cause });
+const invalid = (code: InvalidUploadCode, message: string, cause?: unknown) =>
+  new InvalidUploadError(code, message, cause === undefined ? undefined : { cause });
 
 /** Size, content type and header checks: everything that can refuse a picture without decoding it. */
 const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
