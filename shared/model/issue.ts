@@ -160,7 +160,21 @@ export const IssueSchema = z
     /** The pages this upload carries: one for a page-text upload, any number for JSON/XML. */
     pages: z.array(PageSchema).min(1).max(999),
   })
-  .strict();
+  .strict()
+  .superRefine((issue, context) => {
+    // Two pages with one number would silently replace each other when published.
+    const first = new Map<number, number>();
+    for (const [index, page] of issue.pages.entries()) {
+      const earlier = first.get(page.number);
+      if (earlier === undefined) first.set(page.number, index);
+      else
+        context.addIssue({
+          code: 'custom',
+          path: ['pages', index, 'number'],
+          message: `page ${page.number} appears twice in one document (pages.${earlier} has it too)`,
+        });
+    }
+  });
 
 export type Paper = z.infer<typeof PaperSchema>;
 export type ContributorRole = z.infer<typeof ContributorRoleSchema>;

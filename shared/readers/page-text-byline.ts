@@ -127,14 +127,21 @@ const isPrefixMark = (token: string) => prefixTextMarks.has(token) || prefixPhot
 
 const authorMarkerRe = /^[□■●◆][\s\u3000]*/;
 const signatureParenRe = /^[(（][\s\u3000]*(.+?)[\s\u3000]*[)）]$/;
+/** Role words a name may be glued to in an author line (记者徐颖之); the others stand alone. */
+const gluedRoleSource = roleWords
+  .map(([w]) => w)
+  .filter((w) => /记者|通讯员|报道组|实习生/.test(w))
+  .join('|');
+const aloneRoleSource = [...roleWords.map(([w]) => w), ...institutionNames].join('|');
+/**
+ * One token of an author line: a role word alone, a news role word with its name glued on, a
+ * 文/图 mark alone, or a name. `文化强市` is no `文` mark with a name: marks never glue.
+ */
 const bylineTokenRe = new RegExp(
-  `^(?:${[...roleWords.map(([w]) => w), ...institutionNames].join('|')}|文字?|图|摄影?)?[:：]?(?:[\\p{Script=Han}·]{2,4})?$`,
+  `^(?:(?:${aloneRoleSource})[:：]?|(?:${gluedRoleSource})[:：]?[\\p{Script=Han}·]{2,4}|文字?|图|摄影?|[\\p{Script=Han}·]{2,4})$`,
   'u',
 );
-const roleOrMarkRe = new RegExp(
-  `^(?:${[...roleWords.map(([w]) => w), ...institutionNames].join('|')}|文字?|图)`,
-  'u',
-);
+const roleOrMarkRe = new RegExp(`^(?:(?:${aloneRoleSource}|${gluedRoleSource})|(?:文字?|图)$)`, 'u');
 const maxAuthorLineLength = 60;
 
 /**
