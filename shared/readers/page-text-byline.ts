@@ -141,7 +141,11 @@ const bylineTokenRe = new RegExp(
   `^(?:(?:${aloneRoleSource})[:：]?|(?:${gluedRoleSource})[:：]?[\\p{Script=Han}·]{2,4}|文字?|图|摄影?|[\\p{Script=Han}·]{2,4})$`,
   'u',
 );
-const roleOrMarkRe = new RegExp(`^(?:(?:${aloneRoleSource}|${gluedRoleSource})|(?:文字?|图)$)`, 'u');
+/** A token that says "byline": a role word alone, a news role word glued to a name, or a mark. */
+const roleOrMarkRe = new RegExp(
+  `^(?:(?:${aloneRoleSource})[:：]?$|(?:${gluedRoleSource})|(?:文字?|图)$)`,
+  'u',
+);
 const maxAuthorLineLength = 60;
 
 /**

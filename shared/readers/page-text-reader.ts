@@ -405,11 +405,15 @@ const labelAuthor = (text: string): Contributor[] | undefined => {
 };
 const knownLabel = (name: string) => readLabel(name) !== undefined;
 
-/** A block that makes the line before it the next piece's title: an author line or a lead. */
+/**
+ * A block that makes the line before it the next piece's title: an author line, a lead or a
+ * photo caption.
+ */
 const startsPiece = (block: Block | undefined) =>
   block !== undefined &&
   ((block.kind === 'byline' && !isSignature(block)) ||
     block.kind === 'lead' ||
+    block.kind === 'caption' ||
     (block.kind === 'label' && labelAuthor(block.text) !== undefined));
 
 /** Whether the prose lines from `start` on are followed by a jump line (a teaser's body). */
@@ -457,7 +461,11 @@ const buildArticle = (draft: Draft, page: number, date: string, taken: Set<strin
     draft.headline.length > 0
       ? splitHeadline(draft.headline, draft.photo)
       : { title: fallbackTitle(draft.caption ?? draft.paragraphs[0], draft.photo) };
+  // A label above the headline is its column; a short first headline line is then a kicker,
+  // not a second column to drop.
   const column = draft.column ?? parts.column;
+  if (draft.column !== undefined && parts.column !== undefined)
+    parts.kicker = parts.kicker === undefined ? parts.column : `${parts.column} ${parts.kicker}`;
   const id = proposeArticleId(page, parts.title, taken);
   taken.add(id);
   return {

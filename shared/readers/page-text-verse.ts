@@ -1,4 +1,5 @@
 import type { Block } from './page-text-blocks.ts';
+import { isCorrectionHeading } from './page-text-correction.ts';
 
 /**
  * Verse (诗歌) on 副刊 pages: a poem is printed as short lines, mostly without sentence
@@ -35,7 +36,7 @@ export const verseEnd = (
   let end = start;
   while (end < blocks.length) {
     const block = blocks[end]!;
-    if (!canBeVerse(block)) break;
+    if (!canBeVerse(block) || isCorrectionHeading(block.text)) break;
     const next = blocks[end + 1];
     if (next !== undefined && end > start) {
       if (isTitleBefore(next)) break;

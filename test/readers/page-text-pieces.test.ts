@@ -239,6 +239,26 @@ describe('readPageText verse and structure rules', () => {
     ]);
   });
 
+  it('keeps a short first headline line under a column label as the kicker instead of dropping it', () => {
+    const [piece] = articlesOf(['【衢州记忆】', '乡愁', '老城墙下的豆腐摊', '天还没亮,豆腐摊的灯就亮了。']);
+    expect(piece).toMatchObject({ column: '衢州记忆', kicker: '乡愁', title: '老城墙下的豆腐摊' });
+  });
+
+  it('reads a classical poem of equal short lines as verse', () => {
+    const [poem] = articlesOf([
+      '静夜思',
+      '作者 李白',
+      '床前明月光',
+      '疑是地上霜',
+      '举头望明月',
+      '低头思故乡',
+    ]);
+    expect(poem).toMatchObject({
+      kind: 'verse',
+      paragraphs: ['床前明月光\n疑是地上霜\n举头望明月\n低头思故乡'],
+    });
+  });
+
   it('reports a second, different editor line as unplaced', () => {
     const reading = readPageTextReport(
       ['标题一则', '本报讯 正文。', '责任编辑:林俊', '责任编辑:徐丽'].join('\n'),
