@@ -147,6 +147,11 @@ const roleOrMarkRe = new RegExp(
   'u',
 );
 const maxAuthorLineLength = 60;
+/** Every author line has a marker, a bracket, a role word or a 文/图 mark somewhere. */
+const maybeAuthorLineRe = new RegExp(
+  `^[□■●◆(（]|^(?:文字?|图)[\\s\\u3000/]|${aloneRoleSource}|${gluedRoleSource}`,
+  'u',
+);
 
 /**
  * The contributors of a line that holds nothing but a byline of the 副刊/评论 kind, or
@@ -155,7 +160,8 @@ const maxAuthorLineLength = 60;
  * needs the □ marker (`□ 周晓燕`, read as the author): a verse line is never a byline.
  */
 export const readAuthorLine = (text: string): Contributor[] | undefined => {
-  if (text.length > maxAuthorLineLength) return undefined;
+  // Called for every short body line: most are headlines or text, told apart in one test.
+  if (text.length > maxAuthorLineLength || !maybeAuthorLineRe.test(text)) return undefined;
   const marker = authorMarkerRe.exec(text);
   let rest = marker ? text.slice(marker[0].length) : text;
   const paren = signatureParenRe.exec(rest);
