@@ -4,7 +4,7 @@ import { fixedClock } from '../../shared/clock.ts';
 import type { ArticleRecord, PublishedArticle } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import { publishUpload, type UploadReport } from '../../shared/publish/publish-upload.ts';
-import { articleKey, feedKey, reportKey } from '../../shared/site-layout.ts';
+import { archiveKey, articleKey, feedKey, reportKey } from '../../shared/site-layout.ts';
 import { fixture, makeDeps, readIssue, text, upload } from './publish-kit.ts';
 
 /**
@@ -77,6 +77,15 @@ describe('publishing a 更正 notice', () => {
     expect(item.date_modified).toBe('2024-12-02T11:00:00+08:00');
     expect(item.content_html).toContain('“12个”应为“13个”');
     expect(await body(deps.site, feedKey('zonghe', 'rss'))).toContain('“12个”应为“13个”');
+    // The issue's archive documents hold the entry too, and change with it.
+    for (const slug of ['zonghe', 'all']) {
+      const archived = await body(deps.site, archiveKey(slug, '2024-11-30', 'atom'));
+      const archivedEntry = archived.slice(archived.indexOf(`2024-11-30:${after.id}`));
+      expect(archivedEntry.slice(0, archivedEntry.indexOf('</entry>'))).toContain(
+        '<updated>2024-12-02T11:00:00+08:00</updated>',
+      );
+      expect(await body(deps.site, archiveKey(slug, '2024-11-30', 'json'))).toContain('“12个”应为“13个”');
+    }
   });
 
   it('writes nothing more when the notice is delivered again', async () => {

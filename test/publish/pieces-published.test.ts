@@ -7,6 +7,7 @@ import { renderArticlePage } from '../../shared/pages/render-article-page.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { articleKey, feedKey } from '../../shared/site-layout.ts';
+import { htmlProblems } from '../pages/page-validation.ts';
 import { config, fixture, makeDeps, readIssue, text, upload } from './publish-kit.ts';
 
 /**
@@ -64,6 +65,7 @@ describe('the 副刊 page as published', () => {
     const poem = renderArticlePage(await record('初冬的信安湖'), config);
     expect(poem).toContain('<p class="stanza">风从江面上来<br>\n把芦花吹成一场小雪<br>\n');
     expect(poem).toContain('<span class="role">作者</span>周晓燕');
+    expect(await htmlProblems(poem)).toEqual([]);
     const commentary = renderArticlePage(await record('让“书香衢州”浸润每个日常'), config);
     expect(commentary).toContain('<p class="byline">本报评论员</p>');
     const ld = articleJsonLd(await record('让“书香衢州”浸润每个日常'), config) as { author?: unknown };
@@ -93,6 +95,7 @@ describe('the 副刊 page as published', () => {
       '<aside class="correction"><p><strong>更正</strong>（<time datetime="2024-12-02">2024年12月2日</time>）',
     );
     expect(page).toContain('“12个”应为“13个”');
+    expect(await htmlProblems(page)).toEqual([]);
     const ld = articleJsonLd(record, config) as { correction?: unknown; dateModified?: string };
     expect(ld.dateModified).toBe('2024-12-02T11:00:00+08:00');
     expect(ld.correction).toEqual([
