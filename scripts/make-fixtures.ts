@@ -50,6 +50,11 @@ const articleXml = (article: Article, indent: string): string[] => {
             ? `${inner}<jump${attributes({ page: article.jump.page })}/>`
             : `${inner}<jump${attributes({ page: article.jump.page })}>${escapeText(article.jump.label)}</jump>`,
         ]),
+    ...(article.corrects === undefined
+      ? []
+      : [
+          `${inner}<corrects${attributes({ date: article.corrects.date, page: article.corrects.page })}>${escapeText(article.corrects.title)}</corrects>`,
+        ]),
     `${indent}</article>`,
   ];
 };

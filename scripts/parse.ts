@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidUploadError } from '../shared/errors.ts';
-import { readUpload } from '../shared/readers/read-upload.ts';
+import { readUploadReport } from '../shared/readers/read-upload.ts';
 
 /**
  * `npm run parse -- <file> [--key <upload key>] [--max-bytes <n>]`: read one upload the way
@@ -61,8 +61,10 @@ const bytes = readInput(file!);
 const key = values.key ?? defaultKey(file!);
 
 try {
-  const issue = readUpload(bytes, key, { maxBytes });
+  const { issue, unplaced } = readUploadReport(bytes, key, { maxBytes });
   process.stdout.write(`${JSON.stringify(issue, null, 2)}\n`);
+  // Published all the same, but an operator should look (docs/page-text-layout.md).
+  for (const { line, text } of unplaced) process.stderr.write(`unplaced: line ${line}: ${text}\n`);
 } catch (error) {
   if (!(error instanceof InvalidUploadError)) throw error;
   const where = Object.entries(error.location ?? {})

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config.ts';
-import { roleLabels } from '../model/issue.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/published.ts';
+import { contributorText } from '../model/role-labels.ts';
 import { articleUrl } from '../site-layout.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { rfc822Of, rfc3339Of, toBeijingTime } from './feed-time.ts';
@@ -105,7 +105,7 @@ export const isFeedArticle = (article: PublishedArticle): boolean =>
   !(article.kind === 'teaser' && (article.jump !== undefined || article.jumpTarget !== undefined));
 
 const bylineOf = (article: PublishedArticle): string[] =>
-  article.byline.map((c) => plainText(`${roleLabels[c.role]} ${c.name}`)).filter((s) => s !== '');
+  article.byline.map((c) => plainText(contributorText(c))).filter((s) => s !== '');
 
 const summaryOf = (article: PublishedArticle, title: string): string => {
   let text = '';
@@ -148,7 +148,16 @@ const contentHtmlOf = (
   const byline = [article.dateline ?? '', authors.join(' ')].filter((s) => s !== '').join(' ');
   if (byline !== '') html.push(`<p class='byline'>${h(byline)}</p>`);
   if (article.caption) html.push(`<p class='caption'>${h(article.caption)}</p>`);
-  for (const paragraph of article.paragraphs) html.push(`<p>${h(paragraph)}</p>`);
+  // Verse keeps its line breaks: a stanza is a paragraph, its lines end in <br>.
+  for (const paragraph of article.paragraphs)
+    html.push(
+      article.kind === 'verse'
+        ? `<p>${paragraph.split('\n').map(h).join('<br>')}</p>`
+        : `<p>${h(paragraph)}</p>`,
+    );
+  // 更正 notices published about this article (shared/publish/attach-corrections.ts).
+  for (const note of article.corrections ?? [])
+    html.push(`<p class='correction'><strong>${h(`更正（${note.noticeDate}）`)}</strong>${h(note.text)}</p>`);
   if (article.jumpTarget) {
     const target = articleUrl(config.siteUrl, issue.date, article.jumpTarget.id);
     const label = article.jump?.label ?? `详见今日第${article.jumpTarget.page}版`;

@@ -48,6 +48,17 @@ export const ContributorRoleSchema = z.enum([
   'photographer',
   /** 编辑 / 整理 and other roles named in the text */
   'editor',
+  /** 作者: the writer of an essay, poem or commentary (`□ 周晓燕`, `作者 张三`, `文 张三`) */
+  'author',
+  /** 特约评论员: a named guest commentator (`□ 特约评论员 张三`) */
+  'commentator',
+  /**
+   * An institutional author: the name is the byline itself (`本报评论员`, the paper's editorial
+   * voice), so it is shown without a role word.
+   */
+  'institution',
+  /** 读者: the writer of a reader's letter (`读者 赵六`) */
+  'reader',
 ]);
 
 export const ContributorSchema = z
@@ -57,7 +68,34 @@ export const ContributorSchema = z
   })
   .strict();
 
-export const ArticleKindSchema = z.enum(['news', 'photo', 'brief', 'teaser']);
+/**
+ * What an item is. `verse` (诗歌): `paragraphs` are stanzas whose lines are separated by `\n`
+ * and never joined; `essay` (散文, 副刊 prose by an author); `commentary` (评论); `letter`
+ * (读者来信); `correction` (更正): a notice correcting an earlier article, see `corrects`.
+ */
+export const ArticleKindSchema = z.enum([
+  'news',
+  'photo',
+  'brief',
+  'teaser',
+  'verse',
+  'essay',
+  'commentary',
+  'letter',
+  'correction',
+]);
+
+/**
+ * What a 更正 notice corrects, as printed: `本报11月29日第2版《城区新增120个公共充电桩》一文中…`
+ * → `{ date: '2024-11-29', page: 2, title: '城区新增120个公共充电桩' }`.
+ */
+export const CorrectionTargetSchema = z
+  .object({
+    date: IsoDateSchema,
+    page: z.number().int().min(1).max(999).optional(),
+    title: text(500),
+  })
+  .strict();
 
 /** A pointer to another page of the same issue: 详见今日第四版 → { page: 4 }. */
 export const JumpSchema = z
@@ -91,6 +129,8 @@ export const ArticleSchema = z
     /** Photo caption, for kind photo. */
     caption: text(5_000).optional(),
     jump: JumpSchema.optional(),
+    /** For kind `correction`: the article the notice corrects, as printed. */
+    corrects: CorrectionTargetSchema.optional(),
   })
   .strict();
 
@@ -120,16 +160,31 @@ export const IssueSchema = z
     /** The pages this upload carries: one for a page-text upload, any number for JSON/XML. */
     pages: z.array(PageSchema).min(1).max(999),
   })
-  .strict();
+  .strict()
+  .superRefine((issue, context) => {
+    // Two pages with one number would silently replace each other when published.
+    const first = new Map<number, number>();
+    for (const [index, page] of issue.pages.entries()) {
+      const earlier = first.get(page.number);
+      if (earlier === undefined) first.set(page.number, index);
+      else
+        context.addIssue({
+          code: 'custom',
+          path: ['pages', index, 'number'],
+          message: `page ${page.number} appears twice in one document (pages.${earlier} has it too)`,
+        });
+    }
+  });
 
 export type Paper = z.infer<typeof PaperSchema>;
 export type ContributorRole = z.infer<typeof ContributorRoleSchema>;
 export type Contributor = z.infer<typeof ContributorSchema>;
 export type ArticleKind = z.infer<typeof ArticleKindSchema>;
 export type Jump = z.infer<typeof JumpSchema>;
+export type CorrectionTarget = z.infer<typeof CorrectionTargetSchema>;
 export type Article = z.infer<typeof ArticleSchema>;
 export type Page = z.infer<typeof PageSchema>;
 export type Issue = z.infer<typeof IssueSchema>;
 
 /** Byline role labels live in a zod-free module (role-labels.ts); re-exported for model users. */
-export { roleLabels } from './role-labels.ts';
+export { contributorText, roleLabels } from './role-labels.ts';

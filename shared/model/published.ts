@@ -21,6 +21,24 @@ export interface PublishedArticle extends Article {
   retractedAt?: string;
   /** Resolved jump reference (teaser → the full article on another page), when found. */
   jumpTarget?: { page: number; id: string; title: string };
+  /**
+   * 更正 notices published about this article (shared/publish/attach-corrections.ts), oldest
+   * first. Attaching or detaching one moves `updated`; the id never changes.
+   */
+  corrections?: CorrectionNote[];
+}
+
+/** A correction notice as attached to the article it corrects. */
+export interface CorrectionNote {
+  /** Issue date of the notice, YYYY-MM-DD. */
+  noticeDate: string;
+  /** Id of the notice (an article of kind `correction`) in that issue. */
+  noticeId: string;
+  noticePage: number;
+  /** The notice's text as printed. */
+  text: string;
+  /** When the note was attached, +08:00. */
+  at: string;
 }
 
 export interface PublishedPage {

@@ -36,12 +36,22 @@ export const serializeJsonLd = (data: unknown): string => {
 };
 
 /** Roles credited as authors; the others (photo, editing) are contributors. */
-const authorRoles = new Set<ContributorRole>(['reporter', 'correspondent', 'reporting-team']);
+const authorRoles = new Set<ContributorRole>([
+  'reporter',
+  'correspondent',
+  'reporting-team',
+  'author',
+  'commentator',
+  'institution',
+  'reader',
+]);
 
 const person = (name: string, role: ContributorRole) =>
   role === 'reporting-team'
     ? { '@type': 'Organization', name: `${name}${roleLabels[role]}` }
-    : { '@type': 'Person', name, jobTitle: roleLabels[role] };
+    : role === 'institution'
+      ? { '@type': 'Organization', name }
+      : { '@type': 'Person', name, jobTitle: roleLabels[role] };
 
 /** The first characters of the text, for descriptions. */
 export const summarize = (paragraphs: readonly string[], max = 120) => {
@@ -86,6 +96,17 @@ export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
     ...(authors.length > 0 ? { author: authors } : {}),
     ...(contributors.length > 0 ? { contributor: contributors } : {}),
     ...(article.caption ? { about: { '@type': 'ImageObject', caption: article.caption } } : {}),
+    // 更正 notices about this article: schema.org's CorrectionComment, dated by the notice's issue.
+    ...(article.corrections?.length
+      ? {
+          correction: article.corrections.map((note) => ({
+            '@type': 'CorrectionComment',
+            text: note.text,
+            datePublished: note.at,
+            url: articleUrl(config.siteUrl, note.noticeDate, note.noticeId),
+          })),
+        }
+      : {}),
     publisher,
     isAccessibleForFree: true,
     isPartOf: {

@@ -30,8 +30,10 @@ const groupByRole = (byline: readonly Contributor[]) => {
 export const renderByline = (byline: readonly Contributor[]) =>
   byline.length === 0
     ? ''
-    : html`<p class="byline">${groupByRole(byline).map(
-        (g) => html`<span class="role">${roleLabels[g.role]}</span>${g.names.join(' ')}`,
+    : html`<p class="byline">${groupByRole(byline).map((g) =>
+        roleLabels[g.role] === ''
+          ? g.names.join(' ')
+          : html`<span class="role">${roleLabels[g.role]}</span>${g.names.join(' ')}`,
       )}</p>
 `;
 
@@ -63,8 +65,23 @@ const jumpLine = (record: ArticleRecord, config: SiteConfig) => {
 `;
 };
 
+/** A stanza of verse: its lines kept, each ending in <br> but the last. */
+const stanza = (text: string) =>
+  html`<p class="stanza">${text.split('\n').map((line, i) => (i === 0 ? line : html`<br>\n${line}`))}</p>
+`;
+
+/** 更正 notes attached to the article (shared/publish/attach-corrections.ts), visible under its text. */
+const correctionNotes = (record: ArticleRecord) =>
+  (record.article.corrections ?? []).map(
+    (
+      note,
+    ) => html`<aside class="correction"><p><strong>更正</strong>（<time datetime="${note.noticeDate}">${formatChineseDate(note.noticeDate)}</time>）${note.text}</p></aside>
+`,
+  );
+
 const paragraphs = (record: ArticleRecord) => {
   const { article } = record;
+  if (article.kind === 'verse') return article.paragraphs.map(stanza);
   return article.paragraphs.map((text, i) =>
     i === 0 && article.dateline
       ? html`<p><span class="dateline">${article.dateline}</span> ${text}</p>
@@ -115,7 +132,7 @@ export const renderArticlePage = (record: ArticleRecord, config: SiteConfig): st
 ${article.kicker ? html`<p class="kicker">${article.kicker}</p>\n` : ''}<h1>${article.title}</h1>
 ${article.subtitle ? html`<p class="subtitle">${article.subtitle}</p>\n` : ''}${issueLine(record)}${article.column ? html`<p class="meta">栏目：${article.column}</p>\n` : ''}${renderByline(article.byline)}</header>
 <div class="article-body">
-${article.caption ? html`<p class="caption"><strong>图片说明</strong>${article.caption}</p>\n` : ''}${paragraphs(record)}${jumpLine(record, config)}</div>
+${article.caption ? html`<p class="caption"><strong>图片说明</strong>${article.caption}</p>\n` : ''}${paragraphs(record)}${jumpLine(record, config)}${correctionNotes(record)}</div>
 <footer class="article-footer">
 ${updatedText ? html`<p>更新于 <time datetime="${updated}">${updatedText}</time></p>\n` : ''}${page.editor ? html`<p>责任编辑：${page.editor}</p>\n` : ''}<p><a href="${toc}">本期目录（${formatChineseDate(date)}）</a> · <a href="${toc}#page-${page.number}">第${page.number}版 ${page.section}</a></p>
 </footer>

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config.ts';
 import type { PublishedArticle, PublishedIssue } from '../model/published.ts';
-import { roleLabels } from '../model/role-labels.ts';
+import { contributorText } from '../model/role-labels.ts';
 import { allSectionsSlug, articleUrl, issueUrl } from '../site-layout.ts';
 import { formatChineseDate } from './beijing-time.ts';
 import { html } from './html.ts';
@@ -26,7 +26,7 @@ const shortByline = (article: PublishedArticle) => {
   const first = article.byline[0];
   if (!first) return '';
   const more = article.byline.length > 1 ? ' 等' : '';
-  return html` <span class="by">${roleLabels[first.role]} ${first.name}${more}</span>`;
+  return html` <span class="by">${contributorText(first)}${more}</span>`;
 };
 
 const tocEntry = (issue: PublishedIssue, article: PublishedArticle, config: SiteConfig) =>

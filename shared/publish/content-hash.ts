@@ -18,6 +18,7 @@ export const contentFields = (article: Article) => ({
   paragraphs: article.paragraphs,
   caption: article.caption,
   jump: article.jump,
+  corrects: article.corrects,
 });
 
 /** sha256 hex of the canonical JSON of the article's content fields. */

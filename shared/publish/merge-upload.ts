@@ -123,7 +123,9 @@ const mergePage = (
       if (before.contentHash !== hash) updated = nowText;
       else if (before.updated !== before.published) updated = before.updated;
     }
-    return publishedArticle(article, { id, contentHash: hash, updated, status: 'published' });
+    const published = publishedArticle(article, { id, contentHash: hash, updated, status: 'published' });
+    // Notes of 更正 notices stay with the article they correct when its page is uploaded again.
+    return before?.corrections ? { ...published, corrections: before.corrections } : published;
   });
 
   const retracted = previousArticles

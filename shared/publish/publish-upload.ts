@@ -6,10 +6,12 @@ import { sectionSlug } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { Issue } from '../model/issue.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { readUpload } from '../readers/read-upload.ts';
+import type { UnplacedLine } from '../readers/page-text-reader.ts';
+import { readUploadReport } from '../readers/read-upload.ts';
 import { allSectionsSlug, issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
+import { propagateCorrections } from './attach-corrections.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
@@ -98,6 +100,8 @@ export type UploadReport =
       retracted?: true;
       /** Published, but something needs an operator (a section sharing another's feed slug). */
       warnings?: string[];
+      /** Page-text lines the reader could not place in any article (also named in `warnings`). */
+      unplaced?: UnplacedLine[];
       /** Build clock, Beijing time with its explicit offset (`…+08:00`), like every other time. */
       at: string;
     }
@@ -144,8 +148,11 @@ export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Prom
   if (event.type === 'removed')
     deps.log.info('removed upload exists again; publishing it', { key: event.key });
   let issue: Issue;
+  let unplaced: UnplacedLine[];
   try {
-    issue = readUpload(object.body, event.key, { maxBytes: deps.config.maxUploadBytes });
+    ({ issue, unplaced } = readUploadReport(object.body, event.key, {
+      maxBytes: deps.config.maxUploadBytes,
+    }));
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     const report: UploadReport = {
@@ -160,7 +167,7 @@ export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Prom
     deps.log.warn('upload rejected', { key: event.key, code: error.code, message: error.message });
     return { status: 'rejected', key: event.key, written: writes, report };
   }
-  return publish(deps, event.key, issue, writes);
+  return publish(deps, event.key, issue, writes, unplaced);
 };
 
 const publish = async (
@@ -168,6 +175,7 @@ const publish = async (
   key: string,
   issue: Issue,
   writes: WriteLog,
+  unplaced: UnplacedLine[] = [],
 ): Promise<PublishOutcome> => {
   const { site, config } = deps;
   const retry = deps.retry ?? defaultRetryPolicy;
@@ -202,6 +210,12 @@ const publish = async (
   );
   const warnings = slugClashes(committed, key);
   for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
+  const corrections = await propagateCorrections(correctionCommit(deps, writes), committed?.issue, key, {
+    now,
+    publicationTime: config.publicationTime,
+  });
+  for (const warning of corrections) deps.log.warn('correction target not found', { key, warning });
+  warnings.push(...corrections, ...unplacedWarnings(unplaced));
 
   const report: UploadReport = {
     key,
@@ -210,6 +224,7 @@ const publish = async (
     pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
     articles: issue.pages.reduce((n, p) => n + p.articles.length, 0),
     ...(warnings.length > 0 ? { warnings } : {}),
+    ...(unplaced.length > 0 ? { unplaced } : {}),
     at: formatBeijing(now.getTime()),
   };
   await writeReport(site, report, writes);
@@ -239,6 +254,11 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
       pages.add(page.number);
       articles += page.articles.length;
     }
+    // A retracted 更正 notice takes its note off the article it corrected.
+    await propagateCorrections(correctionCommit(deps, writes), committed?.issue, key, {
+      now,
+      publicationTime: deps.config.publicationTime,
+    });
   }
   const report: UploadReport = {
     key,
@@ -286,6 +306,19 @@ const slugClashes = (committed: Propagated | undefined, key: string): string[] =
           `setting (e.g. {"${page.section}": "${page.sectionSlug}-2"}), then upload the page again.`,
       ];
     });
+
+/** `commitAndPropagate` bound to one publish, for the correction notes (attach-corrections.ts). */
+const correctionCommit =
+  (deps: PublishDeps, writes: WriteLog) =>
+  (date: string, transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined) =>
+    commitAndPropagate(deps, date, transform, writes);
+
+/** One report warning per line the page-text reader could not place: where it is and what it says. */
+const unplacedWarnings = (unplaced: readonly UnplacedLine[]) =>
+  unplaced.map(
+    ({ line, text }) =>
+      `unplaced: line ${line} (${text}) was not placed in any article; check that it is published as meant`,
+  );
 
 /**
  * Reports carry the time they were written; a report that differs only in `at` is not rewritten,

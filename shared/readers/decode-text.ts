@@ -86,8 +86,14 @@ export const decodeText = (bytes: Uint8Array, options?: { maxBytes?: number }): 
 const decodeBytes = (bytes: Uint8Array): DecodedText => {
   // A BOM is an explicit declaration: trust it, strictly (fatal), and let the decoder drop it.
   if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return { text: strict('utf-8', bytes), encoding: 'utf-8' };
-  if (startsWith(bytes, [0xff, 0xfe])) return { text: strict('utf-16le', bytes), encoding: 'utf-16le' };
-  if (startsWith(bytes, [0xfe, 0xff])) return { text: strict('utf-16be', bytes), encoding: 'utf-16be' };
+  if (startsWith(bytes, [0xff, 0xfe])) {
+    utf16Consistent(bytes, 'UTF-16LE');
+    return { text: strict('utf-16le', bytes), encoding: 'utf-16le' };
+  }
+  if (startsWith(bytes, [0xfe, 0xff])) {
+    utf16Consistent(bytes, 'UTF-16BE');
+    return { text: strict('utf-16be', bytes), encoding: 'utf-16be' };
+  }
 
   // Without a BOM, a NUL byte means binary (or BOM-less UTF-16, which we do not guess at).
   const nul = bytes.indexOf(0);
@@ -147,6 +153,27 @@ const bomlessUtf16 = (bytes: Uint8Array): 'UTF-16LE' | 'UTF-16BE' | undefined =>
   if (many(odd) && even * 3 <= odd) return 'UTF-16LE';
   if (many(even) && odd * 3 <= even) return 'UTF-16BE';
   return undefined;
+};
+
+/**
+ * A UTF-16 BOM in front of bytes that are not UTF-16. Decoding UTF-16 almost never fails, so a
+ * wrong BOM would silently turn the text into mojibake. Text has line breaks and ASCII digits,
+ * whose UTF-16 form holds a zero byte; bytes after the BOM with no zero byte at all that are
+ * valid UTF-8 are UTF-8 behind a stray BOM (an editor's mistake), and are refused.
+ */
+const utf16Consistent = (bytes: Uint8Array, declared: string) => {
+  const rest = bytes.subarray(2);
+  if (rest.length === 0 || rest.includes(0)) return;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(rest);
+  } catch {
+    return;
+  }
+  throw new InvalidUploadError(
+    'undecodable',
+    `upload starts with a ${declared} byte-order mark (BOM), but the bytes after it are UTF-8: remove the BOM or save the file as UTF-8`,
+    { location: { offset: 0 } },
+  );
 };
 
 const strict = (encoding: 'utf-8' | 'utf-16le' | 'utf-16be', bytes: Uint8Array) => {

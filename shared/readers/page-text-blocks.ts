@@ -1,5 +1,5 @@
 import type { Contributor, Jump } from '../model/issue.ts';
-import { parseByline, splitPhotoCredit, startsWithRole } from './page-text-byline.ts';
+import { parseByline, readAuthorLine, splitPhotoCredit, startsWithRole } from './page-text-byline.ts';
 import type { TextLine } from './page-text-lines.ts';
 import { numeralSource, parseNumeral } from './page-text-numerals.ts';
 
@@ -12,7 +12,8 @@ import { numeralSource, parseNumeral } from './page-text-numerals.ts';
  * - `continued`: (上接第一版) — the other end of a jump; carries nothing
  * - `lead`: 本报讯(记者 徐颖之)11月26日,… or 新华社北京11月29日电 …
  * - `caption`: a photo caption ending in its credit, … 记者 刘芸 摄, or led by 图片说明：
- * - `byline`: a line holding only a byline, 记者 张三 通讯员 李四
+ * - `byline`: a line holding only a byline, 记者 张三 通讯员 李四, or an author line of the
+ *   副刊/评论 kind (`□ 特约评论员 张三`, `文/图 记者 王五`), or a signature (`读者 赵六`, `(记者 张三)`)
  * - `label`: a column label (栏目) such as 今日导读, or one in brackets, 【民生速递】
  * - `heading`: a headline line (short, no sentence punctuation)
  * - `prose`: paragraph text, possibly cut by a column break
@@ -33,6 +34,13 @@ export interface Block extends TextLine {
   /** The text ends a sentence: a column break cannot have cut it (prose only). */
   final: boolean;
 }
+
+/**
+ * A byline printed at the end of a piece rather than under its title: a reader's signature
+ * (`读者 赵六`) or a bracketed one (`(记者 张三)`). It closes the piece above; it opens nothing.
+ */
+export const isSignature = (block: Block) =>
+  block.kind === 'byline' && (/^[(（]/.test(block.text) || /^[□■●◆]?[\s\u3000]*读者/.test(block.text));
 
 const closers = new Set(['”', '’', '"', "'", '」', '』', ')', '）', '》', '】']);
 const finals = new Set(['。', '.', '!', '?', '！', '？', '…', ';', '；', ':', '：', '—']);
@@ -146,6 +154,13 @@ const knownLabels = new Set([
   '基层传真',
   '图说衢州',
   '看点',
+  '读者来信',
+  '来信',
+  '读者之声',
+  '散文',
+  '随笔',
+  '诗歌',
+  '书评',
 ]);
 const bracketLabelRe = /^(?:【([^】]{1,12})】|［([^］]{1,12})］|\[([^\]]{1,12})\]|[■□◆●▲★]\s*(\S{1,12}))$/;
 
@@ -206,15 +221,23 @@ const classifyLine = (text: string): BlockKind => {
   if (splitPhotoCredit(text) || captionLabelRe.test(text)) return 'caption';
   if (text.length <= maxBylineLength && bylineLineRe.test(text)) return 'byline';
   if (readLabel(text) !== undefined) return 'label';
+  if (readAuthorLine(text) !== undefined) return 'byline';
   if (subheadRe.test(text)) return 'prose';
   return isHeading(text) ? 'heading' : 'prose';
 };
 
 const startsArticleBody = new Set<BlockKind>(['lead', 'jump', 'caption', 'byline']);
 
-const toBlock = (text: string, line: number): Block => {
+const toBlock = (text: string, line: number, gap: boolean | undefined): Block => {
   const kind = classifyLine(text);
-  return { text, line, kind, final: kind === 'prose' && (subheadRe.test(text) || isSentenceFinal(text)) };
+  const block: Block = {
+    text,
+    line,
+    kind,
+    final: kind === 'prose' && (subheadRe.test(text) || isSentenceFinal(text)),
+  };
+  if (gap) block.gap = true;
+  return block;
 };
 
 /**
@@ -227,19 +250,25 @@ const toBlock = (text: string, line: number): Block => {
  */
 export const classifyBlocks = (lines: readonly TextLine[]): Block[] => {
   const blocks: Block[] = [];
-  for (const { text, line } of lines) {
+  for (const { text, line, gap } of lines) {
     const marker = leadingContinuedRe.exec(text);
     if (marker && marker[0].length < text.length) {
       blocks.push({ text: marker[0].trim(), line, kind: 'continued', final: false });
-      blocks.push(toBlock(text.slice(marker[0].length), line));
-    } else blocks.push(toBlock(text, line));
+      blocks.push(toBlock(text.slice(marker[0].length), line, undefined));
+    } else blocks.push(toBlock(text, line, gap));
   }
   // The article body the block after i reaches (through a run of headline lines), if any.
   let body: BlockKind | undefined;
   for (let i = blocks.length - 2; i >= 0; i -= 1) {
     const block = blocks[i]!;
     const next = blocks[i + 1]!;
-    body = startsArticleBody.has(next.kind) ? next.kind : next.kind === 'heading' ? body : undefined;
+    // A signature ends the piece above it: the line before it is that piece's last line.
+    body =
+      startsArticleBody.has(next.kind) && !isSignature(next)
+        ? next.kind
+        : next.kind === 'heading'
+          ? body
+          : undefined;
     const headsArticle = body !== undefined;
     // Photo titles carry no commas; a short clause before a credit is a caption cut in two.
     const clauseAllowed = body !== 'caption' || !clauseRe.test(block.text);

@@ -2,6 +2,8 @@
 export interface TextLine {
   text: string;
   line: number;
+  /** A blank line stands between this line and the previous non-blank one (stanza breaks). */
+  gap?: boolean;
 }
 
 const lineBreakRe = /\r\n?/g;
@@ -16,11 +18,16 @@ export const splitTextLines = (text: string): TextLine[] => {
   const lines: TextLine[] = [];
   let start = 0;
   let line = 1;
+  let blank = false;
   while (start <= normalised.length) {
     let end = normalised.indexOf('\n', start);
     if (end === -1) end = normalised.length;
     const trimmed = normalised.slice(start, end).trim();
-    if (trimmed !== '') lines.push({ text: trimmed, line });
+    if (trimmed === '') blank = true;
+    else {
+      lines.push(blank && lines.length > 0 ? { text: trimmed, line, gap: true } : { text: trimmed, line });
+      blank = false;
+    }
     start = end + 1;
     line += 1;
   }

@@ -258,7 +258,9 @@ const compact = <T extends Record<string, unknown>>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 const toIssue = (tree: Record<string, unknown>): unknown => {
-  const roots = Object.keys(tree);
+  // Whitespace around processing instructions outside the root comes back as a top-level text
+  // node (saxes has already refused any other text there); PIs themselves carry no data.
+  const roots = Object.keys(tree).filter((key) => key !== '#text' && !key.startsWith('?'));
   const root = roots[0];
   if (roots.length !== 1 || root === undefined) throw schemaError('(document)', 'expected one root element');
   if (root !== 'issue') throw schemaError('(document)', `root element must be <issue>, not <${root}>`);
@@ -288,7 +290,7 @@ const toPage = (page: XmlElement, field: string) => {
 };
 
 const toArticle = (article: XmlElement, field: string) => {
-  allowOnly(article, field, ['id', 'kind'], [...articleTextElements, 'byline', 'p', 'jump']);
+  allowOnly(article, field, ['id', 'kind'], [...articleTextElements, 'byline', 'p', 'jump', 'corrects']);
   const texts = Object.fromEntries(
     articleTextElements.map((name) => {
       const el = single(article, name, `${field}.${name}`);
@@ -300,6 +302,8 @@ const toArticle = (article: XmlElement, field: string) => {
   if (byline) allowOnly(byline, `${field}.byline`, [], ['person']);
   const jump = single(article, 'jump', `${field}.jump`);
   if (jump) allowOnly(jump, `${field}.jump`, ['page'], []);
+  const corrects = single(article, 'corrects', `${field}.corrects`);
+  if (corrects) allowOnly(corrects, `${field}.corrects`, ['date', 'page'], []);
   const paragraphs = children(article, 'p');
   for (const [i, p] of paragraphs.entries()) allowOnly(p, `${field}.paragraphs.${i}`, [], []);
   return compact({
@@ -318,5 +322,12 @@ const toArticle = (article: XmlElement, field: string) => {
     paragraphs: paragraphs.map((p) => text(p) ?? ''),
     caption: texts.caption,
     jump: jump ? compact({ page: integer(attr(jump, 'page')), label: text(jump) }) : undefined,
+    corrects: corrects
+      ? compact({
+          date: attr(corrects, 'date'),
+          page: integer(attr(corrects, 'page')),
+          title: text(corrects),
+        })
+      : undefined,
   });
 };

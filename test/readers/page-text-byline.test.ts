@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseByline, splitPhotoCredit } from '../../shared/readers/page-text-byline.ts';
+import { parseByline, readAuthorLine, splitPhotoCredit } from '../../shared/readers/page-text-byline.ts';
 
 describe('parseByline', () => {
   it('gives each name the role word before it', () => {
@@ -51,6 +51,52 @@ describe('parseByline', () => {
 
   it('prefers the longer role word: 摄影记者 is a photographer', () => {
     expect(parseByline('摄影记者 刘芸')).toEqual([{ name: '刘芸', role: 'photographer' }]);
+  });
+});
+
+describe('readAuthorLine', () => {
+  it.each([
+    ['□ 周晓燕', [{ name: '周晓燕', role: 'author' }]],
+    ['□ 特约评论员 张三', [{ name: '张三', role: 'commentator' }]],
+    ['本报评论员', [{ name: '本报评论员', role: 'institution' }]],
+    [
+      '本报记者 张三 通讯员 李四',
+      [
+        { name: '张三', role: 'reporter' },
+        { name: '李四', role: 'correspondent' },
+      ],
+    ],
+    [
+      '文/图 记者 王五',
+      [
+        { name: '王五', role: 'reporter' },
+        { name: '王五', role: 'photographer' },
+      ],
+    ],
+    [
+      '文 张三 图 李四',
+      [
+        { name: '张三', role: 'author' },
+        { name: '李四', role: 'photographer' },
+      ],
+    ],
+    ['作者 张三', [{ name: '张三', role: 'author' }]],
+    ['读者 赵六', [{ name: '赵六', role: 'reader' }]],
+    ['(记者 张三)', [{ name: '张三', role: 'reporter' }]],
+  ])('reads the author line %s', (line, people) => {
+    expect(readAuthorLine(line)).toEqual(people);
+  });
+
+  it.each([
+    '风从江面上来',
+    '看一只白鹭',
+    '一片,又一片',
+    '□ 一线调研',
+    '周晓燕',
+    '外婆的柿饼',
+    '文化强市 产业兴市',
+  ])('reads %s as no author line', (line) => {
+    expect(readAuthorLine(line)).toBeUndefined();
   });
 });
 

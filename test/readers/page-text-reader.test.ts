@@ -728,10 +728,10 @@ describe('readPageText layout variants', () => {
       hints,
     );
     expect(article).toMatchObject({
-      kind: 'news',
+      kind: 'commentary',
       column: '时评',
       title: '让“最多跑一次”跑得更快',
-      byline: [{ name: '张三', role: 'reporter' }],
+      byline: [{ name: '张三', role: 'author' }],
       paragraphs: ['改革永远在路上,群众的期待就是努力的方向。'],
     });
   });

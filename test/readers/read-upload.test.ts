@@ -128,7 +128,7 @@ describe('readUpload', () => {
     const boom = new TypeError('reader bug');
     vi.resetModules();
     vi.doMock('../../shared/readers/page-text-reader.ts', () => ({
-      readPageText: () => {
+      readPageTextReport: () => {
         throw boom;
       },
     }));
