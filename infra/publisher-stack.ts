@@ -161,7 +161,7 @@ export class PublisherStack extends Stack {
         resources: articleReadKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
       }),
     );
-    serveRole.addToPolicy(this.listForNotFound(siteBucket, articleReadKeyPatterns));
+    serveRole.addToPolicy(this.listForNotFound(siteBucket));
     this.acknowledgeKeyPrefixes(
       serveRole,
       siteBucket,
@@ -250,7 +250,7 @@ export class PublisherStack extends Stack {
         resources: [ingestBucket.arnForObjects(`${inputPrefix}*`)],
       }),
     );
-    buildRole.addToPolicy(this.listForNotFound(ingestBucket, [`${inputPrefix}*`]));
+    buildRole.addToPolicy(this.listForNotFound(ingestBucket));
     buildRole.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject', 's3:PutObject'],
@@ -263,7 +263,7 @@ export class PublisherStack extends Stack {
         resources: siteDeleteKeyPatterns.map((pattern) => siteBucket.arnForObjects(pattern)),
       }),
     );
-    buildRole.addToPolicy(this.listForNotFound(siteBucket, siteOutputKeyPatterns));
+    buildRole.addToPolicy(this.listForNotFound(siteBucket));
     this.acknowledgeKeyPrefixes(buildRole, ingestBucket, [`${inputPrefix}*`], 'reads uploads');
     this.acknowledgeKeyPrefixes(
       buildRole,
@@ -319,6 +319,17 @@ export class PublisherStack extends Stack {
       reason:
         'Alarm notifications carry alarm names and metric values only. CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key, and a customer key adds cost and key policy for no confidential data.',
     });
+    // enforceSSL gives the topic a policy holding only a Deny, and a topic policy replaces SNS's
+    // default one: without this Allow no alarm of this account could ever publish (no e-mail).
+    alarmTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
     if (settings.alarmEmail) {
       alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(settings.alarmEmail));
     }
@@ -342,6 +353,20 @@ export class PublisherStack extends Stack {
           statistic: cloudwatch.Stats.MAXIMUM,
         }),
         threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      // A storage fault makes the handler answer 503 without throwing: Errors stays at 0, the
+      // Function URL's own 5xx count does not.
+      new cloudwatch.Alarm(this, 'ServeUrl5xx', {
+        alarmDescription:
+          'The permalink function answers 5xx (S3 unreachable or denied, timeouts): readers see error pages.',
+        metric: serveArticle.metric('Url5xxCount', {
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 5,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -408,23 +433,14 @@ export class PublisherStack extends Stack {
   }
 
   /**
-   * s3:ListBucket on the bucket (no object access), limited by `s3:prefix` to the key patterns the
-   * function reads. Without it S3 answers 403 instead of 404 for a missing key, and the store port
-   * could not tell "absent" (first upload of a date, unknown article) from "forbidden".
-   *
-   * The prefix condition keeps the 404s: for a GetObject/HeadObject of a missing key, S3 checks
-   * ListBucket with the requested key as `s3:prefix`, so `articles/*` covers a missing
-   * `articles/…` key and still refuses a listing of `state/` or of the whole bucket (a listing
-   * without a prefix carries no `s3:prefix`, and `StringLike` fails on an absent key).
-   * Ceph RGW adopted the same rule to match AWS (ceph/ceph#68577, s3-tests
-   * `test_head_object_404_with_policy_prefix`).
+   * s3:ListBucket on the whole bucket (no object access). Without it S3 answers 403 instead of 404
+   * for a missing key, and the store port could not tell "absent" (first upload of a date, unknown
+   * article) from "forbidden". AWS documents only "ListBucket → 404" (GetObject API reference,
+   * Permissions); nothing documents that an `s3:prefix` condition counts for a single-object read,
+   * so there is none: the role may enumerate key names, never read what it was not granted.
    */
-  private listForNotFound(bucket: s3.IBucket, patterns: readonly string[]): iam.PolicyStatement {
-    return new iam.PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [...patterns] } },
-    });
+  private listForNotFound(bucket: s3.IBucket): iam.PolicyStatement {
+    return new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] });
   }
 
   /**

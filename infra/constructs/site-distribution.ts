@@ -215,23 +215,21 @@ export class SiteDistribution extends Construct {
       }),
     );
     // Without ListBucket, S3 answers a missing feed with 403, and some feed readers take 403 as
-    // "forbidden" and stop polling. S3 checks ListBucket with the requested key as s3:prefix, so
-    // this grant turns only missing feeds/… and feeds.opml into 404 (CDK's LIST access level would
-    // grant the whole bucket). No viewer can make CloudFront list: a ListObjects request is a GET
-    // of the bucket root, `/` routes to the permalink function, and no query string reaches S3.
-    // A CloudFront custom error response (403 → 404) was the alternative; it is distribution-wide
-    // (it would rewrite the permalink function's 403s too — it sends none today — and hide a real
-    // permission fault behind a 404), and CloudFront pairs a replaced status with an error page.
+    // "forbidden" and stop polling. AWS documents only "ListBucket → 404" (GetObject reference,
+    // Permissions), not that an s3:prefix condition counts for a single-object read, so the grant
+    // is unconditioned but for this distribution. What keeps CloudFront from listing is routing: a
+    // ListObjects request is a GET of the bucket root (`/`, routed to the permalink function), and
+    // no behaviour forwards a query string to S3. Listing reveals key names only; reading still
+    // stops at the public paths above. A CloudFront custom error response (403 → 404) was the
+    // alternative; it is distribution-wide (it would rewrite the permalink function's 403s too and
+    // hide a real permission fault behind a 404), and CloudFront pairs it with an error page.
     props.siteBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudFrontHearsMissingFeeds',
         principals: [cloudFront],
         actions: ['s3:ListBucket'],
         resources: [props.siteBucket.bucketArn],
-        conditions: {
-          StringEquals: fromThisDistribution,
-          StringLike: { 's3:prefix': publicKeyPatterns },
-        },
+        conditions: { StringEquals: fromThisDistribution },
       }),
     );
 
