@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -25,30 +24,7 @@ import {
   opmlKey,
   reportKey,
 } from '../../shared/site-layout.ts';
-
-const stub = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
-const entries = { buildFeeds: stub, serveArticle: stub };
-
-/** Synthesise the real app (nag plugin included) with bundling skipped, into a temp dir. */
-const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: { 'aws:cdk:bundling-stacks': [], ...context },
-  });
-  const { stack } = createPublisherApp(app, entries);
-  const template = Template.fromStack(stack);
-  const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties?: unknown }> };
-  const logicalId = (type: string, prefix: string): string => {
-    const ids = Object.keys(json.Resources).filter(
-      (id) => json.Resources[id]?.Type === type && id.startsWith(prefix),
-    );
-    expect(ids, `${type} ${prefix}`).toHaveLength(1);
-    return ids[0]!;
-  };
-  return { app, stack, template, json, logicalId };
-};
-
-type Synth = ReturnType<typeof synth>;
+import { entries, type Synth, synth } from './synth-kit.ts';
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const objectArn = (bucketId: string, pattern: string) => ({
@@ -559,6 +535,10 @@ describe('publisher stack (default context)', () => {
       const env = functionProps(s, 'BuildFeeds').Environment.Variables;
       expect(env).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'build-feeds',
+        POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        DESK_TOPIC_ARN: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
         INGEST_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'IngestBucket') },
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_URL: {
@@ -584,6 +564,9 @@ describe('publisher stack (default context)', () => {
       const env = functionProps(s, 'ServeArticle').Environment.Variables;
       expect(env).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'serve-article',
+        POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_HOST_HEADER: 'x-forwarded-host',
         SITE_TITLE: '衢州日报',
@@ -607,7 +590,7 @@ describe('publisher stack (default context)', () => {
       expect(env[siteBucketEnv]).toBe('resolved-bucket');
     });
 
-    it('grants the build function exactly: its logs, uploads, the site output, the failure queue', () => {
+    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, the desk topic', () => {
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
       expect(policyStatements(s, 'BuildFeedsRole')).toEqual([
@@ -615,6 +598,11 @@ describe('publisher stack (default context)', () => {
           Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
           Effect: 'Allow',
           Resource: getAtt(s.logicalId('AWS::Logs::LogGroup', 'BuildFeedsLogs')),
+        },
+        {
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Effect: 'Allow',
+          Resource: getAtt(s.logicalId('AWS::SQS::Queue', 'BuildFailures')),
         },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: objectArn(ingestId, 'incoming/*') },
         listBucket(ingestId),
@@ -627,10 +615,11 @@ describe('publisher stack (default context)', () => {
         },
         { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
         listBucket(siteId),
+        // Rejected uploads: one message per refused page, to the desk's topic only.
         {
-          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Action: 'sns:Publish',
           Effect: 'Allow',
-          Resource: getAtt(s.logicalId('AWS::SQS::Queue', 'BuildFailures')),
+          Resource: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
         },
       ]);
     });
@@ -709,7 +698,7 @@ describe('publisher stack (default context)', () => {
       const topic = { Ref: s.logicalId('AWS::SNS::Topic', 'Alarms') };
       const alarms = s.template.findResources('AWS::CloudWatch::Alarm');
       const byId = (prefix: string) => alarms[s.logicalId('AWS::CloudWatch::Alarm', prefix)]!.Properties;
-      expect(Object.keys(alarms)).toHaveLength(4);
+      expect(Object.keys(alarms)).toHaveLength(5);
       expect(byId('BuildErrors')).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -742,7 +731,7 @@ describe('publisher stack (default context)', () => {
 
     it('alarms on 5xx answers of the permalink Function URL, which a 503 without a throw still counts', () => {
       const alarms = s.template.findResources('AWS::CloudWatch::Alarm');
-      const url5xx = alarms[s.logicalId('AWS::CloudWatch::Alarm', 'ServeUrl5xx')]!.Properties;
+      const url5xx = alarms[s.logicalId('AWS::CloudWatch::Alarm', 'MonitoringServeUrl5xx')]!.Properties;
       expect(url5xx).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Url5xxCount',
