@@ -27,7 +27,10 @@ export const contextKeys = {
   websubHub: 'WebSub hub URL advertised in the feeds (optional)',
   sectionSlugs: 'JSON object 版名 → ASCII slug overriding the pinyin default',
   alarmEmail: 'e-mail address subscribed to the alarm topic (optional)',
+  deskEmail: 'e-mail address told of every rejected upload: key, error code, location (optional)',
   buildReservedConcurrency: 'reserved concurrency of the build function (optional, 1–100)',
+  serveReservedConcurrency: 'reserved concurrency of the permalink function (1–1000, default 20; off: none)',
+  logLevel: 'POWERTOOLS_LOG_LEVEL of both functions (DEBUG, INFO, WARN, ERROR; default INFO)',
 } as const;
 
 /** A context key the app reads. */
@@ -43,8 +46,24 @@ export interface StackSettings {
   /** Custom domain and its certificate, both or neither. */
   customDomain: { domainName: string; certificateArn: string } | undefined;
   alarmEmail: string | undefined;
+  deskEmail: string | undefined;
   buildReservedConcurrency: number | undefined;
+  /** Cap on the permalink function; `undefined` only when the context says `off`. */
+  serveReservedConcurrency: number | undefined;
+  logLevel: LogLevel;
 }
+
+/** Powertools log levels the functions accept. */
+export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/**
+ * Default cap on concurrent permalink invocations. Pages are cached at the edge and a warm
+ * instance answers in milliseconds, so 20 instances carry hundreds of uncached requests a second;
+ * what the cap stops is a flood of distinct (cache-missing) URLs taking the account's whole
+ * concurrency — and with it the build function's.
+ */
+export const defaultServeReservedConcurrency = 20;
 
 /** The part of a construct node this module needs (keeps it testable without an App). */
 export interface ContextSource {
@@ -122,16 +141,41 @@ const reservedConcurrencyFrom = (source: ContextSource): number | undefined => {
   return n;
 };
 
+const serveConcurrencyFrom = (source: ContextSource): number | undefined => {
+  const value = optionalScalar(source, 'serveReservedConcurrency');
+  if (value === undefined) return defaultServeReservedConcurrency;
+  // Accounts with the new-account quota of 10 cannot reserve any concurrency at all.
+  if (value === 'off') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new ConfigError('context serveReservedConcurrency must be an integer from 1 to 1000, or off');
+  }
+  return n;
+};
+
+const logLevelFrom = (source: ContextSource): LogLevel => {
+  const value = optionalString(source, 'logLevel')?.toUpperCase() ?? 'INFO';
+  if (!(logLevels as readonly string[]).includes(value)) {
+    throw new ConfigError(`context logLevel must be one of ${logLevels.join(', ')}, got ${value}`);
+  }
+  return value as LogLevel;
+};
+
+const emailFrom = (source: ContextSource, key: 'alarmEmail' | 'deskEmail'): string | undefined => {
+  const email = optionalString(source, key);
+  if (email !== undefined && !emailPattern.test(email)) {
+    throw new ConfigError(`context ${key} is not an e-mail address: ${email}`);
+  }
+  return email;
+};
+
 /**
  * Read and validate every context key. Throws `ConfigError` naming the first bad key, so a
  * mistyped `-c` fails the synth instead of deploying a broken site.
  */
 export const readStackSettings = (source: ContextSource): StackSettings => {
   const customDomain = customDomainFrom(source);
-  const alarmEmail = optionalString(source, 'alarmEmail');
-  if (alarmEmail !== undefined && !emailPattern.test(alarmEmail)) {
-    throw new ConfigError(`context alarmEmail is not an e-mail address: ${alarmEmail}`);
-  }
+  const alarmEmail = emailFrom(source, 'alarmEmail');
   const input: Record<string, unknown> = {
     siteUrl: customDomain ? `https://${customDomain.domainName}` : deployTimeSiteUrlStandIn,
     title: optionalString(source, 'siteTitle'),
@@ -149,7 +193,10 @@ export const readStackSettings = (source: ContextSource): StackSettings => {
     config: parseSiteConfig(input),
     customDomain,
     alarmEmail,
+    deskEmail: emailFrom(source, 'deskEmail'),
     buildReservedConcurrency: reservedConcurrencyFrom(source),
+    serveReservedConcurrency: serveConcurrencyFrom(source),
+    logLevel: logLevelFrom(source),
   };
 };
 

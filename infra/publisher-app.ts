@@ -14,11 +14,13 @@ export const publisherStackId = 'QuzhouDailyPublisher';
 export const createPublisherApp = (
   app: App = new App(),
   entries?: PublisherStackProps['entries'],
+  deployRegion?: string,
 ): { app: App; stack: PublisherStack } => {
   const settings = readStackSettings(app.node);
   const stack = new PublisherStack(app, publisherStackId, {
     settings,
     ...(entries ? { entries } : {}),
+    deployRegion,
     description:
       'Quzhou Daily (衢州日报) feed publisher: ingest bucket, build and permalink functions, CloudFront',
   });

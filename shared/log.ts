@@ -8,7 +8,10 @@ export interface Log {
 /** A logger that drops everything (tests, benchmarks). */
 export const silentLog: Log = { info() {}, warn() {}, error() {} };
 
-/** One JSON object per line on stdout/stderr: what CloudWatch and `npm start` both read well. */
+/**
+ * One JSON object per line on stdout/stderr, for the CLIs (`npm run rebuild`). The Lambda
+ * functions write through Powertools Logger instead (functions/instruments.ts).
+ */
 export const jsonLineLog = (base: Record<string, unknown> = {}): Log => {
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const line = JSON.stringify({ level, message, ...base, ...fields });

@@ -15,3 +15,9 @@ export const siteBucketEnv = 'SITE_BUCKET';
  * built per request. The distribution's domain cannot be passed in (a CloudFormation cycle).
  */
 export const siteHostHeaderEnv = 'SITE_HOST_HEADER';
+
+/**
+ * Set on the build function: ARN of the SNS topic that tells the desk about rejected uploads
+ * (key, error code, location). Unset: rejections are only reported in `reports/` and the logs.
+ */
+export const deskTopicEnv = 'DESK_TOPIC_ARN';

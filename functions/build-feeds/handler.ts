@@ -1,14 +1,24 @@
-import type { S3Event, S3EventRecord } from 'aws-lambda';
+import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { siteConfigFromEnvironment } from '../../shared/config.ts';
 import { ConfigError, InvalidUploadError } from '../../shared/errors.ts';
-import { jsonLineLog } from '../../shared/log.ts';
+import { serviceNames } from '../../shared/operations/metric-names.ts';
 import { changedFeedUrls, notifyHub } from '../../shared/publish/notify-hub.ts';
-import { type PublishDeps, publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
-import { ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
+import {
+  type PublishDeps,
+  type PublishOutcome,
+  publishUpload,
+  type UploadEvent,
+} from '../../shared/publish/publish-upload.ts';
+import { type DeskNotifier, rejectionNotice } from '../../shared/publish/rejection-notice.ts';
+import { defaultRetryPolicy } from '../../shared/publish/store-io.ts';
+import { deskTopicEnv, ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
 import { inputPrefix } from '../../shared/site-layout.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 import { decodeS3Key } from '../../shared/upload-key.ts';
+import { createInstruments, type Instruments, logOf } from '../instruments.ts';
+import { countingRetry, meteredStore, type PublishTally, recordOutcome } from './publish-metrics.ts';
+import { createSnsClient, SnsDeskNotifier } from './sns-desk-notifier.ts';
 
 /**
  * The build function: S3 notifications for `incoming/…` → decoded upload events → the publish
@@ -70,11 +80,33 @@ const eventType = (record: S3EventRecord): UploadEvent['type'] | undefined =>
       ? 'removed'
       : undefined;
 
-/** The build function's dependencies: the use case's, plus the HTTP client WebSub pings go through. */
+/** The build function's dependencies: the use case's, plus what only the edge uses. */
 export interface BuildFeedsDeps extends PublishDeps {
   /** Default: the global fetch. Tests pass their own. */
   fetch?: typeof fetch;
+  /** Where a rejected upload is announced (production: the desk's SNS topic, when configured). */
+  desk?: DeskNotifier;
+  /** Powertools logger and metrics (production; `log` then writes through the same logger). */
+  instruments?: Instruments;
 }
+
+/** One upload through the use case, measured when the function has metrics. */
+const publishMeasured = async (deps: BuildFeedsDeps, upload: UploadEvent): Promise<PublishOutcome> => {
+  const metrics = deps.instruments?.metrics;
+  if (metrics === undefined) return publishUpload(deps, upload);
+  const tally: PublishTally = { retries: 0, feedBytes: 0 };
+  const started = performance.now();
+  const outcome = await publishUpload(
+    {
+      ...deps,
+      site: meteredStore(deps.site, tally),
+      retry: countingRetry(deps.retry ?? defaultRetryPolicy, tally),
+    },
+    upload,
+  );
+  recordOutcome(metrics, outcome, tally, performance.now() - started);
+  return outcome;
+};
 
 /**
  * The handler for given dependencies (or a factory, called once on the first invocation).
@@ -85,32 +117,47 @@ export interface BuildFeedsDeps extends PublishDeps {
  */
 export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => {
   let resolved: BuildFeedsDeps | undefined = typeof deps === 'function' ? undefined : deps;
-  return async (event: S3Event): Promise<void> => {
+  return async (event: S3Event, context?: Context): Promise<void> => {
     resolved ??= (deps as () => BuildFeedsDeps)();
     const current = resolved;
+    const logger = current.instruments?.logger;
+    // Cold start and request id on every line of this invocation.
+    if (context !== undefined) logger?.addContext(context);
     const failures: unknown[] = [];
-    for (const upload of uploadEventsOf(event, (message, fields) => current.log.warn(message, fields))) {
-      try {
-        const outcome = await publishUpload(current, upload);
-        current.log.info('upload handled', {
-          key: upload.key,
-          type: upload.type,
-          status: outcome.status,
-          date: outcome.date,
-          written: outcome.written.length,
-        });
-        await notifyHub(
-          { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config },
-          changedFeedUrls(current.config.siteUrl, outcome.written),
-        );
-      } catch (error) {
-        current.log.error('upload failed; the event will be retried', {
-          key: upload.key,
-          type: upload.type,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        });
-        failures.push(error);
+    try {
+      for (const upload of uploadEventsOf(event, (message, fields) => current.log.warn(message, fields))) {
+        // Every line logged while this upload is handled carries its key.
+        logger?.appendKeys({ uploadKey: upload.key });
+        try {
+          const outcome = await publishMeasured(current, upload);
+          current.log.info('upload handled', {
+            key: upload.key,
+            type: upload.type,
+            status: outcome.status,
+            date: outcome.date,
+            written: outcome.written.length,
+          });
+          // The desk hears of a refused page now, not when a reader misses it. A failed notice
+          // fails the record: Lambda retries the event, which rejects (idempotently) and tells again.
+          if (!outcome.report.ok && current.desk !== undefined)
+            await current.desk.notify(rejectionNotice(outcome.report));
+          await notifyHub(
+            { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config },
+            changedFeedUrls(current.config.siteUrl, outcome.written),
+          );
+        } catch (error) {
+          current.log.error('upload failed; the event will be retried', {
+            key: upload.key,
+            type: upload.type,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          });
+          failures.push(error);
+        } finally {
+          logger?.removeKeys(['uploadKey']);
+        }
       }
+    } finally {
+      current.instruments?.metrics.publishStoredMetrics();
     }
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AggregateError(failures, `${failures.length} uploads failed`);
@@ -128,13 +175,19 @@ export const productionDeps = (env: Record<string, string | undefined> = process
   if (!ingestBucket) throw new ConfigError(`${ingestBucketEnv} is required`);
   if (!siteBucket) throw new ConfigError(`${siteBucketEnv} is required`);
   const client = createS3Client(env.AWS_REGION ? { region: env.AWS_REGION } : {});
+  const deskTopicArn = env[deskTopicEnv];
+  const instruments = createInstruments(serviceNames.build);
   return {
     input: new S3Store({ client, bucket: ingestBucket }),
     site: new S3Store({ client, bucket: siteBucket }),
     clock: systemClock,
-    log: jsonLineLog({ function: 'build-feeds' }),
+    log: logOf(instruments.logger),
     config,
     fetch: globalThis.fetch,
+    instruments,
+    ...(deskTopicArn
+      ? { desk: new SnsDeskNotifier({ client: createSnsClient(env.AWS_REGION), topicArn: deskTopicArn }) }
+      : {}),
   };
 };
 

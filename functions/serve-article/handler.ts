@@ -1,7 +1,13 @@
-import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from 'aws-lambda';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyStructuredResultV2, Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import { systemClock } from '../../shared/clock.ts';
 import { ConfigError } from '../../shared/errors.ts';
-import { jsonLineLog } from '../../shared/log.ts';
+import {
+  serveMetrics,
+  serviceNames,
+  statusClassDimension,
+  statusClassOf,
+} from '../../shared/operations/metric-names.ts';
 import { siteBucketEnv, siteHostHeaderEnv } from '../../shared/runtime-env.ts';
 import { createRawRequest } from '../../shared/serve/raw-request.ts';
 import { RenderCache } from '../../shared/serve/render-cache.ts';
@@ -13,10 +19,12 @@ import {
 } from '../../shared/serve/serve-request.ts';
 import { siteUrlFromHost } from '../../shared/serve/site-url-from-host.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
+import { createInstruments, type Instruments, logOf } from '../instruments.ts';
 
 /** A Function URL handler (payload format 2.0). */
 export type ServeArticleHandler = (
   event: LambdaFunctionURLEvent,
+  context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 const textual = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml)\b)/i;
@@ -72,25 +80,44 @@ export const resultFromResponse = async (
 
 /**
  * The serve-article Lambda: Function URL event → `serveRequest` → result. Wiring only. `deps`
- * may be a function so production dependencies are built on the first invocation, not at import.
+ * may be a function so production dependencies are built on the first invocation, not at import;
+ * `instruments` likewise (production: Powertools logger and metrics; tests may leave them out).
  */
 export const createHandler = (
   deps:
     | ServeDeps
     | ((event: LambdaFunctionURLEvent) => ServeDeps | undefined | Promise<ServeDeps | undefined>),
+  instruments?: () => Instruments | Promise<Instruments>,
 ): ServeArticleHandler => {
   const resolve = typeof deps === 'function' ? deps : () => deps;
-  return async (event) => {
+  return async (event, context) => {
+    const tools = await instruments?.();
+    if (context !== undefined) tools?.logger.addContext(context);
     const method = event.requestContext.http.method.toUpperCase();
-    const current = await resolve(event);
-    if (current === undefined) return resultFromResponse(unknownHost(), method);
-    const request = requestFromEvent(event);
-    const response =
-      request === undefined
-        ? methodNotAllowed(current.config, method === 'HEAD')
-        : await serveRequest(current, request);
-    return resultFromResponse(response, method);
+    const result = await answer(resolve, event, method);
+    if (tools !== undefined) {
+      // One EMF line per request: responses by status class (a 503 from a storage fault included).
+      tools.metrics.addDimension(statusClassDimension, statusClassOf(result.statusCode ?? 200));
+      tools.metrics.addMetric(serveMetrics.responses, MetricUnit.Count, 1);
+      tools.metrics.publishStoredMetrics();
+    }
+    return result;
   };
+};
+
+const answer = async (
+  resolve: (event: LambdaFunctionURLEvent) => ServeDeps | undefined | Promise<ServeDeps | undefined>,
+  event: LambdaFunctionURLEvent,
+  method: string,
+): Promise<APIGatewayProxyStructuredResultV2> => {
+  const current = await resolve(event);
+  if (current === undefined) return resultFromResponse(unknownHost(), method);
+  const request = requestFromEvent(event);
+  const response =
+    request === undefined
+      ? methodNotAllowed(current.config, method === 'HEAD')
+      : await serveRequest(current, request);
+  return resultFromResponse(response, method);
 };
 
 /** No site URL can be derived for the request (host-header mode, header missing or not a host). */
@@ -136,7 +163,7 @@ const productionWiring = (): Promise<ProductionWiring> => {
           site: new S3Store({ client: createS3Client({ region: process.env.AWS_REGION }), bucket }),
           config,
           clock: systemClock,
-          log: jsonLineLog({ function: 'serve-article' }),
+          log: logOf(productionInstruments().logger),
           cache: new RenderCache(),
         },
         ...(hostMode ? { hostHeader } : {}),
@@ -167,5 +194,13 @@ const productionDeps = async (event: LambdaFunctionURLEvent): Promise<ServeDeps 
   return { ...wiring.deps, config };
 };
 
+let instruments: Instruments | undefined;
+
+/** Powertools logger and metrics, made on the first invocation (they read POWERTOOLS_* then). */
+const productionInstruments = (): Instruments => {
+  instruments ??= createInstruments(serviceNames.serve);
+  return instruments;
+};
+
 /** Lambda entry point. */
-export const handler = createHandler(productionDeps);
+export const handler = createHandler(productionDeps, productionInstruments);

@@ -27,11 +27,22 @@ export interface SiteDistributionProps {
  */
 export const viewerHostHeader = 'x-forwarded-host';
 
-/** Paths served straight from the site bucket: subscription documents, archives and OPML. */
-export const staticPathPatterns = ['/feeds/*', `/${opmlKey}`] as const;
+/**
+ * Every cache behaviour besides the default one (`/` and anything else → the permalink
+ * function), and which origin it goes to. Adding a behaviour is one line here: a `bucket` path
+ * also gets its read grant in the site bucket's policy, and every behaviour gets the security
+ * response headers.
+ */
+export const pathRoutes = {
+  '/articles/*': 'function',
+  '/feeds/*': 'bucket',
+  [`/${opmlKey}`]: 'bucket',
+} as const satisfies Record<string, 'bucket' | 'function'>;
 
-/** Path pattern of the permalink pages besides the default behaviour (`/` and anything else). */
-export const articlePathPattern = '/articles/*';
+/** Paths served straight from the site bucket: subscription documents, archives and OPML. */
+export const staticPathPatterns = Object.entries(pathRoutes)
+  .filter(([, origin]) => origin === 'bucket')
+  .map(([pattern]) => pattern);
 
 // CloudFront Functions run on the cloudfront-js-2.0 runtime (ES5.1 + a few ES6 features), not Node.
 // Accept is normalised to the two representations the permalink function knows, so the cache key
@@ -177,13 +188,13 @@ export class SiteDistribution extends Construct {
     };
 
     const domain = props.customDomain;
+    const behaviors = { function: articleBehavior, bucket: feedBehavior };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Quzhou Daily feeds and permalinks',
       defaultBehavior: articleBehavior,
-      additionalBehaviors: {
-        [articlePathPattern]: articleBehavior,
-        ...Object.fromEntries(staticPathPatterns.map((pattern) => [pattern, feedBehavior])),
-      },
+      additionalBehaviors: Object.fromEntries(
+        Object.entries(pathRoutes).map(([pattern, origin]) => [pattern, behaviors[origin]]),
+      ),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // Asia (the readers), Europe and North America; excludes only the dearest edge regions.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_200,
@@ -202,6 +213,8 @@ export class SiteDistribution extends Construct {
           }),
     });
 
+    this.acknowledgeFindings(domain !== undefined);
+
     const publicKeyPatterns = staticPathPatterns.map((pattern) => pattern.slice(1));
     const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
     const fromThisDistribution = { 'AWS:SourceArn': this.distribution.distributionArn };
@@ -215,26 +228,46 @@ export class SiteDistribution extends Construct {
       }),
     );
     // Without ListBucket, S3 answers a missing feed with 403, and some feed readers take 403 as
-    // "forbidden" and stop polling. S3 checks ListBucket with the requested key as s3:prefix, so
-    // this grant turns only missing feeds/… and feeds.opml into 404 (CDK's LIST access level would
-    // grant the whole bucket). No viewer can make CloudFront list: a ListObjects request is a GET
-    // of the bucket root, `/` routes to the permalink function, and no query string reaches S3.
-    // A CloudFront custom error response (403 → 404) was the alternative; it is distribution-wide
-    // (it would rewrite the permalink function's 403s too — it sends none today — and hide a real
-    // permission fault behind a 404), and CloudFront pairs a replaced status with an error page.
+    // "forbidden" and stop polling. AWS documents only "ListBucket → 404" (GetObject reference,
+    // Permissions), not that an s3:prefix condition counts for a single-object read, so the grant
+    // is unconditioned but for this distribution. What keeps CloudFront from listing is routing: a
+    // ListObjects request is a GET of the bucket root (`/`, routed to the permalink function), and
+    // no behaviour forwards a query string to S3. Listing reveals key names only; reading still
+    // stops at the public paths above. A CloudFront custom error response (403 → 404) was the
+    // alternative; it is distribution-wide (it would rewrite the permalink function's 403s too and
+    // hide a real permission fault behind a 404), and CloudFront pairs it with an error page.
     props.siteBucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudFrontHearsMissingFeeds',
         principals: [cloudFront],
         actions: ['s3:ListBucket'],
         resources: [props.siteBucket.bucketArn],
-        conditions: {
-          StringEquals: fromThisDistribution,
-          StringLike: { 's3:prefix': publicKeyPatterns },
-        },
+        conditions: { StringEquals: fromThisDistribution },
       }),
     );
 
     this.siteUrl = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+  }
+
+  private acknowledgeFindings(customDomain: boolean): void {
+    if (!customDomain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The default *.cloudfront.net certificate cannot pin a minimum TLS version; with the domainName/certificateArn context the distribution requires TLSv1.2_2021.',
+      });
+    }
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'A newspaper is read worldwide; the content is public and carries no geographic licence limit.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'Read-only public documents; the origins accept GET/HEAD only and every origin request is cached or answered from S3. A WAF web ACL can be attached by the operator if abuse appears.',
+      },
+    );
   }
 }

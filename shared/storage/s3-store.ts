@@ -56,8 +56,14 @@ export const createS3Client = (options: S3ClientOptions = {}): S3Client =>
 const statusOf = (error: unknown) =>
   error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 
+/**
+ * An absent key, and only that. `NoSuchBucket` is a 404 too, but it means a wrong bucket name or
+ * region: read as "absent" it would publish an empty site and cache 404 pages. A 403 (no
+ * s3:ListBucket, or a policy fault) is never "absent" either: both stay StorageErrors.
+ */
 const isNotFound = (error: unknown) =>
   error instanceof S3ServiceException &&
+  error.name !== 'NoSuchBucket' &&
   (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
 
 /** A lost conditional write: 412, or 409 ConditionalRequestConflict (a concurrent write won). */

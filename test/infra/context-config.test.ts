@@ -28,8 +28,31 @@ describe('readStackSettings', () => {
       },
       customDomain: undefined,
       alarmEmail: undefined,
+      deskEmail: undefined,
       buildReservedConcurrency: undefined,
+      serveReservedConcurrency: 20,
+      logLevel: 'INFO',
     });
+  });
+
+  it('caps the permalink function by default, takes another cap, or none when told off', () => {
+    expect(readStackSettings(context({})).serveReservedConcurrency).toBe(20);
+    expect(readStackSettings(context({ serveReservedConcurrency: '50' })).serveReservedConcurrency).toBe(50);
+    expect(readStackSettings(context({ serveReservedConcurrency: 'off' })).serveReservedConcurrency).toBe(
+      undefined,
+    );
+    for (const bad of ['0', '1001', '2.5', 'lots'])
+      expect(() => readStackSettings(context({ serveReservedConcurrency: bad })), bad).toThrow(
+        /serveReservedConcurrency/,
+      );
+  });
+
+  it("reads the functions' log level and the desk e-mail, refusing what they cannot be", () => {
+    const settings = readStackSettings(context({ logLevel: 'debug', deskEmail: 'desk@example.cn' }));
+    expect(settings.logLevel).toBe('DEBUG');
+    expect(settings.deskEmail).toBe('desk@example.cn');
+    expect(() => readStackSettings(context({ logLevel: 'verbose' }))).toThrow(/logLevel/);
+    expect(() => readStackSettings(context({ deskEmail: 'the desk' }))).toThrow(/deskEmail/);
   });
 
   it('accepts typed cdk.json values and -c strings alike', () => {

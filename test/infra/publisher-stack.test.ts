@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -25,30 +24,7 @@ import {
   opmlKey,
   reportKey,
 } from '../../shared/site-layout.ts';
-
-const stub = fileURLToPath(new URL('./fixtures/stub-handler.ts', import.meta.url));
-const entries = { buildFeeds: stub, serveArticle: stub };
-
-/** Synthesise the real app (nag plugin included) with bundling skipped, into a temp dir. */
-const synth = (context: Record<string, unknown> = {}) => {
-  const app = new App({
-    outdir: mkdtempSync(join(tmpdir(), 'cdk-test-')),
-    context: { 'aws:cdk:bundling-stacks': [], ...context },
-  });
-  const { stack } = createPublisherApp(app, entries);
-  const template = Template.fromStack(stack);
-  const json = template.toJSON() as { Resources: Record<string, { Type: string; Properties?: unknown }> };
-  const logicalId = (type: string, prefix: string): string => {
-    const ids = Object.keys(json.Resources).filter(
-      (id) => json.Resources[id]?.Type === type && id.startsWith(prefix),
-    );
-    expect(ids, `${type} ${prefix}`).toHaveLength(1);
-    return ids[0]!;
-  };
-  return { app, stack, template, json, logicalId };
-};
-
-type Synth = ReturnType<typeof synth>;
+import { entries, type Synth, synth } from './synth-kit.ts';
 
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const objectArn = (bucketId: string, pattern: string) => ({
@@ -68,10 +44,12 @@ const resolvedEnvironment = (variables: Record<string, unknown>): Record<string,
     ]),
   );
 
-/** The s3:ListBucket grant on a bucket, limited to listings (and 404s) under the given key patterns. */
-const listUnder = (bucketId: string, patterns: string[]) => ({
+/**
+ * The s3:ListBucket grant that makes a missing key answer 404, not 403: on the whole bucket, with
+ * no s3:prefix condition (AWS documents none for single-object reads).
+ */
+const listBucket = (bucketId: string) => ({
   Action: 's3:ListBucket',
-  Condition: { StringLike: { 's3:prefix': patterns } },
   Effect: 'Allow',
   Resource: getAtt(bucketId),
 });
@@ -166,7 +144,7 @@ describe('publisher stack (default context)', () => {
       );
       expect(onIngest).toEqual([
         { Action: 's3:GetObject', Effect: 'Allow', Resource: objectArn(ingestId, 'incoming/*') },
-        listUnder(ingestId, ['incoming/*']),
+        listBucket(ingestId),
       ]);
     });
   });
@@ -317,7 +295,7 @@ describe('publisher stack (default context)', () => {
       });
     });
 
-    it('lets CloudFront hear 404 for a missing feed, and list nothing else', () => {
+    it('lets CloudFront hear 404 for a missing feed, and never routes a listing to the bucket', () => {
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
       const distributionId = s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution');
       const policy = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).find(
@@ -325,7 +303,7 @@ describe('publisher stack (default context)', () => {
       )!;
       const list = (policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>).find(
         (st) => st.Sid === 'CloudFrontHearsMissingFeeds',
-      ) as { Condition: { StringLike: { 's3:prefix': string[] } } } & Record<string, unknown>;
+      );
       expect(list).toEqual({
         Sid: 'CloudFrontHearsMissingFeeds',
         Action: 's3:ListBucket',
@@ -345,24 +323,29 @@ describe('publisher stack (default context)', () => {
               ],
             },
           },
-          StringLike: { 's3:prefix': ['feeds/*', 'feeds.opml'] },
         },
         Effect: 'Allow',
         Principal: { Service: 'cloudfront.amazonaws.com' },
         Resource: getAtt(siteId),
       });
-      // S3 checks ListBucket with the requested key as s3:prefix: every public path is covered…
-      const patterns = list.Condition.StringLike['s3:prefix'];
-      for (const key of [
-        feedKey(allSectionsSlug, 'rss'),
-        archiveKey('yaowen', '2024-11-30', 'json'),
-        opmlKey,
-      ]) {
-        expect(matchesAny(patterns, key), key).toBe(true);
-      }
-      // …and no listing of the private prefixes or of the whole bucket is.
-      for (const prefix of ['', 'issues/', 'state/', 'reports/', 'articles/', 'feeds']) {
-        expect(matchesAny(patterns, prefix), prefix).toBe(false);
+      // A listing is a GET of the bucket root with a query string: no behaviour that targets the
+      // bucket matches `/`, and none forwards a query string.
+      const config = distribution();
+      const origins = config.Origins as Array<{ Id: string; S3OriginConfig?: unknown }>;
+      const s3OriginId = origins.find((o) => o.S3OriginConfig)!.Id;
+      expect(config.DefaultCacheBehavior.TargetOriginId).not.toBe(s3OriginId);
+      const toBucket = (config.CacheBehaviors as Array<Record<string, unknown>>).filter(
+        (b) => b.TargetOriginId === s3OriginId,
+      );
+      expect(toBucket.length).toBeGreaterThan(0);
+      const policies = s.template.findResources('AWS::CloudFront::CachePolicy');
+      for (const b of toBucket) {
+        expect(matchesAny([(b.PathPattern as string).slice(1)], ''), String(b.PathPattern)).toBe(false);
+        expect(b.OriginRequestPolicyId).toBeUndefined();
+        const keyConfig =
+          policies[(b.CachePolicyId as { Ref: string }).Ref]!.Properties.CachePolicyConfig
+            .ParametersInCacheKeyAndForwardedToOrigin;
+        expect(keyConfig.QueryStringsConfig).toEqual({ QueryStringBehavior: 'none' });
       }
     });
 
@@ -552,6 +535,10 @@ describe('publisher stack (default context)', () => {
       const env = functionProps(s, 'BuildFeeds').Environment.Variables;
       expect(env).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'build-feeds',
+        POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        DESK_TOPIC_ARN: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
         INGEST_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'IngestBucket') },
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_URL: {
@@ -577,6 +564,9 @@ describe('publisher stack (default context)', () => {
       const env = functionProps(s, 'ServeArticle').Environment.Variables;
       expect(env).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'serve-article',
+        POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_HOST_HEADER: 'x-forwarded-host',
         SITE_TITLE: '衢州日报',
@@ -600,7 +590,7 @@ describe('publisher stack (default context)', () => {
       expect(env[siteBucketEnv]).toBe('resolved-bucket');
     });
 
-    it('grants the build function exactly: its logs, uploads, the site output, the failure queue', () => {
+    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, the desk topic', () => {
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
       expect(policyStatements(s, 'BuildFeedsRole')).toEqual([
@@ -609,8 +599,13 @@ describe('publisher stack (default context)', () => {
           Effect: 'Allow',
           Resource: getAtt(s.logicalId('AWS::Logs::LogGroup', 'BuildFeedsLogs')),
         },
+        {
+          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Effect: 'Allow',
+          Resource: getAtt(s.logicalId('AWS::SQS::Queue', 'BuildFailures')),
+        },
         { Action: 's3:GetObject', Effect: 'Allow', Resource: objectArn(ingestId, 'incoming/*') },
-        listUnder(ingestId, ['incoming/*']),
+        listBucket(ingestId),
         {
           Action: ['s3:GetObject', 's3:PutObject'],
           Effect: 'Allow',
@@ -619,11 +614,12 @@ describe('publisher stack (default context)', () => {
           ),
         },
         { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
-        listUnder(siteId, ['articles/*', 'issues/*', 'feeds/*', 'feeds.opml', 'reports/*', 'state/*']),
+        listBucket(siteId),
+        // Rejected uploads: one message per refused page, to the desk's topic only.
         {
-          Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+          Action: 'sns:Publish',
           Effect: 'Allow',
-          Resource: getAtt(s.logicalId('AWS::SQS::Queue', 'BuildFailures')),
+          Resource: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
         },
       ]);
     });
@@ -642,56 +638,17 @@ describe('publisher stack (default context)', () => {
           Effect: 'Allow',
           Resource: [objectArn(siteId, 'articles/*'), objectArn(siteId, 'issues/*')],
         },
-        listUnder(siteId, ['articles/*', 'issues/*']),
+        listBucket(siteId),
       ]);
     });
 
-    it('lets the permalink function hear 404 for a missing record but list nothing else', () => {
-      const list = policyStatements(s, 'ServeArticleRole').find(
-        (st) => (st as { Action: unknown }).Action === 's3:ListBucket',
-      ) as { Condition: { StringLike: { 's3:prefix': string[] } } };
-      const patterns = list.Condition.StringLike['s3:prefix'];
-      // S3 checks ListBucket with the requested key as s3:prefix to choose 404 over 403.
-      for (const key of [articleKey('2024-11-30', 'p1-abcdef01'), issueKey('2024-11-30'), latestIssueKey]) {
-        expect(matchesAny(patterns, key), key).toBe(true);
-      }
-      // Listings it must not make: the private prefixes, and a bare prefix that would span them.
-      for (const prefix of [
-        'state/',
-        'state/windows/all.json',
-        'reports/',
-        'feeds/',
-        '',
-        'articles',
-        'issue',
-      ]) {
-        expect(matchesAny(patterns, prefix), prefix).toBe(false);
-      }
-    });
-
-    it('lets the build function hear 404 for every key it reads, and no listing beyond them', () => {
-      const lists = policyStatements(s, 'BuildFeedsRole').filter(
-        (st) => (st as { Action: unknown }).Action === 's3:ListBucket',
-      ) as Array<{ Condition: { StringLike: { 's3:prefix': string[] } } }>;
-      expect(lists).toHaveLength(2);
-      const [ingest, site] = lists.map((st) => st.Condition.StringLike['s3:prefix']) as [string[], string[]];
-      expect(matchesAny(ingest, 'incoming/2024-11-30/02-综合.txt')).toBe(true);
-      expect(matchesAny(ingest, '')).toBe(false);
-      const formats: FeedFormat[] = ['rss', 'atom', 'json'];
-      for (const key of [
-        articleKey('2024-11-30', 'p1-abcdef01'),
-        issueKey('2024-11-30'),
-        latestIssueKey,
-        ...formats.flatMap((f) => [feedKey(allSectionsSlug, f), archiveKey('yaowen', '2024-11-30', f)]),
-        opmlKey,
-        reportKey('incoming/衢州日报 2024-11-30.txt'),
-        'state/windows/all.json',
-      ]) {
-        expect(matchesAny(site, key), key).toBe(true);
-      }
-      for (const prefix of ['', 'incoming/', 'feeds.opml.bak', 'other/']) {
-        expect(matchesAny(site, prefix), prefix).toBe(false);
-      }
+    it('lets every function that reads a bucket hear 404 for a missing key, with no s3:prefix condition', () => {
+      const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
+      const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
+      const lists = (prefix: string) =>
+        policyStatements(s, prefix).filter((st) => JSON.stringify(st).includes('s3:ListBucket'));
+      expect(lists('ServeArticleRole')).toEqual([listBucket(siteId)]);
+      expect(lists('BuildFeedsRole')).toEqual([listBucket(ingestId), listBucket(siteId)]);
     });
 
     it('attaches no managed policies to the function roles', () => {
@@ -741,7 +698,7 @@ describe('publisher stack (default context)', () => {
       const topic = { Ref: s.logicalId('AWS::SNS::Topic', 'Alarms') };
       const alarms = s.template.findResources('AWS::CloudWatch::Alarm');
       const byId = (prefix: string) => alarms[s.logicalId('AWS::CloudWatch::Alarm', prefix)]!.Properties;
-      expect(Object.keys(alarms)).toHaveLength(3);
+      expect(Object.keys(alarms)).toHaveLength(5);
       expect(byId('BuildErrors')).toMatchObject({
         Namespace: 'AWS/Lambda',
         MetricName: 'Errors',
@@ -770,6 +727,45 @@ describe('publisher stack (default context)', () => {
         AlarmActions: [topic],
       });
       s.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    it('alarms on 5xx answers of the permalink Function URL, which a 503 without a throw still counts', () => {
+      const alarms = s.template.findResources('AWS::CloudWatch::Alarm');
+      const url5xx = alarms[s.logicalId('AWS::CloudWatch::Alarm', 'MonitoringServeUrl5xx')]!.Properties;
+      expect(url5xx).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Url5xxCount',
+        Dimensions: [
+          { Name: 'FunctionName', Value: { Ref: s.logicalId('AWS::Lambda::Function', 'ServeArticle') } },
+        ],
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: s.logicalId('AWS::SNS::Topic', 'Alarms') }],
+      });
+    });
+
+    it('lets CloudWatch alarms of this account publish to the TLS-only alarm topic', () => {
+      const topicId = s.logicalId('AWS::SNS::Topic', 'Alarms');
+      const policies = Object.values(s.template.findResources('AWS::SNS::TopicPolicy')).filter((p) =>
+        JSON.stringify(p.Properties.Topics).includes(`"${topicId}"`),
+      );
+      expect(policies).toHaveLength(1);
+      const statements = policies[0]!.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>;
+      // The topic policy replaces SNS's default one: without an Allow, nobody may publish.
+      expect(statements).toContainEqual({
+        Sid: 'CloudWatchAlarmsPublish',
+        Action: 'sns:Publish',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Resource: { Ref: topicId },
+      });
+      // TLS stays enforced for every other caller.
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     });
   });
 

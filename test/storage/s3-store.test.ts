@@ -134,6 +134,21 @@ describe('S3Store against a scripted S3 endpoint', () => {
     await expect(store().delete('missing.json')).resolves.toBeUndefined();
   });
 
+  // A wrong bucket name (or region) and a missing permission are faults, never "absent": read as
+  // absent they would publish an empty site or serve cached 404 pages for articles that exist.
+  it.each([
+    [404, 'NoSuchBucket'],
+    [403, 'AccessDenied'],
+  ])('turns %i %s into StorageError on get, put and delete, never into "absent"', async (status, code) => {
+    script.status = status;
+    script.code = code;
+    await expect(store().get('articles/2024-11-30/p1-abc.json')).rejects.toBeInstanceOf(StorageError);
+    await expect(store().put('a.json', '{}', { ...json, ifMatch: '"0123"' })).rejects.toBeInstanceOf(
+      StorageError,
+    );
+    await expect(store().delete('feeds/a.xml')).rejects.toBeInstanceOf(StorageError);
+  });
+
   it('sends content type, cache-control and the conditional headers on put', async () => {
     script.status = 412;
     script.code = 'PreconditionFailed';
