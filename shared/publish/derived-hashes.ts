@@ -246,7 +246,6 @@ export class HashRecordingStore implements VouchingStore {
       entries.every(([key, hash]) => group.recorded!.get(key) === hash)
     )
       return;
-    if (entries.length === 0 && group.etag === undefined) return;
     const doc: HashRecordDoc = { schemaVersion: 1, entries: Object.fromEntries(entries) };
     try {
       await this.inner.put(groupKey, canonicalJsonBytes(doc), {
