@@ -99,13 +99,13 @@ export const importUploads = async (
     open.set(date, doc);
     return doc;
   };
-  const flush = (date: string) => {
+  const flush = async (date: string) => {
     const doc = open.get(date);
     open.delete(date);
     if (doc === undefined) return;
     const known = existing.has(issueKey(date)) || flushed.has(date);
     flushed.add(date);
-    writer.add(async () => {
+    await writer.add(async () => {
       const bytes = canonicalJsonBytes(doc);
       if (known && !(await putIfChanged(site, issueKey(date), bytes, json, writes))) return;
       if (!known) await site.put(issueKey(date), bytes, json);
@@ -159,10 +159,10 @@ export const importUploads = async (
       });
     }
     // Least recently merged dates go to the store first.
-    while (open.size > openIssues) flush(open.keys().next().value!);
+    while (open.size > openIssues) await flush(open.keys().next().value!);
     deps.onProgress?.({ phase: 'merge', done, total, articles });
   }
-  for (const date of [...open.keys()]) flush(date);
+  for (const date of [...open.keys()]) await flush(date);
   await writer.drain();
 
   const build = await rebuildSite({

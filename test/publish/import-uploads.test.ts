@@ -39,13 +39,23 @@ const published = async (uploads: readonly Upload[], site: Store = new MemorySto
 };
 
 /** The site the import gives: the uploads under a folder-like source, parsed on this thread. */
-const imported = async (uploads: readonly Upload[], site: Store = new MemoryStore()) => {
+const imported = async (
+  uploads: readonly Upload[],
+  site: Store = new MemoryStore(),
+  concurrency?: number,
+) => {
   const folder = new MemoryStore();
   for (const part of uploads) await upload(folder, part.key.slice('incoming/'.length), part.bytes);
   const source = { store: folder, prefix: '' };
   const listed = await listUploads(source);
   const summary = await importUploads(
-    { site, config, clock: fixedClock(afterPublication), log: silentLog },
+    {
+      site,
+      config,
+      clock: fixedClock(afterPublication),
+      log: silentLog,
+      ...(concurrency ? { concurrency } : {}),
+    },
     parseUploads(source, listed, { maxBytes: config.maxUploadBytes, workers: 0 }),
     listed.length,
   );
@@ -53,16 +63,22 @@ const imported = async (uploads: readonly Upload[], site: Store = new MemoryStor
 };
 
 describe('importUploads', () => {
-  it('gives a generated fortnight byte for byte the site publishing it upload by upload gives', async () => {
-    const uploads = fortnight('2024-12-25', 14);
-    const { site, summary } = await imported(uploads);
-    expect(summary).toMatchObject({ uploads: 28, published: 28, rejected: [], issuesWritten: 14 });
-    expect(summary.build).toMatchObject({ dates: 14, articles: 14 * 6 });
-    const expected = await snapshot(await published(uploads));
-    const actual = await snapshot(site);
-    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-    expect(actual).toEqual(expected);
-  });
+  it.each([
+    ['16', 16],
+    ['one at a time', 1],
+  ])(
+    'gives a generated fortnight byte for byte the site publishing it upload by upload gives (writes: %s)',
+    async (_, concurrency) => {
+      const uploads = fortnight('2024-12-25', 14);
+      const { site, summary } = await imported(uploads, new MemoryStore(), concurrency);
+      expect(summary).toMatchObject({ uploads: 28, published: 28, rejected: [], issuesWritten: 14 });
+      expect(summary.build).toMatchObject({ dates: 14, articles: 14 * 6 });
+      const expected = await snapshot(await published(uploads));
+      const actual = await snapshot(site);
+      expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+      expect(actual).toEqual(expected);
+    },
+  );
 
   it('gives the sample with its inside pages the site publishing them gives', async () => {
     const uploads = (['01', '02', '04'] as const).map((page) => ({
