@@ -35,11 +35,15 @@ const root = join(bench, '..');
 const measure = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
   const timed = existsSync('/usr/bin/time');
   const started = performance.now();
-  const run = spawnSync(timed ? '/usr/bin/time' : command, timed ? ['-f', '@@peak %M', command, ...args] : args, {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    maxBuffer: 64 << 20,
-  });
+  const run = spawnSync(
+    timed ? '/usr/bin/time' : command,
+    timed ? ['-f', '@@peak %M', command, ...args] : args,
+    {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+      maxBuffer: 64 << 20,
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
   if (run.status !== 0 && run.status !== 1)
     throw new Error(`${command} failed (${run.status}): ${run.stderr.slice(-2000)}`);
@@ -96,7 +100,9 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export const run = async (): Promise<BenchResult> => {
   const tmp = await mkdtemp(join(tmpdir(), 'import-bench-'));
-  const bundles = ['import-cli', 'import-worker', 'rebuild-cli'].map((name) => join(bench, `${name}.bundled.mjs`));
+  const bundles = ['import-cli', 'import-worker', 'rebuild-cli'].map((name) =>
+    join(bench, `${name}.bundled.mjs`),
+  );
   try {
     const pagesDir = join(tmp, 'pages');
     let pageCount = 0;
@@ -143,7 +149,12 @@ export const run = async (): Promise<BenchResult> => {
     }
     const s3 = new S3ShapedStore(memory);
     const config = (await readSiteConfigRecord(memory))!;
-    const s3Rebuild = await rebuildSite({ site: s3, config, clock: fixedClock('2025-01-01T00:00:00Z'), log: silentLog });
+    const s3Rebuild = await rebuildSite({
+      site: s3,
+      config,
+      clock: fixedClock('2025-01-01T00:00:00Z'),
+      log: silentLog,
+    });
     const s3Requests = s3.counts.get + s3.counts.put + s3.counts.list + s3.counts.delete;
     const perDate = s3Requests / Math.max(1, s3Rebuild.dates);
 
@@ -167,7 +178,9 @@ export const run = async (): Promise<BenchResult> => {
         `| Hugo ${spawnSync('hugo', ['version'], { encoding: 'utf8' }).stdout.split(' ')[1] ?? ''} (home + per-section RSS, full text) | ${hugo.seconds.toFixed(2)} | ${hugo.peakMb.toFixed(0)} | ${hugoArticles} | ${theirs.files} | ${mb(theirs.bytes)} |`,
       );
     } else {
-      lines.push('WARNING: hugo is not installed (apt-get install hugo): the Hugo side and its goals are skipped');
+      lines.push(
+        'WARNING: hugo is not installed (apt-get install hugo): the Hugo side and its goals are skipped',
+      );
     }
     lines.push(
       `| import into an empty filesystem store | ${imported.seconds.toFixed(2)} | ${imported.peakMb.toFixed(0)} | ${articlesOf} | ${ours.files} (+${ours.sidecars} metadata sidecars) | ${mb(ours.bytes)} |`,
@@ -188,7 +201,11 @@ export const run = async (): Promise<BenchResult> => {
       { name: 'rebuild-s3-requests-per-date', measured: perDate, op: '<=', target: 3 },
       { name: 'rebuild-s3-puts', measured: s3.counts.put, op: '==', target: 0 },
     );
-    return { title: 'Back catalogue: a year of pages imported and rebuilt, side by side with Hugo', lines, goals };
+    return {
+      title: 'Back catalogue: a year of pages imported and rebuilt, side by side with Hugo',
+      lines,
+      goals,
+    };
   } finally {
     await rm(tmp, { recursive: true, force: true });
     for (const bundle of bundles) await rm(bundle, { force: true });

@@ -100,9 +100,12 @@ export async function* parseUploads(
   }
 }
 
-/** Next to this module: the TypeScript source under tsx, the bundle beside a bundled script. */
+/**
+ * Next to this module: the TypeScript source under tsx; beside a bundled script (the bench runs
+ * the import as an esbuild bundle), the worker's bundle `import-worker.bundled.mjs`.
+ */
 const defaultWorkerUrl = () =>
-  new URL(import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.mjs', import.meta.url);
+  new URL(import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.bundled.mjs', import.meta.url);
 
 const startPool = (count: number, url: URL) => {
   // A TypeScript worker (run from source) needs tsx's loader: workers do not inherit it, and

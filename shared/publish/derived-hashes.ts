@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PreconditionFailedError } from '../errors.ts';
 import type { Log } from '../log.ts';
+import { etagOf } from '../storage/memory-store.ts';
 import type { PutOptions, Store, StoredObject } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { cachePolicies, contentTypes, toBytes, type VouchingStore } from './store-io.ts';
@@ -66,6 +67,15 @@ interface HashRecordDoc {
   pending?: string;
 }
 
+const readRecord = (bytes: Uint8Array): HashRecordDoc | undefined => {
+  try {
+    const doc = parseJsonBytes<HashRecordDoc>(bytes);
+    return typeof doc === 'object' && doc !== null && doc.schemaVersion === 1 ? doc : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 const recordOptions = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
 /**
@@ -119,6 +129,12 @@ interface Group {
  * The rebuild side: wraps the site store. `load(group)` reads a record; afterwards putIfChanged
  * asks {@link vouch} before reading an object, and every get, put and delete through the
  * wrapper keeps the group's knowledge current; `flush(group)` writes the record if it changed.
+ *
+ * Writes behind: an unconditional put returns once it is under way, with at most `writeBehind`
+ * in flight, so rendering the next date overlaps the writes of this one (S3 latency, filesystem
+ * syscalls). A read, delete or list waits for the writes it could observe; a record is written
+ * only after every write of its group landed; the first failed write is thrown by the next call
+ * (and by `close`, which waits for all).
  */
 export class HashRecordingStore implements VouchingStore {
   readonly #groups = new Map<string, Group>();
@@ -126,6 +142,10 @@ export class HashRecordingStore implements VouchingStore {
   readonly #strays = new Set<string>();
   /** Hashes computed by vouch, reused by the put that follows. */
   readonly #computed = new Map<string, string>();
+  /** Writes under way, by key, and by group (a record waits for its group's). */
+  readonly #writing = new Map<string, Promise<void>>();
+  readonly #writingGroup = new Map<string, Set<Promise<void>>>();
+  #failure: { error: unknown } | undefined;
   recordsWritten = 0;
 
   constructor(
@@ -136,6 +156,8 @@ export class HashRecordingStore implements VouchingStore {
       emptySite?: boolean;
       /** False: ignore stored records (read every object back) but still write fresh ones. */
       trust?: boolean;
+      /** Writes in flight at most (default 32). */
+      writeBehind?: number;
     },
   ) {}
 
@@ -150,8 +172,9 @@ export class HashRecordingStore implements VouchingStore {
     const found = await this.inner.get(groupKey);
     if (found !== undefined) {
       group.etag = found.etag;
-      const doc = parseJsonBytes<HashRecordDoc>(found.body);
-      if (doc.entries !== undefined && this.options.trust !== false)
+      // A damaged record (a crash before the disk had it all) vouches for nothing.
+      const doc = readRecord(found.body);
+      if (doc?.entries !== undefined && this.options.trust !== false)
         group.recorded = new Map(Object.entries(doc.entries));
       return;
     }
@@ -201,7 +224,18 @@ export class HashRecordingStore implements VouchingStore {
     return group;
   }
 
+  #rethrow() {
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+
+  /** Wait for every write under way (all of them, or one key's, or one group's). */
+  async #settled(writes: Iterable<Promise<void>>) {
+    await Promise.all(writes);
+    this.#rethrow();
+  }
+
   async get(key: string): Promise<StoredObject | undefined> {
+    await this.#settled([this.#writing.get(key) ?? Promise.resolve()]);
     const found = await this.inner.get(key);
     const groupKey = hashGroupOf(key);
     const group = groupKey === undefined ? undefined : this.#groups.get(groupKey);
@@ -213,29 +247,62 @@ export class HashRecordingStore implements VouchingStore {
   }
 
   async put(key: string, body: Uint8Array | string, options: PutOptions): Promise<{ etag: string }> {
+    this.#rethrow();
+    const groupKey = hashGroupOf(key);
     const group = this.#groupFor(key, true);
     const bytes = toBytes(body);
-    const result = await this.inner.put(key, bytes, options);
     const hash = this.#computed.get(key) ?? objectHash(bytes, options);
     this.#computed.delete(key);
-    group?.seen.set(key, hash);
-    return result;
+    if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+      // A conditional write's outcome is the caller's to handle: not written behind.
+      await this.#settled([this.#writing.get(key) ?? Promise.resolve()]);
+      const result = await this.inner.put(key, bytes, options);
+      group?.seen.set(key, hash);
+      return result;
+    }
+    const limit = Math.max(1, this.options.writeBehind ?? 32);
+    while (this.#writing.size >= limit) await Promise.race(this.#writing.values());
+    await this.#settled([this.#writing.get(key) ?? Promise.resolve()]);
+    const groupWrites = groupKey === undefined ? undefined : (this.#writingGroup.get(groupKey) ?? new Set());
+    if (groupKey !== undefined && groupWrites !== undefined) this.#writingGroup.set(groupKey, groupWrites);
+    const write: Promise<void> = this.inner
+      .put(key, bytes, options)
+      .then(
+        () => {
+          group?.seen.set(key, hash);
+        },
+        (error: unknown) => {
+          this.#failure ??= { error };
+        },
+      )
+      .finally(() => {
+        if (this.#writing.get(key) === write) this.#writing.delete(key);
+        groupWrites?.delete(write);
+      });
+    this.#writing.set(key, write);
+    groupWrites?.add(write);
+    // The ETag every store gives a single-part write (no caller of a derived write reads it).
+    return { etag: etagOf(bytes) };
   }
 
   async delete(key: string): Promise<void> {
+    await this.#settled([this.#writing.get(key) ?? Promise.resolve()]);
     const group = this.#groupFor(key, false);
     await this.inner.delete(key);
     group?.seen.delete(key);
   }
 
-  list(prefix: string): AsyncIterable<string> {
-    return this.inner.list(prefix);
+  async *list(prefix: string): AsyncIterable<string> {
+    await this.#settled([...this.#writing.values()]);
+    yield* this.inner.list(prefix);
   }
 
   /** Write the group's record if what this run knows differs from what it read; forget the group. */
   async flush(groupKey: string): Promise<void> {
     const group = this.#groups.get(groupKey);
     if (group === undefined) return;
+    await this.#settled([...(this.#writingGroup.get(groupKey) ?? [])]);
+    this.#writingGroup.delete(groupKey);
     this.#groups.delete(groupKey);
     if (!group.writable) return;
     const entries = [...group.seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -259,8 +326,14 @@ export class HashRecordingStore implements VouchingStore {
     }
   }
 
+  /** Resolves once no write is under way (failures are left to the next call). */
+  async idle(): Promise<void> {
+    await Promise.all(this.#writing.values());
+  }
+
   /** Flush every loaded group; delete the records of groups written to while not loaded. */
   async close(): Promise<void> {
+    await this.#settled([...this.#writing.values()]);
     for (const groupKey of this.loadedGroups()) await this.flush(groupKey);
     for (const groupKey of this.#strays) await this.inner.delete(groupKey);
     this.#strays.clear();

@@ -40,6 +40,8 @@ export interface ImportDeps {
   onProgress?: (progress: ImportProgress) => void;
   /** Parallel store writes (S3 latency; default 16). */
   concurrency?: number;
+  /** False: ignore the site's hash records and read every derived object back (after a crash). */
+  trustHashRecords?: boolean;
 }
 
 export interface ImportSummary {
@@ -171,6 +173,7 @@ export const importUploads = async (
     clock: deps.clock,
     log: deps.log,
     emptySite,
+    trustHashRecords: deps.trustHashRecords,
     onProgress: (p) =>
       deps.onProgress?.({ phase: 'build', done: p.datesDone, total: p.datesTotal, articles: p.articlesDone }),
   });

@@ -108,14 +108,24 @@ const countingLog = (): WriteLog & { count: number } => {
  * and so is deleting: derived objects the issue documents no longer call for are pruned.
  */
 export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
-  const { config } = deps;
   // Every read and write goes through the recorder: it answers "unchanged?" from the hash
-  // records where it can, so an unchanged site is not read back object by object.
+  // records where it can, so an unchanged site is not read back object by object, and it writes
+  // behind while the next date renders.
   const site = new HashRecordingStore(deps.site, {
     log: deps.log,
     emptySite: deps.emptySite,
     trust: deps.trustHashRecords,
   });
+  try {
+    return await rebuildThrough(site, deps);
+  } finally {
+    // Never return (or throw) with writes still landing behind the caller's back.
+    await site.idle();
+  }
+};
+
+const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Promise<RebuildSummary> => {
+  const { config } = deps;
   const writes = countingLog();
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 

@@ -47,8 +47,7 @@ const dateLine = (date: string) => {
 
 /** One article: headline, a 本报讯 lead, prose paragraphs ending in 。 */
 const article = (random: () => number, options: Required<YearOptions>) => {
-  const chars = () =>
-    Math.max(12, Math.round(options.charsPerParagraph * (0.7 + random() * 0.6)));
+  const chars = () => Math.max(12, Math.round(options.charsPerParagraph * (0.7 + random() * 0.6)));
   const reporter = names[Math.floor(random() * names.length)];
   const lines = [phrase(random, 8 + Math.floor(random() * 10))];
   lines.push(`本报讯(记者 ${reporter})${phrase(random, chars())}。`);
@@ -92,4 +91,3 @@ export function* yearOfPages(options: YearOptions = {}): Generator<{ path: strin
     }
   }
 }
-
