@@ -116,3 +116,25 @@ describe('hash records', () => {
     expect(await site.get(dateHashKey('2024-12-02'))).toBeDefined();
   });
 });
+
+describe('writes behind', () => {
+  it('make the rebuild fail with the first write that failed, once every write has settled', async () => {
+    const site = (await publishDates(new MemoryStore(), datesFrom('2024-12-01', 3))).site;
+    for await (const key of site.list('feeds/')) await site.delete(key);
+    let inFlight = 0;
+    const failing: Store = {
+      get: (key) => site.get(key),
+      list: (prefix) => site.list(prefix),
+      delete: (key) => site.delete(key),
+      put: async (key, body, options) => {
+        inFlight += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        if (key === 'feeds/all/archive/2024-12-01/atom.xml') throw new Error('disk full');
+        return site.put(key, body, options);
+      },
+    };
+    await expect(rebuild(failing)).rejects.toThrow('disk full');
+    expect(inFlight).toBe(0);
+  });
+});
