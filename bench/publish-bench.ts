@@ -6,8 +6,8 @@ import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import type { PutOptions, Store } from '../shared/storage/store.ts';
 import { CountingStore, type RequestCounts } from '../test/support/instrumented-store.ts';
+import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from '../test/support/synthetic-issues.ts';
 import { type BenchResult, median } from './goal.ts';
-import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from './synthetic-issues.ts';
 
 /**
  * Publishing benchmarks (issue 4 item 8):

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { datesFrom, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { silentLog } from '../../shared/log.ts';
@@ -9,6 +8,7 @@ import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { CountingStore } from '../support/instrumented-store.ts';
+import { datesFrom, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, makeDeps, snapshot, upload } from './publish-kit.ts';
 
 const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });

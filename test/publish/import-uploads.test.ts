@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { listUploads, parseUploads } from '../../scripts/lib/import-parse.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
@@ -8,6 +7,7 @@ import { importUploads } from '../../shared/publish/import-uploads.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
+import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
 
 const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });

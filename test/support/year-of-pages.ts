@@ -1,4 +1,4 @@
-import { seededRandom } from '../../bench/synthetic-issues.ts';
+import { datesFrom, seededRandom } from './synthetic-issues.ts';
 
 /**
  * A generated back catalogue in the sample's layout (test/fixtures/quzhou-daily-2024-11-30-page0*.txt):
@@ -32,12 +32,6 @@ const phrase = (random: () => number, length: number) => {
   let text = '';
   for (let i = 0; i < length; i += 1) text += pool[Math.floor(random() * pool.length)];
   return text;
-};
-
-/** `count` consecutive dates from `start` (YYYY-MM-DD). */
-const datesFrom = (start: string, count: number) => {
-  const first = Date.parse(`${start}T00:00:00Z`);
-  return Array.from({ length: count }, (_, i) => new Date(first + i * 86_400_000).toISOString().slice(0, 10));
 };
 
 const dateLine = (date: string) => {
