@@ -132,10 +132,10 @@ export const run = async (): Promise<BenchResult> => {
     const dataDir = join(tmp, 'data');
     const siteDir = join(dataDir, 'site');
     const imported = measure(process.execPath, [bundles[0]!, '--data', dataDir, pagesDir], env);
-    const importLine = imported.stdout.trim().split('\n')[0] ?? '';
+    const importLine = imported.stdout.split('\n').find((line) => line.startsWith('imported')) ?? '';
     const ours = await tally(siteDir);
     const rebuilt = measure(process.execPath, [bundles[2]!, siteDir], env);
-    const rebuildLine = rebuilt.stdout.trim().split('\n').pop() ?? '';
+    const rebuildLine = rebuilt.stdout.split('\n').find((line) => line.startsWith('rebuilt')) ?? '';
 
     // The same rebuild against S3's request shape: the imported site copied into memory.
     const memory = new MemoryStore();
