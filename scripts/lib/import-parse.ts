@@ -105,7 +105,10 @@ export async function* parseUploads(
  * the import as an esbuild bundle), the worker's bundle `import-worker.bundled.mjs`.
  */
 const defaultWorkerUrl = () =>
-  new URL(import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.bundled.mjs', import.meta.url);
+  new URL(
+    import.meta.url.endsWith('.ts') ? './import-worker.ts' : './import-worker.bundled.mjs',
+    import.meta.url,
+  );
 
 const startPool = (count: number, url: URL) => {
   // A TypeScript worker (run from source) needs tsx's loader: workers do not inherit it, and
