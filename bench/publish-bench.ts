@@ -6,8 +6,8 @@ import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import type { PutOptions, Store } from '../shared/storage/store.ts';
 import { CountingStore, type RequestCounts } from '../test/support/instrumented-store.ts';
+import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from '../test/support/synthetic-issues.ts';
 import { type BenchResult, median } from './goal.ts';
-import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from './synthetic-issues.ts';
 
 /**
  * Publishing benchmarks (issue 4 item 8):
@@ -210,15 +210,14 @@ export const run = async (): Promise<BenchResult> => {
       `request counts by kind identical in every rep of each store: ${countsStable ? 'yes' : 'NO'}`,
       `requests by kind, ${archiveYears} years − 1 year: ${kindDiffs(fullCounts, yearCounts)}; − one window: ${kindDiffs(fullCounts, weekCounts)} — the archive adds no request`,
       `requests by kind, ${archiveYears} years − empty: ${kindDiffs(fullCounts, emptyCounts)} — constant, whatever the archive size: the predecessor's archives gain next-archive (a store with a predecessor only), the first publish creates the OPML (an empty store only); see docs/publishing.md`,
-      `time ratio ${archiveYears} years / one window: ${(fullMs / weekMs).toFixed(2)}, / 1 year: ${(fullMs / yearMs).toFixed(2)} — the archive adds no time; ${archiveYears} years / empty compares feeds of ${config.windowIssues} issues with feeds of 1`,
+      `time ratio ${archiveYears} years / one window: ${(fullMs / weekMs).toFixed(2)}, / 1 year: ${(fullMs / yearMs).toFixed(2)} — the archive adds no time; ${archiveYears} years / empty: ${(fullMs / emptyMs).toFixed(2)} (context only)`,
+      `goals redefined (issue 13): the two that compared a ${archiveYears}-year store with an EMPTY one (publish-time-ratio, publish-request-diff) are dropped — an empty store's feeds hold one issue where any week-old store holds ${config.windowIssues}, so they measured window size, not archive size; publish-time-ratio-vs-window and publish-request-diff-1y-vs-10y are the goals`,
       `with ${slow.latencyMs} ms per request (median of ${slow.reps}): empty ${median(slowEmpty).toFixed(0)} ms, ${archiveYears} years ${median(slowFull).toFixed(0)} ms, ratio ${(median(slowFull) / median(slowEmpty)).toFixed(2)}`,
       `publish peak memory above a collected baseline (V8 heap + ArrayBuffers, sampled at every store request), ${archiveYears}-year store: ${publishMemory.peakMb.toFixed(1)} MB`,
       `rebuild of ${rebuildYears} years (${rebuild.articles} articles; feed and record writes go to a counting sink so the archive fits in memory): ${Math.round(rebuild.perSecond ?? 0)} articles/s, peak ${rebuild.peakMb.toFixed(1)} MB above baseline — streaming keeps memory independent of the number of years`,
     ],
     goals: [
-      { name: 'publish-time-ratio', measured: fullMs / emptyMs, op: '<=', target: 1.2 },
       { name: 'publish-time-ratio-vs-window', measured: fullMs / weekMs, op: '<=', target: 1.2 },
-      { name: 'publish-request-diff', measured: perKindDiff(fullCounts, emptyCounts), op: '==', target: 0 },
       {
         name: 'publish-request-diff-1y-vs-10y',
         measured: perKindDiff(fullCounts, yearCounts),

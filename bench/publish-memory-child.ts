@@ -4,7 +4,7 @@ import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../shared/publish/rebuild-site.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import type { PutOptions, Store, StoredObject } from '../shared/storage/store.ts';
-import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from './synthetic-issues.ts';
+import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from '../test/support/synthetic-issues.ts';
 
 /**
  * Child process of bench/publish-bench.ts (run with --expose-gc): builds a store, collects

@@ -16,8 +16,8 @@ import { readPageText } from '../shared/readers/page-text-reader.ts';
 import { RenderCache } from '../shared/serve/render-cache.ts';
 import { articleKey } from '../shared/site-layout.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
+import { populateArchive, seededRandom } from '../test/support/synthetic-issues.ts';
 import { type BenchResult, median, percentile } from './goal.ts';
-import { populateArchive, seededRandom } from './synthetic-issues.ts';
 
 /**
  * Permalink serving. (1) Warm throughput of the Lambda handler on the memory store (event →

@@ -26,8 +26,10 @@ import type { Store } from '../shared/storage/store.ts';
 const usage =
   'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title <t>]\n' +
   '  [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]\n' +
-  '  [--websub-hub <url>] [--section-slugs <json>]\n' +
-  'Uses the config recorded in the site (state/site-config.json); flags override it.';
+  '  [--websub-hub <url>] [--section-slugs <json>] [--verify]\n' +
+  'Uses the config recorded in the site (state/site-config.json); flags override it.\n' +
+  '--verify: read every derived object back instead of trusting the hash records (state/hashes/),\n' +
+  '  after derived objects were edited by hand or a crash interrupted an import.';
 
 const progressBar = (stream: NodeJS.WriteStream, started: number) => {
   let lastDraw = 0;
@@ -68,6 +70,7 @@ const main = async () => {
   const { values, positionals } = parseArgs({
     options: {
       endpoint: { type: 'string' },
+      verify: { type: 'boolean' },
       ...Object.fromEntries(Object.keys(configFlags).map((flag) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
@@ -127,6 +130,7 @@ const main = async () => {
     clock: systemClock,
     log: jsonLineLog({ script: 'rebuild' }),
     onProgress: progressBar(process.stderr, started),
+    trustHashRecords: values.verify !== true,
   });
   const seconds = (performance.now() - started) / 1000;
   console.log(

@@ -13,6 +13,7 @@ import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { propagateCorrections } from './attach-corrections.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
+import { invalidatingStore } from './derived-hashes.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
@@ -138,6 +139,16 @@ const settleAttempts = 20;
  *   Lambda retries the event; every step is idempotent, so a retry completes the publish.
  */
 export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  // Hash records (derived-hashes.ts) of what this publish rewrites are deleted around its writes.
+  const tracked = invalidatingStore(deps.site);
+  try {
+    return await publishEvent({ ...deps, site: tracked.store }, event);
+  } finally {
+    await tracked.settle();
+  }
+};
+
+const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
   const writes: WriteLog = [];
   const object = await deps.input.get(event.key);
   if (object === undefined) {
@@ -324,7 +335,7 @@ const unplacedWarnings = (unplaced: readonly UnplacedLine[]) =>
  * Reports carry the time they were written; a report that differs only in `at` is not rewritten,
  * so a redelivered event writes nothing at all.
  */
-const writeReport = async (site: Store, report: UploadReport, writes: WriteLog) => {
+export const writeReport = async (site: Store, report: UploadReport, writes: WriteLog) => {
   const key = reportKey(report.key);
   const existing = await readJson<UploadReport>(site, key);
   if (

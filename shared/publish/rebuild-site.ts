@@ -7,6 +7,7 @@ import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
+import { dateHashKey, dateHashKeyRe, HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
 import {
   type SiteConfigRecord,
   siteConfigFingerprint,
@@ -36,11 +37,19 @@ import {
   feedSpecOf,
   writeArchiveFeeds,
   writeArticleRecords,
+  writeConcurrency,
   writeLatestIssue,
   writeOpml,
   writeSubscriptionFeeds,
 } from './site-writers.ts';
-import { cachePolicies, contentTypes, putIfChanged, readJson, type WriteLog } from './store-io.ts';
+import {
+  cachePolicies,
+  contentTypes,
+  forEachLimit,
+  putIfChanged,
+  readJson,
+  type WriteLog,
+} from './store-io.ts';
 
 /** Progress of a rebuild, reported after each issue date. */
 export interface RebuildProgress {
@@ -55,6 +64,15 @@ export interface RebuildDeps {
   clock: Clock;
   log: Log;
   onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * False: do not trust the hash records (derived-hashes.ts); every object is read back and
+   * compared, and fresh records are written — after derived objects were edited by hand.
+   */
+  trustHashRecords?: boolean;
+  /** The caller knows the site held no derived object (an import into a new site): nothing is read back. */
+  emptySite?: boolean;
+  /** Issue documents read ahead of the one being rendered (hides store latency; default 8). */
+  readAhead?: number;
 }
 
 export interface RebuildSummary {
@@ -64,6 +82,8 @@ export interface RebuildSummary {
   written: number;
   /** Derived objects no issue document calls for any more, deleted (see `pruneDerived`). */
   deleted: number;
+  /** Hash records written (derived-hashes.ts); not counted in `written`. */
+  records: number;
 }
 
 /** A write log that only counts: a rebuild of years would otherwise hold every key it wrote. */
@@ -88,7 +108,24 @@ const countingLog = (): WriteLog & { count: number } => {
  * and so is deleting: derived objects the issue documents no longer call for are pruned.
  */
 export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
-  const { site, config } = deps;
+  // Every read and write goes through the recorder: it answers "unchanged?" from the hash
+  // records where it can, so an unchanged site is not read back object by object, and it writes
+  // behind while the next date renders.
+  const site = new HashRecordingStore(deps.site, {
+    log: deps.log,
+    emptySite: deps.emptySite,
+    trust: deps.trustHashRecords,
+  });
+  try {
+    return await rebuildThrough(site, deps);
+  } finally {
+    // Never return (or throw) with writes still landing behind the caller's back.
+    await site.idle();
+  }
+};
+
+const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Promise<RebuildSummary> => {
+  const { config } = deps;
   const writes = countingLog();
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
@@ -131,9 +168,37 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     calendar = undefined;
   };
 
+  // Read ahead: the issue document and hash record of the next dates load while this one renders.
+  const readAhead = Math.max(1, deps.readAhead ?? 8);
+  const reads = new Map<number, Promise<PublishedIssue | undefined>>();
+  const readDate = (index: number) => {
+    const date = dates[index];
+    if (date === undefined || reads.has(index)) return;
+    reads.set(
+      index,
+      Promise.all([readJson<PublishedIssue>(site, issueKey(date)), site.load(dateHashKey(date))]).then(
+        ([found]) => found?.value,
+      ),
+    );
+  };
+  // A date's record is written once no archive of it waits for its next date any more.
+  const flushRecords = async (upTo: string | undefined) => {
+    const waiting = new Set([...pending.values()].map((p) => p.issue.date));
+    for (const group of site.loadedGroups()) {
+      const date = dateHashKeyRe.exec(group)?.[1];
+      if (date !== undefined && (upTo === undefined || date <= upTo) && !waiting.has(date))
+        await site.flush(group);
+    }
+  };
+
   for (const [index, date] of dates.entries()) {
-    const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
-    if (issue === undefined) continue;
+    for (let ahead = index; ahead < index + readAhead; ahead += 1) readDate(ahead);
+    const issue = await reads.get(index);
+    reads.delete(index);
+    if (issue === undefined) {
+      await flushRecords(date);
+      continue;
+    }
     await writeArticleRecords(site, issue, writes);
     articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
 
@@ -164,17 +229,21 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
       if (known[known.length - 1] !== date) known.push(date);
       sources.set(page.source, known);
     }
+    await flushRecords(date);
     deps.onProgress?.({ datesDone: index + 1, datesTotal: dates.length, articlesDone: articles });
   }
   await flushCalendar();
   items = createItemCache(config);
   for (const slug of [...pending.keys()]) await flushArchive(slug, undefined);
+  await flushRecords(undefined);
 
-  for (const [source, sourceDates] of sources) {
+  if (sources.size > 0) await Promise.all(uploadHashKeys.map((key) => site.load(key)));
+  await forEachLimit([...sources], writeConcurrency, async ([source, sourceDates]) => {
     let doc: UploadIndexDoc | undefined;
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
     await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
-  }
+  });
+  for (const key of uploadHashKeys) await site.flush(key);
   // The stored windows, as publishing left them:
   // - a feed whose section no issue document has any more (its pages moved to another 版名, or
   //   were edited away by hand) keeps its window and subscription documents, emptied, as
@@ -251,10 +320,12 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
       racing,
     });
   } else {
-    deleted = await pruneDerived(site, new Set(windows.keys()), rebuiltYears, deps.log);
+    deleted = await pruneDerived(site, new Set(windows.keys()), rebuiltYears, rebuilt, deps.log);
   }
-  deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted });
-  return { dates: dates.length, articles, written: writes.count, deleted };
+  await site.close();
+  const records = site.recordsWritten;
+  deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted, records });
+  return { dates: dates.length, articles, written: writes.count, deleted, records };
 };
 
 const feedFilePattern = '(?:rss\\.xml|atom\\.xml|feed\\.json)';
@@ -277,6 +348,7 @@ const pruneDerived = async (
   site: Store,
   slugs: ReadonlySet<string>,
   years: ReadonlySet<string>,
+  dates: ReadonlySet<string>,
   log: Log,
 ): Promise<number> => {
   // The calendars just written, one read per year; a year without issues has none.
@@ -306,7 +378,15 @@ const pruneDerived = async (
     const year = calendarKeyRe.exec(key);
     if (year && !years.has(year[1]!)) stale.push(key);
   }
+  // Hash records of dates without an issue document: a date brought back must not find a record
+  // vouching for archives pruned since.
+  const records: string[] = [];
+  for await (const key of site.list('state/hashes/dates/')) {
+    const date = dateHashKeyRe.exec(key)?.[1];
+    if (date !== undefined && !dates.has(date)) records.push(key);
+  }
   for (const key of stale) await site.delete(key);
+  for (const key of records) await site.delete(key);
   if (stale.length > 0) log.info('stale derived objects deleted', { count: stale.length, first: stale[0] });
   return stale.length;
 };

@@ -38,6 +38,22 @@ export const toBytes = (body: Uint8Array | string) =>
   typeof body === 'string' ? encoder.encode(body) : body;
 
 /**
+ * A store that can sometimes tell, without a read, whether an object holds given bytes and
+ * metadata (derived-hashes.ts): true = it does, false = it does not (or is absent), undefined =
+ * read it to know.
+ */
+export interface VouchingStore extends Store {
+  vouch(
+    key: string,
+    bytes: Uint8Array,
+    options: Pick<PutOptions, 'contentType' | 'cacheControl'>,
+  ): boolean | undefined;
+}
+
+const vouchOf = (store: Store) =>
+  typeof (store as Partial<VouchingStore>).vouch === 'function' ? (store as VouchingStore) : undefined;
+
+/**
  * Write unless the stored object already has these bytes and metadata: an unchanged object is
  * never rewritten (its ETag and Last-Modified stay, readers get 304s, nothing is re-notified).
  * Returns true when it wrote.
@@ -50,7 +66,9 @@ export const putIfChanged = async (
   writes: WriteLog,
 ): Promise<boolean> => {
   const bytes = toBytes(body);
-  const current = await store.get(key);
+  const known = vouchOf(store)?.vouch(key, bytes, options);
+  if (known === true) return false;
+  const current = known === false ? undefined : await store.get(key);
   if (
     current !== undefined &&
     sameBytes(current.body, bytes) &&

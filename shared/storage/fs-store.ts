@@ -118,10 +118,17 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
 export class FsStore implements Store {
   readonly #root: string;
   readonly #lock = new KeyedLock();
+  readonly #fsync: boolean;
 
-  /** @param rootDir folder holding the objects; created on first write. */
-  constructor(rootDir: string) {
+  /**
+   * @param rootDir folder holding the objects; created on first write.
+   * @param options.fsync false: writes stay atomic (temp file + rename) but are not fsynced one
+   *   by one — for a bulk import, which makes the whole folder durable once at the end (and is
+   *   simply run again after a crash). Default true.
+   */
+  constructor(rootDir: string, options: { fsync?: boolean } = {}) {
     this.#root = resolve(rootDir);
+    this.#fsync = options.fsync ?? true;
   }
 
   /** Absolute folder this store writes to. */
@@ -272,7 +279,7 @@ export class FsStore implements Store {
       const handle = await open(tmp, 'w');
       try {
         await handle.writeFile(bytes);
-        await handle.sync();
+        if (this.#fsync) await handle.sync();
       } finally {
         await handle.close();
       }
@@ -287,7 +294,7 @@ export class FsStore implements Store {
           throw error;
         }
       }
-      await syncFolder(dirname(target));
+      if (this.#fsync) await syncFolder(dirname(target));
     } catch (error) {
       await rm(tmp, { force: true }).catch(() => undefined);
       const code = errnoOf(error);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { datesFrom, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { archiveKey, type FeedFormat, feedKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
+import { datesFrom, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { makeDeps, snapshot, text, upload } from './publish-kit.ts';
 
 /**

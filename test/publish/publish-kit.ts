@@ -49,10 +49,14 @@ export const readIssue = async (site: Store, date: string): Promise<PublishedIss
   return found === undefined ? undefined : parseJsonBytes<PublishedIssue>(found.body);
 };
 
-/** Every object of a store: key → body text + metadata, to compare whole sites. */
+/**
+ * Every object of a store: key → body text + metadata, to compare whole sites. Hash records
+ * (`state/hashes/`, bookkeeping a rebuild keeps and a publish deletes) are left out.
+ */
 export const snapshot = async (store: Store) => {
   const result: Record<string, { body: string; contentType?: string; cacheControl?: string }> = {};
   for await (const key of store.list('')) {
+    if (key.startsWith('state/hashes/')) continue;
     const object = await store.get(key);
     if (object === undefined) continue;
     result[key] = {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { StorageError } from '../../shared/errors.ts';
@@ -19,6 +18,7 @@ import {
 } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { FaultyStore } from '../support/instrumented-store.ts';
+import { issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import {
   afterPublication,
   config,

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { StorageError } from '../../shared/errors.ts';
 import type { Issue } from '../../shared/model/issue.ts';
@@ -13,6 +12,7 @@ import { FsStore } from '../../shared/storage/fs-store.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { FaultyStore, ShuffledLatencyStore, seededRandom } from '../support/instrumented-store.ts';
+import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { makeDeps, readIssue, siteWithoutReports, snapshot, text, upload } from './publish-kit.ts';
 
 /**

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { datesFrom, jsonUpload, syntheticIssue } from '../../bench/synthetic-issues.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import type { ArticleRecord, PublishedIssue } from '../../shared/model/published.ts';
@@ -16,6 +15,7 @@ import {
   opmlKey,
 } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
+import { datesFrom, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, makeDeps, siteWithoutReports, text, upload } from './publish-kit.ts';
 
 /**

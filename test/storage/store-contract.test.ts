@@ -25,6 +25,16 @@ const subjects: [string, () => Promise<Subject>][] = [
     },
   ],
   [
+    'FsStore without per-write fsync (bulk import)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'fs-store-contract-'));
+      return {
+        store: new FsStore(dir, { fsync: false }),
+        close: () => rm(dir, { recursive: true, force: true }),
+      };
+    },
+  ],
+  [
     'S3Store on s3rver',
     async () => {
       const server = await startS3rver();

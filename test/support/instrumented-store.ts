@@ -2,7 +2,7 @@ import { StorageError } from '../../shared/errors.ts';
 import type { PutOptions, Store, StoredObject } from '../../shared/storage/store.ts';
 
 /** The seeded generator the synthetic issues use (mulberry32): a failing schedule replays by its seed. */
-export { seededRandom } from '../../bench/synthetic-issues.ts';
+export { seededRandom } from './synthetic-issues.ts';
 
 /** Requests made through a {@link CountingStore}, by kind (what S3 would bill and log). */
 export interface RequestCounts {

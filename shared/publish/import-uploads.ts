@@ -1,0 +1,224 @@
+import type { Clock } from '../clock.ts';
+import type { SiteConfig } from '../config.ts';
+import type { ErrorLocation, InvalidUploadError } from '../errors.ts';
+import { sectionSlug } from '../feeds/feed-spec.ts';
+import type { Log } from '../log.ts';
+import type { Issue } from '../model/issue.ts';
+import type { PublishedIssue } from '../model/published.ts';
+import { issueKey, reportKey } from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
+import { canonicalJsonBytes } from './canonical-json.ts';
+import { mergeUpload } from './merge-upload.ts';
+import { formatBeijing } from './publish-times.ts';
+import { type UploadReport, writeReport } from './publish-upload.ts';
+import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
+import { retractUpload } from './retract-upload.ts';
+import { type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
+import { cachePolicies, contentTypes, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
+
+/** One upload as the parsers hand it over: its issue, or why it was rejected. */
+export type ParsedUpload =
+  | { key: string; issue: Issue }
+  | {
+      key: string;
+      rejected: { code: InvalidUploadError['code']; message: string; location?: ErrorLocation };
+    };
+
+export interface ImportProgress {
+  /** `merge`: uploads read and merged into issue documents; `build`: derived documents, per date. */
+  phase: 'merge' | 'build';
+  done: number;
+  total: number;
+  articles: number;
+}
+
+export interface ImportDeps {
+  site: Store;
+  config: SiteConfig;
+  clock: Clock;
+  log: Log;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Parallel store writes (S3 latency; default 16). */
+  concurrency?: number;
+  /** False: ignore the site's hash records and read every derived object back (after a crash). */
+  trustHashRecords?: boolean;
+}
+
+export interface ImportSummary {
+  uploads: number;
+  /** Uploads merged into an issue. */
+  published: number;
+  rejected: Array<{ key: string; code: string; message: string }>;
+  /** Issue documents written (new or changed). */
+  issuesWritten: number;
+  build: RebuildSummary;
+}
+
+/** Issue documents kept in memory at once; uploads arrive grouped by date (sorted keys). */
+const openIssues = 16;
+
+/**
+ * Bring a back catalogue in (docs/publishing.md, "Bringing in the back catalogue"): every
+ * upload is merged into its issue document exactly as `publishUpload` merges it — uploads in key
+ * order, on top of what the site already holds, with the same build clock — and reported as
+ * publishing reports it; then every derived document (article records, feeds, archives, OPML,
+ * windows, calendars, upload indexes) is built ONCE by the rebuild, instead of re-rendering
+ * windows and archives after every page. The result is the site that publishing the same uploads
+ * one by one in date order gives (test/publish/import-uploads.test.ts).
+ *
+ * `uploads` must yield in ascending key order (publishing order within a date). Memory holds a
+ * few issue documents, not the catalogue. Slug-clash warnings are not repeated in the reports:
+ * they are for one page going live, which an operator importing years reads in the feeds.
+ */
+export const importUploads = async (
+  deps: ImportDeps,
+  uploads: AsyncIterable<ParsedUpload>,
+  total: number,
+): Promise<ImportSummary> => {
+  const { site, config } = deps;
+  const now = deps.clock();
+  const at = formatBeijing(now.getTime());
+  const slugOf = (section: string) => sectionSlug(section, config);
+  const writes: WriteLog = [];
+  const json = { contentType: contentTypes.json, cacheControl: cachePolicies.short };
+
+  // What the site holds already: listed once, so nothing absent is read.
+  const existing = await keysUnder(site, 'issues/');
+  const indexed = await keysUnder(site, 'state/uploads/');
+  const reported = await keysUnder(site, 'reports/');
+  const emptySite =
+    existing.size === 0 && !(await anyKey(site, 'articles/')) && !(await anyKey(site, 'feeds/'));
+
+  const writer = boundedWriter(deps.concurrency ?? 16);
+  const open = new Map<string, PublishedIssue | undefined>();
+  const flushed = new Set<string>();
+  let issuesWritten = 0;
+  const issueOf = async (date: string) => {
+    if (open.has(date)) return open.get(date);
+    if (flushed.has(date)) await writer.drain(); // its write must land before it is read back
+    const stored = existing.has(issueKey(date)) || flushed.has(date);
+    const doc = stored ? (await readJson<PublishedIssue>(site, issueKey(date)))?.value : undefined;
+    open.set(date, doc);
+    return doc;
+  };
+  const flush = async (date: string) => {
+    const doc = open.get(date);
+    open.delete(date);
+    if (doc === undefined) return;
+    const known = existing.has(issueKey(date)) || flushed.has(date);
+    flushed.add(date);
+    await writer.add(async () => {
+      const bytes = canonicalJsonBytes(doc);
+      if (known && !(await putIfChanged(site, issueKey(date), bytes, json, writes))) return;
+      if (!known) await site.put(issueKey(date), bytes, json);
+      issuesWritten += 1;
+    });
+  };
+  const report = (value: UploadReport) =>
+    writer.add(async () => {
+      if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
+      else
+        await site.put(reportKey(value.key), canonicalJsonBytes(value), {
+          ...json,
+          cacheControl: cachePolicies.none,
+        });
+    });
+
+  const rejected: ImportSummary['rejected'] = [];
+  let done = 0;
+  let articles = 0;
+  for await (const upload of uploads) {
+    done += 1;
+    if ('rejected' in upload) {
+      const { code, message, location } = upload.rejected;
+      rejected.push({ key: upload.key, code, message });
+      await report({ key: upload.key, ok: false, code, message, location, at });
+      deps.log.warn('upload rejected', { key: upload.key, code, message });
+    } else {
+      const { key, issue } = upload;
+      // A key that published into other dates before: its pages there are retracted, as publishing does.
+      if (indexed.has(uploadIndexKey(key))) {
+        const index = await readJson<UploadIndexDoc>(site, uploadIndexKey(key));
+        for (const date of index?.value.dates ?? []) {
+          if (date === issue.date) continue;
+          const previous = await issueOf(date);
+          if (previous !== undefined) open.set(date, retractUpload(previous, key, now));
+        }
+      }
+      open.set(
+        issue.date,
+        mergeUpload(await issueOf(issue.date), issue, { source: key, config, now, slugOf }),
+      );
+      const count = issue.pages.reduce((n, p) => n + p.articles.length, 0);
+      articles += count;
+      await report({
+        key,
+        ok: true,
+        date: issue.date,
+        pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
+        articles: count,
+        at,
+      });
+    }
+    // Least recently merged dates go to the store first.
+    while (open.size > openIssues) await flush(open.keys().next().value!);
+    deps.onProgress?.({ phase: 'merge', done, total, articles });
+  }
+  for (const date of [...open.keys()]) await flush(date);
+  await writer.drain();
+
+  const build = await rebuildSite({
+    site,
+    config,
+    clock: deps.clock,
+    log: deps.log,
+    emptySite,
+    trustHashRecords: deps.trustHashRecords,
+    onProgress: (p) =>
+      deps.onProgress?.({ phase: 'build', done: p.datesDone, total: p.datesTotal, articles: p.articlesDone }),
+  });
+  const summary: ImportSummary = {
+    uploads: done,
+    published: done - rejected.length,
+    rejected,
+    issuesWritten,
+    build,
+  };
+  deps.log.info('import done', { ...summary, rejected: rejected.length });
+  return summary;
+};
+
+const keysUnder = async (store: Store, prefix: string) => {
+  const keys = new Set<string>();
+  for await (const key of store.list(prefix)) keys.add(key);
+  return keys;
+};
+
+const anyKey = async (store: Store, prefix: string) => {
+  for await (const _ of store.list(prefix)) return true;
+  return false;
+};
+
+/**
+ * Writes run in the background with at most `limit` in flight; `add` waits for a free slot, and
+ * `drain` for every write (rethrowing the first failure).
+ */
+const boundedWriter = (limit: number) => {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  const add = async (task: () => Promise<void>) => {
+    while (inFlight.size >= limit) await Promise.race(inFlight);
+    if (failure !== undefined) throw failure.error;
+    const running: Promise<void> = task()
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
+  const drain = async () => {
+    await settleAll(inFlight);
+    if (failure !== undefined) throw failure.error;
+  };
+  return { add, drain };
+};

@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { listUploads, parseUploads } from '../../scripts/lib/import-parse.ts';
+import { fixedClock } from '../../shared/clock.ts';
+import { parseSiteConfig } from '../../shared/config.ts';
+import { silentLog } from '../../shared/log.ts';
+import { importUploads } from '../../shared/publish/import-uploads.ts';
+import { publishUpload } from '../../shared/publish/publish-upload.ts';
+import { MemoryStore } from '../../shared/storage/memory-store.ts';
+import type { Store } from '../../shared/storage/store.ts';
+import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
+import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
+
+const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });
+const small = {
+  pages: 3,
+  articlesPerPage: 2,
+  paragraphsPerArticle: 2,
+  charsPerParagraph: 40,
+  sections: ['要闻', '综合', '体育'],
+};
+
+type Upload = { key: string; bytes: Uint8Array };
+
+/** Two uploads per date (pages 1–2, then page 3), as a newsroom drops them. */
+const fortnight = (start: string, days: number): Upload[] =>
+  datesFrom(start, days).flatMap((date) => {
+    const issue = syntheticIssue(date, small);
+    return [jsonUpload(issuePages(issue, [1, 2]), 'a'), jsonUpload(issuePages(issue, [3]), 'b')];
+  });
+
+/** The site publishing gives: each upload through publishUpload, in date (key) order. */
+const published = async (uploads: readonly Upload[], site: Store = new MemoryStore()) => {
+  const deps = makeDeps({ config, site });
+  for (const part of [...uploads].sort((a, b) => (a.key < b.key ? -1 : 1))) {
+    await upload(deps.input, part.key, part.bytes);
+    await publishUpload(deps, { type: 'created', key: part.key });
+  }
+  return deps.site;
+};
+
+/** The site the import gives: the uploads under a folder-like source, parsed on this thread. */
+const imported = async (
+  uploads: readonly Upload[],
+  site: Store = new MemoryStore(),
+  concurrency?: number,
+) => {
+  const folder = new MemoryStore();
+  for (const part of uploads) await upload(folder, part.key.slice('incoming/'.length), part.bytes);
+  const source = { store: folder, prefix: '' };
+  const listed = await listUploads(source);
+  const summary = await importUploads(
+    {
+      site,
+      config,
+      clock: fixedClock(afterPublication),
+      log: silentLog,
+      ...(concurrency ? { concurrency } : {}),
+    },
+    parseUploads(source, listed, { maxBytes: config.maxUploadBytes, workers: 0 }),
+    listed.length,
+  );
+  return { site, summary };
+};
+
+describe('importUploads', () => {
+  it.each([
+    ['16', 16],
+    ['one at a time', 1],
+  ])(
+    'gives a generated fortnight byte for byte the site publishing it upload by upload gives (writes: %s)',
+    async (_, concurrency) => {
+      const uploads = fortnight('2024-12-25', 14);
+      const { site, summary } = await imported(uploads, new MemoryStore(), concurrency);
+      expect(summary).toMatchObject({ uploads: 28, published: 28, rejected: [], issuesWritten: 14 });
+      expect(summary.build).toMatchObject({ dates: 14, articles: 14 * 6 });
+      const expected = await snapshot(await published(uploads));
+      const actual = await snapshot(site);
+      expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+      expect(actual).toEqual(expected);
+    },
+  );
+
+  it('gives the sample with its inside pages the site publishing them gives', async () => {
+    const uploads = (['01', '02', '04'] as const).map((page) => ({
+      key: `incoming/2024-11-30/${page}.txt`,
+      bytes: new Uint8Array(fixture(page)),
+    }));
+    const { site, summary } = await imported(uploads);
+    expect(summary.published).toBe(3);
+    const expected = await snapshot(await published(uploads));
+    expect(Object.keys(expected).some((k) => k.startsWith('feeds/zonghe/archive/2024-11-30/'))).toBe(true);
+    expect(await snapshot(site)).toEqual(expected);
+  });
+
+  it('merges into a site that already has issues exactly as publishing would', async () => {
+    const first = fortnight('2024-12-25', 5);
+    // The catalogue overlaps what was published: a corrected page of an existing date, new dates.
+    const corrected = syntheticIssue('2024-12-27', { ...small, seed: 7 });
+    const later = [jsonUpload(issuePages(corrected, [3]), 'b'), ...fortnight('2024-12-30', 4)];
+    const expected = await snapshot(await published(later, await published(first)));
+    const { site } = await imported(later, await published(first));
+    expect(await snapshot(site)).toEqual(expected);
+  });
+
+  it('reports rejected uploads, lists them, and publishes the others', async () => {
+    const uploads = [
+      ...fortnight('2024-12-25', 2),
+      { key: 'incoming/2024-12-25/c.json', bytes: new TextEncoder().encode('{"date": "2024-12-25"') },
+    ];
+    const { site, summary } = await imported(uploads);
+    expect(summary.rejected).toEqual([
+      expect.objectContaining({ key: 'incoming/2024-12-25/c.json', code: expect.any(String) }),
+    ]);
+    expect(summary.published).toBe(4);
+    const report = await site.get('reports/incoming/2024-12-25/c.json.json');
+    expect(JSON.parse(new TextDecoder().decode(report!.body))).toMatchObject({ ok: false });
+    const expected = await snapshot(await published(uploads));
+    expect(await snapshot(site)).toEqual(expected);
+  });
+
+  it('writes nothing but what changed when the same catalogue is imported again', async () => {
+    const uploads = fortnight('2024-12-25', 4);
+    const { site } = await imported(uploads);
+    const before = await snapshot(site);
+    const { summary } = await imported(uploads, site);
+    expect(summary.issuesWritten).toBe(0);
+    expect(summary.build).toMatchObject({ written: 0, records: 0 });
+    expect(await snapshot(site)).toEqual(before);
+  });
+});
