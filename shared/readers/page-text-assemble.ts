@@ -76,7 +76,7 @@ const addText = (body: Body, printed: string, final: boolean) => {
  * Walk the classified body lines and group them into article drafts, in reading order.
  * A headline (one or more heading lines) opens an article when a lead, byline, prose, caption
  * or jump follows it; a headline followed by nothing of that (a banner such as 工业强市 产业兴市
- * before the editor line) is dropped. Prose before any headline (a 导读 teaser's lead, printed
+ * before the editor line) is reported as unplaced. Prose before any headline (a 导读 teaser's lead, printed
  * above its headline) waits and becomes the first paragraphs of the next article.
  */
 export const assemble = (blocks: readonly Block[]) => {
@@ -158,6 +158,8 @@ export const assemble = (blocks: readonly Block[]) => {
     // A 更正 notice is an item of its own, whatever stands above it.
     if ((block.kind === 'heading' || block.kind === 'prose') && isCorrection(block.text)) {
       closeGroup();
+      // Text still waiting for a headline is not the notice's: it stands as a piece of its own.
+      if (pending.paragraphs.length > 0) open(block.line, []);
       const draft = open(block.line, ['更正']);
       draft.correction = true;
       place(block);
