@@ -223,7 +223,23 @@ describe('readPageText verse and structure rules', () => {
     expect(articles[0]!.paragraphs).toEqual(['今年以来,市区新建公共充电桩。']);
   });
 
-  it('reports a banner, a stray label and a pointless jump as unplaced instead of dropping them', () => {
+  it('keeps text waiting for a headline out of a 更正 notice that follows it', () => {
+    const articles = articlesOf([
+      '城区新增充电桩',
+      '本报讯(记者 张三)今年以来,市区新建公共充电桩。',
+      '(记者 张三)',
+      '市民可通过手机小程序查询空闲桩位。',
+      '更正',
+      '本报11月29日《城区新增120个公共充电桩》一文有误,特此更正。',
+    ]);
+    expect(articles.map((a) => [a.kind, a.paragraphs])).toEqual([
+      ['news', ['今年以来,市区新建公共充电桩。']],
+      ['brief', ['市民可通过手机小程序查询空闲桩位。']],
+      ['correction', ['本报11月29日《城区新增120个公共充电桩》一文有误,特此更正。']],
+    ]);
+  });
+
+  it('reports a banner and a stray label as unplaced instead of dropping them', () => {
     const text = [
       '城区新增充电桩',
       '本报讯(记者 张三)今年以来,市区新建公共充电桩,主要分布在',
