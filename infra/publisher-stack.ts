@@ -68,13 +68,48 @@ export class PublisherStack extends Stack {
     const entries = props.entries ?? defaultEntries;
 
     const storage = new PublisherBuckets(this, 'Storage');
-    const { logBucket, ingestBucket, siteBucket } = storage;
+    const serve = this.permalinkFunction(settings, entries.serveArticle, storage.siteBucket);
+    const site = new SiteDistribution(this, 'Site', {
+      siteBucket: storage.siteBucket,
+      articleFunctionUrl: serve.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM }),
+      logBucket: storage.logBucket,
+      customDomain: settings.customDomain,
+    });
+    const failureQueue = this.failureQueue();
+    const build = this.buildFunction(settings, entries.buildFeeds, storage, site.siteUrl, failureQueue);
 
-    // --- Permalink function, then the distribution in front of it ---------------------------------
+    // Only the input prefix triggers: every output key lives elsewhere (no write → event loop).
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      storage.ingestBucket.addEventNotification(event, new s3n.LambdaDestination(build.function), {
+        prefix: inputPrefix,
+      });
+    }
+    storage.keepNotificationId();
 
+    const monitoring = new PublisherMonitoring(this, 'Monitoring', {
+      buildFunction: build.function,
+      serveFunction: serve.function,
+      failureQueue,
+      alarmEmail: settings.alarmEmail,
+      deskEmail: settings.deskEmail,
+    });
+    // Rejected uploads reach the desk: the build function publishes to its topic.
+    build.function.addEnvironment(deskTopicEnv, monitoring.deskTopic.topicArn);
+    monitoring.deskTopic.grantPublish(build.role);
+
+    this.outputs(site, storage, failureQueue, monitoring);
+    this.acknowledgeCdkHelpers();
+  }
+
+  /** The permalink function: reads article and issue records, answers behind CloudFront. */
+  private permalinkFunction(
+    settings: StackSettings,
+    entry: string,
+    siteBucket: s3.Bucket,
+  ): PublisherFunction {
     const serve = new PublisherFunction(this, 'ServeArticle', {
       description: 'Permalink pages: /articles/<date>/<id>, issue tables of contents, home',
-      entry: entries.serveArticle,
+      entry,
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention: logs.RetentionDays.THREE_MONTHS,
@@ -103,31 +138,35 @@ export class PublisherStack extends Stack {
       'reads article and issue records',
     );
     serve.allowNotFound(siteBucket);
-    const serveUrl = serve.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    return serve;
+  }
 
-    const site = new SiteDistribution(this, 'Site', {
-      siteBucket,
-      articleFunctionUrl: serveUrl,
-      logBucket,
-      customDomain: settings.customDomain,
-    });
-
-    // --- Build function: ingest events in, site bucket out ----------------------------------------
-
-    const failureQueue = new sqs.Queue(this, 'BuildFailures', {
+  /** Where events that failed twice wait for an operator (docs/infrastructure.md, rebuild). */
+  private failureQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'BuildFailures', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(failureQueue).acknowledge({
+    Validations.of(queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
         'This queue is itself the dead-letter destination of the build function; it has no consumer to fail.',
     });
+    return queue;
+  }
 
+  /** The build function: reads uploads, writes the published site. */
+  private buildFunction(
+    settings: StackSettings,
+    entry: string,
+    { ingestBucket, siteBucket }: PublisherBuckets,
+    siteUrl: string,
+    failureQueue: sqs.IQueue,
+  ): PublisherFunction {
     const build = new PublisherFunction(this, 'BuildFeeds', {
       description: 'Publishes uploads under incoming/: article records, issue documents, feeds, OPML',
-      entry: entries.buildFeeds,
+      entry,
       // Rendering ~20 feed documents per upload is CPU-bound; memory buys CPU on Lambda.
       memorySize: 1024,
       timeout: Duration.minutes(3),
@@ -148,7 +187,7 @@ export class PublisherStack extends Stack {
         [ingestBucketEnv]: ingestBucket.bucketName,
         [siteBucketEnv]: siteBucket.bucketName,
         // No cycle here: the distribution does not depend on this function.
-        ...functionEnvironment(settings.config, site.siteUrl),
+        ...functionEnvironment(settings.config, siteUrl),
       },
     });
     build.grantObjects(ingestBucket, ['s3:GetObject'], [`${inputPrefix}*`], 'reads uploads');
@@ -161,39 +200,14 @@ export class PublisherStack extends Stack {
     );
     build.grantObjects(siteBucket, ['s3:DeleteObject'], siteDeleteKeyPatterns, 'deletes stale archives');
     build.allowNotFound(siteBucket);
-
-    // Only the input prefix triggers: every output key lives elsewhere (no write → event loop).
-    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
-      ingestBucket.addEventNotification(event, new s3n.LambdaDestination(build.function), {
-        prefix: inputPrefix,
-      });
-    }
-    storage.keepNotificationId();
-
-    // --- Alarms, the desk's notices and the dashboard ---------------------------------------------
-
-    const monitoring = new PublisherMonitoring(this, 'Monitoring', {
-      buildFunction: build.function,
-      serveFunction: serve.function,
-      failureQueue,
-      alarmEmail: settings.alarmEmail,
-      deskEmail: settings.deskEmail,
-    });
-    build.function.addEnvironment(deskTopicEnv, monitoring.deskTopic.topicArn);
-    monitoring.deskTopic.grantPublish(build.role);
-
-    this.outputs(site, { ingestBucket, siteBucket, failureQueue, monitoring });
-    this.acknowledgeCdkHelpers();
+    return build;
   }
 
   private outputs(
     site: SiteDistribution,
-    parts: {
-      ingestBucket: s3.IBucket;
-      siteBucket: s3.IBucket;
-      failureQueue: sqs.IQueue;
-      monitoring: PublisherMonitoring;
-    },
+    { ingestBucket, siteBucket }: PublisherBuckets,
+    failureQueue: sqs.IQueue,
+    monitoring: PublisherMonitoring,
   ): void {
     const output = (id: string, value: string, description?: string) =>
       new CfnOutput(this, id, { value, ...(description ? { description } : {}) });
@@ -201,20 +215,12 @@ export class PublisherStack extends Stack {
     output('OpmlUrl', `${site.siteUrl}/${opmlKey}`, 'Every feed, as OPML');
     output('DistributionDomainName', site.distribution.distributionDomainName);
     output('DistributionId', site.distribution.distributionId, 'For invalidations after a rebuild');
-    output(
-      'IngestBucketName',
-      parts.ingestBucket.bucketName,
-      `Upload issues under s3://<bucket>/${inputPrefix}`,
-    );
-    output('SiteBucketName', parts.siteBucket.bucketName, 'Published site (rebuild target)');
-    output('FailureQueueUrl', parts.failureQueue.queueUrl, 'Events that failed to publish');
-    output('AlarmTopicArn', parts.monitoring.alarmTopic.topicArn, 'Subscribe to receive alarms');
-    output('DeskTopicArn', parts.monitoring.deskTopic.topicArn, 'Subscribe to hear of every rejected upload');
-    output(
-      'DashboardName',
-      parts.monitoring.dashboard.dashboardName,
-      'CloudWatch dashboard of the publisher',
-    );
+    output('IngestBucketName', ingestBucket.bucketName, `Upload issues under s3://<bucket>/${inputPrefix}`);
+    output('SiteBucketName', siteBucket.bucketName, 'Published site (rebuild target)');
+    output('FailureQueueUrl', failureQueue.queueUrl, 'Events that failed to publish');
+    output('AlarmTopicArn', monitoring.alarmTopic.topicArn, 'Subscribe to receive alarms');
+    output('DeskTopicArn', monitoring.deskTopic.topicArn, 'Subscribe to hear of every rejected upload');
+    output('DashboardName', monitoring.dashboard.dashboardName, 'CloudWatch dashboard of the publisher');
   }
 
   /** CDK's own helper for S3 notifications: its managed policy is CDK's, not ours to shape. */

@@ -68,74 +68,7 @@ export class SiteDistribution extends Construct {
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
 
-    // Feeds carry their own Cache-Control (written by publishing): honour it, fall back to 5 min,
-    // never let a missing header pin a feed for CACHING_OPTIMIZED's default day.
-    const feedCachePolicy = new cloudfront.CachePolicy(this, 'FeedCachePolicy', {
-      comment: 'Feeds and OPML: origin Cache-Control, no cookies, headers or query strings in the key',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.minutes(5),
-      maxTtl: Duration.days(365),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-
-    // Article pages answer HTML or JSON by Accept (Vary: Accept), so Accept is part of the key.
-    const articleCachePolicy = new cloudfront.CachePolicy(this, 'ArticleCachePolicy', {
-      comment: 'Permalink pages: origin Cache-Control, normalised Accept in the key',
-      minTtl: Duration.seconds(0),
-      defaultTtl: Duration.seconds(0),
-      maxTtl: Duration.days(365),
-      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
-      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Accept'),
-      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
-      enableAcceptEncodingGzip: true,
-      enableAcceptEncodingBrotli: true,
-    });
-
-    const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
-      // No includeSubdomains/preload: the newsroom's other subdomains are not ours to pin.
-      strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(730),
-        includeSubdomains: false,
-        preload: false,
-        override: true,
-      },
-      contentTypeOptions: { override: true },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-      referrerPolicy: {
-        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-        override: true,
-      },
-      // The permalink function sends its own, stricter CSP (style hash); keep it (override false).
-      contentSecurityPolicy: {
-        contentSecurityPolicy:
-          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        override: false,
-      },
-    };
-
-    const pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
-      comment: 'HSTS and security headers for pages',
-      securityHeadersBehavior: securityHeaders,
-    });
-
-    // Web-based feed readers fetch JSON Feed / Atom from the browser: public documents, CORS open.
-    const feedHeaders = new cloudfront.ResponseHeadersPolicy(this, 'FeedHeaders', {
-      comment: 'HSTS, security headers and read-only CORS for public feeds',
-      securityHeadersBehavior: securityHeaders,
-      corsBehavior: {
-        accessControlAllowCredentials: false,
-        accessControlAllowHeaders: ['*'],
-        accessControlAllowMethods: ['GET', 'HEAD'],
-        accessControlAllowOrigins: ['*'],
-        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
-        accessControlMaxAge: Duration.days(1),
-        originOverride: true,
-      },
-    });
+    const { feedCachePolicy, articleCachePolicy, pageHeaders, feedHeaders } = this.policies();
 
     const viewerRequest = new cloudfront.Function(this, 'ViewerRequest', {
       comment: 'Forward the viewer host; normalise Accept for the cache key',
@@ -215,15 +148,96 @@ export class SiteDistribution extends Construct {
 
     this.acknowledgeFindings(domain !== undefined);
 
+    this.grantBucketReads(props.siteBucket);
+
+    this.siteUrl = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+  }
+
+  /** Cache and response-headers policies: feeds and pages differ in cache key and CORS only. */
+  private policies() {
+    // Feeds carry their own Cache-Control (written by publishing): honour it, fall back to 5 min,
+    // never let a missing header pin a feed for CACHING_OPTIMIZED's default day.
+    const feedCachePolicy = new cloudfront.CachePolicy(this, 'FeedCachePolicy', {
+      comment: 'Feeds and OPML: origin Cache-Control, no cookies, headers or query strings in the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.minutes(5),
+      maxTtl: Duration.days(365),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    // Article pages answer HTML or JSON by Accept (Vary: Accept), so Accept is part of the key.
+    const articleCachePolicy = new cloudfront.CachePolicy(this, 'ArticleCachePolicy', {
+      comment: 'Permalink pages: origin Cache-Control, normalised Accept in the key',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.days(365),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList('Accept'),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
+      // No includeSubdomains/preload: the newsroom's other subdomains are not ours to pin.
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(730),
+        includeSubdomains: false,
+        preload: false,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: {
+        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+        override: true,
+      },
+      // The permalink function sends its own, stricter CSP (style hash); keep it (override false).
+      contentSecurityPolicy: {
+        contentSecurityPolicy:
+          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        override: false,
+      },
+    };
+
+    const pageHeaders = new cloudfront.ResponseHeadersPolicy(this, 'PageHeaders', {
+      comment: 'HSTS and security headers for pages',
+      securityHeadersBehavior: securityHeaders,
+    });
+
+    // Web-based feed readers fetch JSON Feed / Atom from the browser: public documents, CORS open.
+    const feedHeaders = new cloudfront.ResponseHeadersPolicy(this, 'FeedHeaders', {
+      comment: 'HSTS, security headers and read-only CORS for public feeds',
+      securityHeadersBehavior: securityHeaders,
+      corsBehavior: {
+        accessControlAllowCredentials: false,
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD'],
+        accessControlAllowOrigins: ['*'],
+        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        accessControlMaxAge: Duration.days(1),
+        originOverride: true,
+      },
+    });
+
+    return { feedCachePolicy, articleCachePolicy, pageHeaders, feedHeaders };
+  }
+
+  /** The site bucket's policy: this distribution may read the public paths and hear 404s. */
+  private grantBucketReads(bucket: s3.IBucket): void {
     const publicKeyPatterns = staticPathPatterns.map((pattern) => pattern.slice(1));
     const cloudFront = new iam.ServicePrincipal('cloudfront.amazonaws.com');
     const fromThisDistribution = { 'AWS:SourceArn': this.distribution.distributionArn };
-    props.siteBucket.addToResourcePolicy(
+    bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudFrontReadsPublicPaths',
         principals: [cloudFront],
         actions: ['s3:GetObject'],
-        resources: publicKeyPatterns.map((pattern) => props.siteBucket.arnForObjects(pattern)),
+        resources: publicKeyPatterns.map((pattern) => bucket.arnForObjects(pattern)),
         conditions: { StringEquals: fromThisDistribution },
       }),
     );
@@ -236,17 +250,15 @@ export class SiteDistribution extends Construct {
     // stops at the public paths above. A CloudFront custom error response (403 → 404) was the
     // alternative; it is distribution-wide (it would rewrite the permalink function's 403s too and
     // hide a real permission fault behind a 404), and CloudFront pairs it with an error page.
-    props.siteBucket.addToResourcePolicy(
+    bucket.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudFrontHearsMissingFeeds',
         principals: [cloudFront],
         actions: ['s3:ListBucket'],
-        resources: [props.siteBucket.bucketArn],
+        resources: [bucket.bucketArn],
         conditions: { StringEquals: fromThisDistribution },
       }),
     );
-
-    this.siteUrl = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
   }
 
   private acknowledgeFindings(customDomain: boolean): void {
