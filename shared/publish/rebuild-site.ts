@@ -5,6 +5,7 @@ import type { FeedSpec } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
+import { createSitemapRebuild } from '../sitemaps/rebuild-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import {
@@ -100,6 +101,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
   dates.sort();
 
   const windows = new Map<string, WindowDoc>();
+  const sitemaps = createSitemapRebuild(site, config, writes, deps.log);
   const lastDate = new Map<string, string>();
   const sources = new Map<string, string[]>();
   let calendar: CalendarDoc | undefined;
@@ -135,6 +137,7 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     const issue = (await readJson<PublishedIssue>(site, issueKey(date)))?.value;
     if (issue === undefined) continue;
     await writeArticleRecords(site, issue, writes);
+    await sitemaps.addIssue(issue);
     articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
 
     const slugs = sectionSlugsOf(issue);
@@ -244,14 +247,14 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
     const date = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key)?.[1];
     if (date !== undefined && !rebuilt.has(date)) appeared.push(date);
   }
-  let deleted = 0;
+  let deleted = await sitemaps.finish(all?.issues ?? [], appeared.length + racing.length === 0);
   if (appeared.length > 0 || racing.length > 0) {
     deps.log.warn('a publish ran during the rebuild; stale objects not pruned (run it again)', {
       appeared,
       racing,
     });
   } else {
-    deleted = await pruneDerived(site, new Set(windows.keys()), rebuiltYears, deps.log);
+    deleted += await pruneDerived(site, new Set(windows.keys()), rebuiltYears, deps.log);
   }
   deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted });
   return { dates: dates.length, articles, written: writes.count, deleted };
