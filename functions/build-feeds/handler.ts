@@ -4,6 +4,12 @@ import { siteConfigFromEnvironment } from '../../shared/config.ts';
 import { ConfigError, InvalidUploadError } from '../../shared/errors.ts';
 import { jsonLineLog } from '../../shared/log.ts';
 import { changedFeedUrls, notifyHub } from '../../shared/publish/notify-hub.ts';
+import {
+  changedPermalinks,
+  notifySearchEngines,
+  type SearchPingConfig,
+  searchPingConfigFromEnvironment,
+} from '../../shared/publish/notify-search-engines.ts';
 import { type PublishDeps, publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
 import { ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
 import { inputPrefix } from '../../shared/site-layout.ts';
@@ -74,6 +80,8 @@ const eventType = (record: S3EventRecord): UploadEvent['type'] | undefined =>
 export interface BuildFeedsDeps extends PublishDeps {
   /** Default: the global fetch. Tests pass their own. */
   fetch?: typeof fetch;
+  /** IndexNow / Baidu pings after a publish that changed articles; none when absent. */
+  searchPings?: SearchPingConfig;
 }
 
 /**
@@ -99,10 +107,14 @@ export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => 
           date: outcome.date,
           written: outcome.written.length,
         });
-        await notifyHub(
-          { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config },
-          changedFeedUrls(current.config.siteUrl, outcome.written),
-        );
+        const notify = { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config };
+        await Promise.all([
+          notifyHub(notify, changedFeedUrls(current.config.siteUrl, outcome.written)),
+          notifySearchEngines(
+            { ...notify, pings: current.searchPings ?? {} },
+            changedPermalinks(current.config.siteUrl, outcome.written),
+          ),
+        ]);
       } catch (error) {
         current.log.error('upload failed; the event will be retried', {
           key: upload.key,
@@ -135,6 +147,7 @@ export const productionDeps = (env: Record<string, string | undefined> = process
     log: jsonLineLog({ function: 'build-feeds' }),
     config,
     fetch: globalThis.fetch,
+    searchPings: searchPingConfigFromEnvironment(env, config),
   };
 };
 
