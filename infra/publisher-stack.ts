@@ -39,13 +39,18 @@ export const siteOutputKeyPatterns = [
   opmlKey,
   'reports/*',
   'state/*',
+  // Discovery (shared/sitemaps): the sitemaps, robots.txt and the IndexNow key file at the root.
+  'sitemaps/*',
+  'sitemap.xml',
+  '*.txt',
 ] as const;
 
 /**
  * Key prefixes the build function may delete in: archive documents of a date a section no longer
- * appears in (shared/publish/site-writers.ts `deleteArchiveFeeds`). Nothing else is ever deleted.
+ * appears in (shared/publish/site-writers.ts `deleteArchiveFeeds`), and a sitemap left without URLs
+ * (shared/sitemaps/write-sitemaps.ts: the schemas allow no empty one). Nothing else is ever deleted.
  */
-export const siteDeleteKeyPatterns = ['feeds/*'] as const;
+export const siteDeleteKeyPatterns = ['feeds/*', 'sitemaps/*', 'sitemap.xml'] as const;
 
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
 export const articleReadKeyPatterns = ['articles/*', 'issues/*'] as const;
@@ -268,7 +273,7 @@ export class PublisherStack extends Stack {
     this.acknowledgeKeyPrefixes(
       buildRole,
       siteBucket,
-      siteOutputKeyPatterns.filter((pattern) => pattern.endsWith('*')),
+      siteOutputKeyPatterns.filter((pattern) => pattern.includes('*')),
       'reads and writes the published site',
     );
 

@@ -27,8 +27,20 @@ export interface SiteDistributionProps {
  */
 export const viewerHostHeader = 'x-forwarded-host';
 
-/** Paths served straight from the site bucket: subscription documents, archives and OPML. */
-export const staticPathPatterns = ['/feeds/*', `/${opmlKey}`] as const;
+/**
+ * Paths served straight from the site bucket: subscription documents, archives and OPML; the
+ * branding kit (content-addressed, cached immutable), the sitemaps, and the root text files
+ * (robots.txt and the IndexNow key file `/<key>.txt`; `/articles/*` is matched first, and the
+ * site bucket holds no other `.txt` object).
+ */
+export const staticPathPatterns = [
+  '/feeds/*',
+  `/${opmlKey}`,
+  '/brand/*',
+  '/sitemaps/*',
+  '/sitemap.xml',
+  '/*.txt',
+] as const;
 
 /** Path pattern of the permalink pages besides the default behaviour (`/` and anything else). */
 export const articlePathPattern = '/articles/*';

@@ -310,7 +310,9 @@ describe('publisher stack (default context)', () => {
               Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
               Effect: 'Allow',
               Principal: { Service: 'cloudfront.amazonaws.com' },
-              Resource: [objectArn(siteId, 'feeds/*'), objectArn(siteId, 'feeds.opml')],
+              Resource: ['feeds/*', 'feeds.opml', 'brand/*', 'sitemaps/*', 'sitemap.xml', '*.txt'].map((p) =>
+                objectArn(siteId, p),
+              ),
             },
           ]),
         },
@@ -345,7 +347,9 @@ describe('publisher stack (default context)', () => {
               ],
             },
           },
-          StringLike: { 's3:prefix': ['feeds/*', 'feeds.opml'] },
+          StringLike: {
+            's3:prefix': ['feeds/*', 'feeds.opml', 'brand/*', 'sitemaps/*', 'sitemap.xml', '*.txt'],
+          },
         },
         Effect: 'Allow',
         Principal: { Service: 'cloudfront.amazonaws.com' },
@@ -357,6 +361,10 @@ describe('publisher stack (default context)', () => {
         feedKey(allSectionsSlug, 'rss'),
         archiveKey('yaowen', '2024-11-30', 'json'),
         opmlKey,
+        'robots.txt',
+        'sitemap.xml',
+        'sitemaps/2024-11.xml',
+        'brand/0123456789abcdef/icon-512.png',
       ]) {
         expect(matchesAny(patterns, key), key).toBe(true);
       }
@@ -390,6 +398,10 @@ describe('publisher stack (default context)', () => {
         '/articles/*': fnOriginId,
         '/feeds/*': s3OriginId,
         '/feeds.opml': s3OriginId,
+        '/brand/*': s3OriginId,
+        '/sitemaps/*': s3OriginId,
+        '/sitemap.xml': s3OriginId,
+        '/*.txt': s3OriginId,
       });
       expect(config.DefaultCacheBehavior.TargetOriginId).toBe(fnOriginId);
       // issues/, state/ and reports/ are internal: no behaviour sends them to the bucket.
@@ -570,6 +582,7 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        ACCENT_COLOR: '#b8202a',
       });
     });
 
@@ -586,6 +599,7 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        ACCENT_COLOR: '#b8202a',
       });
       // Never the validation stand-in.
       expect(JSON.stringify(s.json)).not.toContain('.invalid');
@@ -601,6 +615,17 @@ describe('publisher stack (default context)', () => {
     });
 
     it('grants the build function exactly: its logs, uploads, the site output, the failure queue', () => {
+      const siteOutput = [
+        'articles/*',
+        'issues/*',
+        'feeds/*',
+        'feeds.opml',
+        'reports/*',
+        'state/*',
+        'sitemaps/*',
+        'sitemap.xml',
+        '*.txt',
+      ];
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
       expect(policyStatements(s, 'BuildFeedsRole')).toEqual([
@@ -614,12 +639,14 @@ describe('publisher stack (default context)', () => {
         {
           Action: ['s3:GetObject', 's3:PutObject'],
           Effect: 'Allow',
-          Resource: ['articles/*', 'issues/*', 'feeds/*', 'feeds.opml', 'reports/*', 'state/*'].map((p) =>
-            objectArn(siteId, p),
-          ),
+          Resource: siteOutput.map((p) => objectArn(siteId, p)),
         },
-        { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
-        listUnder(siteId, ['articles/*', 'issues/*', 'feeds/*', 'feeds.opml', 'reports/*', 'state/*']),
+        {
+          Action: 's3:DeleteObject',
+          Effect: 'Allow',
+          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml'].map((p) => objectArn(siteId, p)),
+        },
+        listUnder(siteId, siteOutput),
         {
           Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
           Effect: 'Allow',
