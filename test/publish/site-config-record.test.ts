@@ -80,7 +80,9 @@ describe('recorded site config', () => {
     // The branding kit is the rebuild's to write (publishing never renders images); nothing else moves.
     const after = await snapshot(deps.site);
     expect(Object.keys(after).filter((k) => k.startsWith('brand/'))).not.toHaveLength(0);
-    expect(Object.fromEntries(Object.entries(after).filter(([k]) => !k.startsWith('brand/')))).toEqual(before);
+    expect(Object.fromEntries(Object.entries(after).filter(([k]) => !k.startsWith('brand/')))).toEqual(
+      before,
+    );
     expect(text((await deps.site.get(feedKey('all', 'rss')))!.body)).toContain('https://news.example.cn/');
   });
 
