@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { brandKitId } from '../shared/branding/brand-assets.ts';
 import {
   configEnvironmentNames,
+  defaultAccentColor,
   parseSiteConfig,
   type SiteConfig,
   siteConfigToEnvironment,
@@ -26,6 +29,9 @@ export const contextKeys = {
   maxUploadBytes: 'largest upload accepted',
   websubHub: 'WebSub hub URL advertised in the feeds (optional)',
   sectionSlugs: 'JSON object 版名 → ASCII slug overriding the pinyin default',
+  accentColor: 'accent colour #rrggbb (Feedly accentColor, theme-color, the default mark)',
+  logo: 'path of the paper’s logo (SVG or PNG ≥ 512 px) the branding kit is made from (optional)',
+  indexNowKey: 'IndexNow key (8–128 of A–Z a–z 0–9 -); enables IndexNow pings (optional)',
   alarmEmail: 'e-mail address subscribed to the alarm topic (optional)',
   deskEmail: 'e-mail address told of every rejected upload: key, error code, location (optional)',
   buildReservedConcurrency: 'reserved concurrency of the build function (optional, 1–100)',
@@ -186,7 +192,21 @@ export const readStackSettings = (source: ContextSource): StackSettings => {
     maxUploadBytes: optionalScalar(source, 'maxUploadBytes'),
     websubHub: optionalString(source, 'websubHub'),
     sectionSlugs: sectionSlugsFrom(source),
+    accentColor: optionalString(source, 'accentColor'),
+    indexNowKey: optionalString(source, 'indexNowKey'),
   };
+  // The kit's id is a hash of the logo (and colour): the functions name its icons without the
+  // image; `npm run rebuild -- --logo <file>` writes them under that id.
+  const logo = optionalString(source, 'logo');
+  if (logo !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(logo);
+    } catch (cause) {
+      throw new ConfigError(`context logo: cannot read ${logo}`, { cause });
+    }
+    input.brandKit = brandKitId(bytes, (input.accentColor as string | undefined) ?? defaultAccentColor);
+  }
   // Absent keys take the schema's defaults; `undefined` values would not (strict object + default).
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];
   return {

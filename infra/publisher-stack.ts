@@ -9,6 +9,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '../shared/operations/metric-names.ts';
 import { deskTopicEnv, ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
+import { hashRecordPrefix } from '../shared/publish/derived-hashes.ts';
 import { inputPrefix, opmlKey } from '../shared/site-layout.ts';
 import { PublisherBuckets } from './constructs/publisher-buckets.ts';
 import { PublisherFunction } from './constructs/publisher-function.ts';
@@ -43,13 +44,20 @@ export const siteOutputKeyPatterns = [
   opmlKey,
   'reports/*',
   'state/*',
+  // Discovery (shared/sitemaps): the sitemaps, robots.txt and the IndexNow key file at the root.
+  'sitemaps/*',
+  'sitemap.xml',
+  '*.txt',
 ] as const;
 
 /**
  * Key prefixes the build function may delete in: archive documents of a date a section no longer
- * appears in (shared/publish/site-writers.ts `deleteArchiveFeeds`). Nothing else is ever deleted.
+ * appears in (shared/publish/site-writers.ts `deleteArchiveFeeds`), a sitemap left without URLs
+ * (shared/sitemaps/write-sitemaps.ts: the schemas allow no empty one), and the hash records a
+ * publish invalidates before it writes into their group (shared/publish/derived-hashes.ts).
+ * Nothing else is ever deleted.
  */
-export const siteDeleteKeyPatterns = ['feeds/*'] as const;
+export const siteDeleteKeyPatterns = ['feeds/*', 'sitemaps/*', 'sitemap.xml', `${hashRecordPrefix}*`] as const;
 
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
 export const articleReadKeyPatterns = ['articles/*', 'issues/*'] as const;

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { ensureBrandKit } from '../shared/branding/write-brand-kit.ts';
 import { systemClock } from '../shared/clock.ts';
 import type { SiteConfig } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
@@ -12,7 +14,8 @@ import type { Store } from '../shared/storage/store.ts';
 /**
  * `npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title …]
  *   [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]
- *   [--websub-hub <url>] [--section-slugs <json>]`
+ *   [--websub-hub <url>] [--section-slugs <json>] [--accent-color #rrggbb] [--brand-kit <id>]
+ *   [--indexnow-key <key>] [--logo <svg|png>]`
  *
  * Regenerates every feed, archive, OPML, latest and state document (and the article records)
  * from the issue documents, streaming, with a progress bar on stderr; prints articles/s.
@@ -26,7 +29,8 @@ import type { Store } from '../shared/storage/store.ts';
 const usage =
   'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title <t>]\n' +
   '  [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]\n' +
-  '  [--websub-hub <url>] [--section-slugs <json>] [--verify]\n' +
+  '  [--websub-hub <url>] [--section-slugs <json>] [--accent-color #rrggbb] [--brand-kit <id>]\n' +
+  '  [--indexnow-key <key>] [--logo <svg|png>] [--verify]   (--logo: the file the brand kit id was made from)\n' +
   'Uses the config recorded in the site (state/site-config.json); flags override it.\n' +
   '--verify: read every derived object back instead of trusting the hash records (state/hashes/),\n' +
   '  after derived objects were edited by hand or a crash interrupted an import.';
@@ -64,6 +68,9 @@ const configFlags = {
   'max-upload-bytes': 'maxUploadBytes',
   'websub-hub': 'websubHub',
   'section-slugs': 'sectionSlugs',
+  'accent-color': 'accentColor',
+  'brand-kit': 'brandKit',
+  'indexnow-key': 'indexNowKey',
 } as const satisfies Record<string, keyof SiteConfig>;
 
 const main = async () => {
@@ -71,6 +78,7 @@ const main = async () => {
     options: {
       endpoint: { type: 'string' },
       verify: { type: 'boolean' },
+      logo: { type: 'string' },
       ...Object.fromEntries(Object.keys(configFlags).map((flag) => [flag, { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
@@ -122,6 +130,11 @@ const main = async () => {
         'config (pass --site-url etc. to change it)',
     );
   }
+
+  // The branding kit before the feeds that name it (written once; content-addressed keys).
+  const logo = typeof values.logo === 'string' ? new Uint8Array(await readFile(values.logo)) : undefined;
+  const brand = await ensureBrandKit(site, config, jsonLineLog({ script: 'rebuild' }), logo);
+  console.error(`branding kit ${brand.id}${brand.written ? ' written' : ' already in place'}`);
 
   const started = performance.now();
   const summary = await rebuildSite({

@@ -27,6 +27,12 @@ export interface SiteConfig {
   websubHub?: string;
   /** Section slug overrides, 版名 → ASCII slug (default: pinyin). */
   sectionSlugs: Record<string, string>;
+  /** Accent colour, `#rrggbb` (Feedly `webfeeds:accentColor`, `theme-color`, the default mark). */
+  accentColor: string;
+  /** Branding kit id of the operator's logo (shared/branding); default: the generated mark's. */
+  brandKit?: string;
+  /** IndexNow key (public by design: served as `/<key>.txt`); pings are sent only when set. */
+  indexNowKey?: string;
 }
 
 /** Environment variable for each config key; CDK sets these on both functions. */
@@ -40,6 +46,9 @@ export const configEnvironmentNames = {
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
   websubHub: 'WEBSUB_HUB',
   sectionSlugs: 'SECTION_SLUGS',
+  accentColor: 'ACCENT_COLOR',
+  brandKit: 'BRAND_KIT',
+  indexNowKey: 'INDEXNOW_KEY',
 } as const satisfies Record<keyof SiteConfig, string>;
 
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -69,6 +78,15 @@ const integer = (key: string, value: unknown, min: number, max: number, fallback
   if (n < min || n > max) return fail(key, `expected ${min}–${max}, got ${n}`);
   return n;
 };
+
+const pattern = (key: string, value: unknown, re: RegExp, expected: string): string => {
+  if (typeof value !== 'string' || !re.test(value))
+    return fail(key, `expected ${expected}, got ${String(value)}`);
+  return value;
+};
+
+/** The paper's red, the default accent colour. */
+export const defaultAccentColor = '#b8202a';
 
 const knownKeys = new Set<string>(Object.keys(configEnvironmentNames));
 
@@ -118,8 +136,24 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
       10 * 1024 * 1024,
     ),
     sectionSlugs: { ...(sectionSlugs as Record<string, string>) },
+    accentColor: pattern(
+      'accentColor',
+      input.accentColor ?? defaultAccentColor,
+      /^#[0-9a-f]{6}$/i,
+      '#rrggbb',
+    ).toLowerCase(),
   };
   if (input.websubHub !== undefined) config.websubHub = httpUrl('websubHub', input.websubHub);
+  if (input.brandKit !== undefined)
+    config.brandKit = pattern('brandKit', input.brandKit, /^[0-9a-f]{16}$/, '16 hex digits (a kit id)');
+  // IndexNow: 8–128 characters of a-z, A-Z, 0-9 and '-'.
+  if (input.indexNowKey !== undefined)
+    config.indexNowKey = pattern(
+      'indexNowKey',
+      input.indexNowKey,
+      /^[A-Za-z0-9-]{8,128}$/,
+      '8–128 of [A-Za-z0-9-]',
+    );
   return config;
 };
 

@@ -13,6 +13,7 @@ describe('site config', () => {
       maxFeedBytes: 524288,
       maxUploadBytes: 10485760,
       sectionSlugs: {},
+      accentColor: '#b8202a',
     });
   });
 

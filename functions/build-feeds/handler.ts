@@ -5,6 +5,12 @@ import { ConfigError, InvalidUploadError } from '../../shared/errors.ts';
 import { serviceNames } from '../../shared/operations/metric-names.ts';
 import { changedFeedUrls, notifyHub } from '../../shared/publish/notify-hub.ts';
 import {
+  changedPermalinks,
+  notifySearchEngines,
+  type SearchPingConfig,
+  searchPingConfigFromEnvironment,
+} from '../../shared/publish/notify-search-engines.ts';
+import {
   type PublishDeps,
   type PublishOutcome,
   publishUpload,
@@ -88,6 +94,8 @@ export interface BuildFeedsDeps extends PublishDeps {
   desk?: DeskNotifier;
   /** Powertools logger and metrics (production; `log` then writes through the same logger). */
   instruments?: Instruments;
+  /** IndexNow / Baidu pings after a publish that changed articles; none when absent. */
+  searchPings?: SearchPingConfig;
 }
 
 /** One upload through the use case, measured when the function has metrics. */
@@ -141,10 +149,14 @@ export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => 
           // fails the record: Lambda retries the event, which rejects (idempotently) and tells again.
           if (!outcome.report.ok && current.desk !== undefined)
             await current.desk.notify(rejectionNotice(outcome.report));
-          await notifyHub(
-            { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config },
-            changedFeedUrls(current.config.siteUrl, outcome.written),
-          );
+          const notify = { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config };
+          await Promise.all([
+            notifyHub(notify, changedFeedUrls(current.config.siteUrl, outcome.written)),
+            notifySearchEngines(
+              { ...notify, pings: current.searchPings ?? {} },
+              changedPermalinks(current.config.siteUrl, outcome.written),
+            ),
+          ]);
         } catch (error) {
           current.log.error('upload failed; the event will be retried', {
             key: upload.key,
@@ -188,6 +200,7 @@ export const productionDeps = (env: Record<string, string | undefined> = process
     ...(deskTopicArn
       ? { desk: new SnsDeskNotifier({ client: createSnsClient(env.AWS_REGION), topicArn: deskTopicArn }) }
       : {}),
+    searchPings: searchPingConfigFromEnvironment(env, config),
   };
 };
 

@@ -37,6 +37,13 @@ export const pathRoutes = {
   '/articles/*': 'function',
   '/feeds/*': 'bucket',
   [`/${opmlKey}`]: 'bucket',
+  // Discovery: the branding kit (content-addressed, cached immutable), the sitemaps, and the root
+  // text files (robots.txt and the IndexNow key file `/<key>.txt`; `/articles/*` is matched first,
+  // and the site bucket holds no other `.txt` object).
+  '/brand/*': 'bucket',
+  '/sitemaps/*': 'bucket',
+  '/sitemap.xml': 'bucket',
+  '/*.txt': 'bucket',
 } as const satisfies Record<string, 'bucket' | 'function'>;
 
 /** Paths served straight from the site bucket: subscription documents, archives and OPML. */

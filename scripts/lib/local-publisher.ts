@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
 import { createHandler } from '../../functions/build-feeds/handler.ts';
+import { ensureBrandKit } from '../../shared/branding/write-brand-kit.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { type Log, silentLog } from '../../shared/log.ts';
@@ -195,6 +196,8 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   });
   const siteConfig = parseSiteConfig({ siteUrl: server.url });
   config = siteConfig;
+  // The generated default branding kit (icons and logo the feeds and pages name): once per site.
+  await ensureBrandKit(site, siteConfig, log);
 
   const state = await readState(dataDir);
   const firstRun = state.siteUrl === undefined;

@@ -1,4 +1,5 @@
 import { rawPathOf } from '../../shared/serve/raw-request.ts';
+import { isDiscoveryKey } from '../../shared/sitemaps/sitemap-layout.ts';
 import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /**
@@ -6,7 +7,8 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
  * stored Content-Type and Cache-Control, a strong ETag, Last-Modified, and 304 answers to
  * If-None-Match / If-Modified-Since (GET and HEAD).
  *
- * Which keys are public: `feeds/…` and `feeds.opml` (what readers subscribe to) and, locally
+ * Which keys are public: `feeds/…` and `feeds.opml` (what readers subscribe to), the branding
+ * kit, robots.txt, sitemaps and the IndexNow key file (`isDiscoveryKey`) and, locally
  * only, `reports/…` (why an upload was rejected — the person who dropped the file is the one
  * reading it). `issues/`, `articles/` (records: `/articles/…` goes to the page renderer) and
  * anything else stay private, as they do behind CloudFront.
@@ -14,7 +16,7 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /** Is this site-store key served as a static file? */
 export const isPublicSiteKey = (key: string) =>
-  key === 'feeds.opml' || key.startsWith('feeds/') || key.startsWith('reports/');
+  key === 'feeds.opml' || key.startsWith('feeds/') || key.startsWith('reports/') || isDiscoveryKey(key);
 
 /** Content types by extension, for objects stored without one (older stores, hand-made files). */
 const fallbackTypes: Record<string, string> = {
@@ -23,6 +25,8 @@ const fallbackTypes: Record<string, string> = {
   opml: 'text/x-opml; charset=utf-8',
   html: 'text/html; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
+  png: 'image/png',
+  ico: 'image/x-icon',
 };
 
 const contentTypeOf = (key: string, object: StoredObject) => {

@@ -65,6 +65,9 @@ const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
   if (links.current) xml += link('current', links.current, 'application/atom+xml');
   if (links.prevArchive) xml += link('prev-archive', links.prevArchive, 'application/atom+xml');
   if (links.nextArchive) xml += link('next-archive', links.nextArchive, 'application/atom+xml');
+  // RFC 4287: icon square (1:1), logo 2:1.
+  xml += `  <icon>${escapeCleanXmlText(head.brand.icon512)}</icon>\n`;
+  xml += `  <logo>${escapeCleanXmlText(head.brand.logo)}</logo>\n`;
   if (head.archive) xml += '  <fh:archive/>\n';
   for (const { item, text } of items) if (item.retracted) xml += text;
   for (const { item, text } of items) if (!item.retracted) xml += text;

@@ -1,3 +1,4 @@
+import { brandAssets } from '../branding/brand-assets.ts';
 import type { SiteConfig } from '../config.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { archiveKey, type FeedFormat, feedKey, issueUrl, siteFileUrl } from '../site-layout.ts';
@@ -19,6 +20,7 @@ import {
 } from './feed-items.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { jsonFeedRenderer } from './json-feed.ts';
+import { pollingHints } from './polling-hints.ts';
 import { rssRenderer } from './rss.ts';
 import { utf8ByteLength } from './xml-text.ts';
 
@@ -63,6 +65,8 @@ const headOf = (
     siteUrl: config.siteUrl,
     links,
     archive,
+    brand: brandAssets(config),
+    ...(archive ? {} : { polling: pollingHints(config.publicationTime) }),
   });
 
 /**

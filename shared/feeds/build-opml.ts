@@ -1,6 +1,8 @@
+import { brandAssets } from '../branding/brand-assets.ts';
 import type { SiteConfig } from '../config.ts';
 import { allSectionsSlug, type FeedFormat, feedKey, siteFileUrl } from '../site-layout.ts';
 import type { FeedSpec } from './feed-spec.ts';
+import { webfeedsNamespace } from './rss.ts';
 import { escapeXmlAttribute, escapeXmlText } from './xml-text.ts';
 
 /**
@@ -25,9 +27,15 @@ export const buildOpml = (feeds: readonly FeedSpec[], config: SiteConfig): strin
     ...feeds.filter((f) => f.slug !== allSectionsSlug),
   ];
   const home = escapeXmlAttribute(`${config.siteUrl}/`);
-  let xml = '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n';
+  const brand = brandAssets(config);
+  // OPML 2.0 has no icon element; it allows namespaced ones, so the paper's icon and logo travel
+  // in Feedly's vocabulary, as in the feeds themselves.
+  let xml = `<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0" xmlns:webfeeds="${webfeedsNamespace}">\n  <head>\n`;
   xml += `    <title>${escapeXmlText(`${config.title} 订阅源`)}</title>\n`;
-  xml += '    <docs>http://opml.org/spec2.opml</docs>\n  </head>\n  <body>\n';
+  xml += '    <docs>http://opml.org/spec2.opml</docs>\n';
+  xml += `    <webfeeds:icon>${escapeXmlText(brand.icon512)}</webfeeds:icon>\n`;
+  xml += `    <webfeeds:logo>${escapeXmlText(brand.logo)}</webfeeds:logo>\n`;
+  xml += `    <webfeeds:accentColor>${brand.accentColor.slice(1)}</webfeeds:accentColor>\n  </head>\n  <body>\n`;
   for (const folder of folders) {
     const folderText = escapeXmlAttribute(`${config.title} (${folder.label})`);
     xml += `    <outline text="${folderText}" title="${folderText}">\n`;

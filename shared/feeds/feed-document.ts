@@ -1,4 +1,6 @@
+import type { BrandAssets } from '../branding/brand-assets.ts';
 import type { FeedItem } from './feed-items.ts';
+import type { PollingHints } from './polling-hints.ts';
 import { sanitizeText } from './xml-text.ts';
 
 /**
@@ -34,6 +36,10 @@ export interface FeedHead {
   links: FeedLinks;
   /** RFC 5005 archive document (`fh:archive`): immutable, never capped. */
   archive: boolean;
+  /** Icon, logo and accent colour (shared/branding): absolute URLs from the config. */
+  brand: BrandAssets;
+  /** Polling hints (subscription documents only). */
+  polling?: PollingHints;
 }
 
 /** An item's fragment in one format; `text` `''` when the format omits the item. */
@@ -78,6 +84,8 @@ export const sanitizeHead = (head: FeedHead): FeedHead => {
     siteUrl: sanitizeText(head.siteUrl),
     links,
     archive: head.archive,
+    brand: head.brand,
+    ...(head.polling === undefined ? {} : { polling: head.polling }),
   };
 };
 

@@ -62,6 +62,8 @@ const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string =>
     home_page_url: links.home,
     feed_url: links.self,
     description: head.description,
+    icon: head.brand.icon512,
+    favicon: head.brand.favicon64,
     language: 'zh-CN',
     authors: [{ name: head.paperName, url: `${head.siteUrl}/` }],
   };

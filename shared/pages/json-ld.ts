@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config.ts';
-import type { ContributorRole } from '../model/issue.ts';
-import type { ArticleRecord } from '../model/published.ts';
+import type { ContributorRole, Paper } from '../model/issue.ts';
+import type { ArticleRecord, PublishedIssue } from '../model/published.ts';
 import { roleLabels } from '../model/role-labels.ts';
 import { articleUrl, issueUrl } from '../site-layout.ts';
 import { toBeijingIso } from './beijing-time.ts';
@@ -65,10 +65,47 @@ export const summarize = (paragraphs: readonly string[], max = 120) => {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 };
 
+/** What a `PublicationIssue` is made of: the issue document and an article record both carry it. */
+export interface IssueFacts {
+  date: string;
+  paper: Paper;
+  issue: { number?: number; pageCount?: number };
+}
+
+/** The printed edition's name: 总第N期, the paper's serial issue number. */
+export const printEditionOf = (issue: { number?: number }) =>
+  issue.number === undefined ? undefined : `总第${issue.number}期`;
+
+/**
+ * schema.org `PublicationIssue` of one date: its 期 number (`issueNumber`), its pages, the
+ * `Periodical` it belongs to. `@id` is the issue's contents page, so an article's `isPartOf` and
+ * the contents page's own block name the same node.
+ */
+export const publicationIssueJsonLd = ({ date, paper, issue }: IssueFacts, config: SiteConfig) => {
+  const publisher = { '@type': 'Organization', name: paper.publisher ?? paper.name, url: homeUrl(config) };
+  return {
+    '@type': 'PublicationIssue',
+    '@id': issueUrl(config.siteUrl, date),
+    url: issueUrl(config.siteUrl, date),
+    ...(issue.number !== undefined ? { issueNumber: issue.number } : {}),
+    datePublished: `${date}T${config.publicationTime}:00+08:00`,
+    pageStart: 1,
+    ...(issue.pageCount !== undefined ? { pageEnd: issue.pageCount } : {}),
+    isPartOf: {
+      '@type': 'Periodical',
+      name: paper.name,
+      ...(paper.serial ? { identifier: paper.serial } : {}),
+      publisher,
+    },
+  };
+};
+
 /**
  * schema.org `NewsArticle` of a permalink: `isPartOf` the `PublicationIssue` (期 number, its
- * pages) of the `Periodical`; `pageStart`/`pageEnd` are the article's page (schema.org puts them
- * on the Article); times in Beijing time with +08:00.
+ * pages) of the `Periodical`; the print fields say where it stood in the paper — `printEdition`
+ * (总第N期), `printPage` (第N版), `printSection` (版名), `printColumn` (栏目) — with
+ * `pageStart`/`pageEnd` the article's page (schema.org puts them on the Article), and
+ * `dateline` the lead as printed (本报讯) when the text has one. Times in Beijing time, +08:00.
  */
 export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
   const { article, paper, page, issue, date } = record;
@@ -78,6 +115,7 @@ export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
     .filter((c) => !authorRoles.has(c.role))
     .map((c) => person(c.name, c.role));
   const publisher = { '@type': 'Organization', name: paper.publisher ?? paper.name, url: homeUrl(config) };
+  const printEdition = printEditionOf(issue);
   return {
     '@context': 'https://schema.org',
     '@type': 'NewsArticle',
@@ -93,6 +131,11 @@ export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
     articleSection: page.section,
     pageStart: page.number,
     pageEnd: page.number,
+    ...(printEdition !== undefined ? { printEdition } : {}),
+    printPage: `第${page.number}版`,
+    printSection: page.section,
+    ...(article.column ? { printColumn: article.column } : {}),
+    ...(article.dateline ? { dateline: article.dateline } : {}),
     ...(authors.length > 0 ? { author: authors } : {}),
     ...(contributors.length > 0 ? { contributor: contributors } : {}),
     ...(article.caption ? { about: { '@type': 'ImageObject', caption: article.caption } } : {}),
@@ -109,20 +152,35 @@ export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
       : {}),
     publisher,
     isAccessibleForFree: true,
-    isPartOf: {
-      '@type': 'PublicationIssue',
-      '@id': issueUrl(config.siteUrl, date),
-      url: issueUrl(config.siteUrl, date),
-      ...(issue.number !== undefined ? { issueNumber: issue.number } : {}),
-      datePublished: `${date}T${config.publicationTime}:00+08:00`,
-      pageStart: 1,
-      ...(issue.pageCount !== undefined ? { pageEnd: issue.pageCount } : {}),
-      isPartOf: {
-        '@type': 'Periodical',
-        name: paper.name,
-        ...(paper.serial ? { identifier: paper.serial } : {}),
-        publisher,
-      },
-    },
+    isPartOf: publicationIssueJsonLd(record, config),
+  };
+};
+
+/**
+ * The contents page's own block: the `PublicationIssue` of the date, with the live articles as
+ * `hasPart` (each by its `@id`, the node its permalink describes in full).
+ */
+export const issueJsonLd = (issue: PublishedIssue, config: SiteConfig) => {
+  const printEdition = printEditionOf(issue);
+  const articles = [...issue.pages]
+    .sort((a, b) => a.number - b.number)
+    .flatMap((page) =>
+      page.articles
+        .filter((a) => a.status !== 'retracted')
+        .sort((a, b) => a.order - b.order)
+        .map((a) => ({
+          '@type': 'NewsArticle',
+          '@id': articleUrl(config.siteUrl, issue.date, a.id),
+          headline: a.title,
+          printPage: `第${page.number}版`,
+          printSection: page.section,
+        })),
+    );
+  return {
+    '@context': 'https://schema.org',
+    ...publicationIssueJsonLd({ date: issue.date, paper: issue.paper, issue }, config),
+    ...(printEdition !== undefined ? { name: `${issue.paper.name} ${printEdition}` } : {}),
+    inLanguage: 'zh-CN',
+    ...(articles.length > 0 ? { hasPart: articles } : {}),
   };
 };

@@ -1,3 +1,4 @@
+import { brandAssets } from '../branding/brand-assets.ts';
 import type { SiteConfig } from '../config.ts';
 import { type HtmlValue, html, trustedHtml } from './html.ts';
 import { pageStyle } from './page-style.ts';
@@ -52,13 +53,18 @@ ${feeds.map(
  * scripts. The CSP set by the server matches the stylesheet by hash, so this function is the only
  * place a `<style>` may come from.
  */
-export const renderDocument = (config: SiteConfig, parts: DocumentParts): string =>
-  html`<!DOCTYPE html>
+export const renderDocument = (config: SiteConfig, parts: DocumentParts): string => {
+  const brand = brandAssets(config);
+  return html`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
+<meta name="theme-color" content="${brand.accentColor}">
+<link rel="icon" href="${brand.faviconIco}" sizes="32x32 64x64">
+<link rel="icon" type="image/png" sizes="64x64" href="${brand.favicon64}">
+<link rel="apple-touch-icon" href="${brand.appleTouchIcon}">
 <title>${parts.title}</title>
 ${parts.description ? html`<meta name="description" content="${parts.description}">\n` : ''}${parts.canonical ? html`<link rel="canonical" href="${parts.canonical}">\n` : ''}${parts.head}<style>${trustedHtml(pageStyle)}</style>
 </head>
@@ -73,3 +79,4 @@ ${parts.footer}<p><a href="${homeUrl(config)}">${config.title}</a></p>
 </body>
 </html>
 `.value;
+};

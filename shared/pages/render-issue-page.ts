@@ -3,7 +3,8 @@ import type { PublishedArticle, PublishedIssue } from '../model/published.ts';
 import { contributorText } from '../model/role-labels.ts';
 import { allSectionsSlug, articleUrl, issueUrl } from '../site-layout.ts';
 import { formatChineseDate } from './beijing-time.ts';
-import { html } from './html.ts';
+import { html, trustedHtml } from './html.ts';
+import { issueJsonLd, serializeJsonLd } from './json-ld.ts';
 import { alternateLinks, feedLinkList, feedsSection, renderDocument } from './layout.ts';
 import { paperFooter } from './render-article-page.ts';
 import { allSectionsFeedLinks, feedLinks, homeUrl } from './site-links.ts';
@@ -60,6 +61,7 @@ export const renderIssuePage = (
 <meta property="og:url" content="${canonical}">
 <meta property="og:site_name" content="${config.title}">
 <meta property="og:locale" content="zh_CN">
+<script type="application/ld+json">${trustedHtml(serializeJsonLd(issueJsonLd(issue, config)))}</script>
 `;
 
   const main = html`<h1>${issue.paper.name} ${dateText}${options.home ? html`<span class="edition">最新一期</span>` : ''}</h1>

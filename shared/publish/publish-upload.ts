@@ -9,6 +9,8 @@ import type { PublishedIssue } from '../model/published.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { readUploadReport } from '../readers/read-upload.ts';
 import { allSectionsSlug, issueKey, reportKey } from '../site-layout.ts';
+import { maintainSitemaps } from '../sitemaps/maintain-sitemaps.ts';
+import { writeRootFiles } from '../sitemaps/write-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { propagateCorrections } from './attach-corrections.ts';
@@ -372,6 +374,12 @@ export const commitAndPropagate = async (
   if (commit.after === undefined) return undefined;
   const settled = await settleRecords(deps, date, commit.after, commit.etag!, writes);
   const windows = await propagate(deps, date, commit.before, settled, writes);
+  await maintainSitemaps(
+    { site: deps.site, config: deps.config, retry: deps.retry ?? defaultRetryPolicy },
+    settled,
+    windows,
+    writes,
+  );
   return { issue: settled, windows };
 };
 
@@ -865,8 +873,10 @@ const updateWindows = async (
         }
         // The record before the window that vouches for it: a fault in between leaves the old
         // fingerprint, so the retry records the config again.
-        if (slug === allSectionsSlug && current?.value.siteConfig !== fingerprint)
+        if (slug === allSectionsSlug && current?.value.siteConfig !== fingerprint) {
           await writeSiteConfigRecord(site, config, writes);
+          await writeRootFiles(site, config, writes);
+        }
         try {
           const { etag } = await site.put(windowKey(slug), bytes, {
             contentType: contentTypes.ndjson,

@@ -5,6 +5,7 @@ import type { FeedSpec } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
+import { createSitemapRebuild } from '../sitemaps/rebuild-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { dateHashKey, dateHashKeyRe, HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
@@ -137,6 +138,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   dates.sort();
 
   const windows = new Map<string, WindowDoc>();
+  const sitemaps = createSitemapRebuild(site, config, writes, deps.log);
   const lastDate = new Map<string, string>();
   const sources = new Map<string, string[]>();
   let calendar: CalendarDoc | undefined;
@@ -200,6 +202,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
       continue;
     }
     await writeArticleRecords(site, issue, writes);
+    await sitemaps.addIssue(issue);
     articles += issue.pages.reduce((n, p) => n + p.articles.length, 0);
 
     const slugs = sectionSlugsOf(issue);
@@ -313,14 +316,14 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
     const date = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key)?.[1];
     if (date !== undefined && !rebuilt.has(date)) appeared.push(date);
   }
-  let deleted = 0;
+  let deleted = await sitemaps.finish(all?.issues ?? [], appeared.length + racing.length === 0);
   if (appeared.length > 0 || racing.length > 0) {
     deps.log.warn('a publish ran during the rebuild; stale objects not pruned (run it again)', {
       appeared,
       racing,
     });
   } else {
-    deleted = await pruneDerived(site, new Set(windows.keys()), rebuiltYears, rebuilt, deps.log);
+    deleted += await pruneDerived(site, new Set(windows.keys()), rebuiltYears, rebuilt, deps.log);
   }
   await site.close();
   const records = site.recordsWritten;

@@ -35,8 +35,11 @@ export interface ServeDeps {
   cache?: RenderCache;
 }
 
-/** Scripts are forbidden outright; the one inline stylesheet is allowed by its hash. */
-export const contentSecurityPolicy = `default-src 'none'; style-src ${pageStyleHash}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+/**
+ * Scripts are forbidden outright; the one inline stylesheet is allowed by its hash; images only
+ * from the site itself (the branding kit's favicons: Firefox applies img-src to them).
+ */
+export const contentSecurityPolicy = `default-src 'none'; style-src ${pageStyleHash}; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 /** Headers on every answer, whatever the status. */
 export const securityHeaders: Readonly<Record<string, string>> = {

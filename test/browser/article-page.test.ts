@@ -5,6 +5,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSiteHandler } from '../../scripts/lib/local-server.ts';
 import { toNodeListener } from '../../scripts/lib/node-http.ts';
+import { ensureBrandKit } from '../../shared/branding/write-brand-kit.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
@@ -86,6 +87,7 @@ describe('article page in Chromium', () => {
     config = parseSiteConfig({ siteUrl });
     issue = publishedSample(config);
     await publishIssue(store, issue);
+    await ensureBrandKit(store, config, silentLog);
     for (const spec of [allSectionsSpec(config), sectionSpec('要闻', config)]) {
       const documents = buildSubscriptionFeeds(spec, [issue], {}, config);
       for (const format of ['rss', 'atom', 'json'] as FeedFormat[])
@@ -153,6 +155,46 @@ describe('article page in Chromium', () => {
       expect(answer.status(), link.href).toBe(200);
       expect(answer.headers()['content-type']?.split(';')[0], link.href).toBe(link.type);
     }
+    await page.close();
+  });
+
+  it.skipIf(!hasChromium)('names icons in the head that load as images under the CSP', async () => {
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(`${siteUrl}/`);
+    // Each icon decoded by the page itself, so the page's CSP (img-src) applies to the load.
+    const icons = await page.$$eval('link[rel="icon"], link[rel="apple-touch-icon"]', (nodes) =>
+      Promise.all(
+        nodes.map(async (node) => {
+          const href = (node as HTMLLinkElement).href;
+          const image = new Image();
+          image.src = href;
+          try {
+            await image.decode();
+            return {
+              rel: node.getAttribute('rel'),
+              href,
+              width: image.naturalWidth,
+              height: image.naturalHeight,
+            };
+          } catch {
+            return { rel: node.getAttribute('rel'), href, width: 0, height: 0 };
+          }
+        }),
+      ),
+    );
+    expect(icons.map((i) => i.rel)).toEqual(['icon', 'icon', 'apple-touch-icon']);
+    for (const icon of icons) expect(icon.href.startsWith(`${siteUrl}/brand/`), icon.href).toBe(true);
+    // The ICO holds 32 and 64 px images: Chromium decodes the largest.
+    expect(icons.map((i) => [i.width, i.height])).toEqual([
+      [64, 64],
+      [64, 64],
+      [180, 180],
+    ]);
+    expect(violations).toEqual([]);
     await page.close();
   });
 

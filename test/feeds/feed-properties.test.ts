@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { brandAssets } from '../../shared/branding/brand-assets.ts';
 import { atomRenderer } from '../../shared/feeds/atom.ts';
 import { buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
 import { sanitizeHead } from '../../shared/feeds/feed-document.ts';
@@ -76,6 +77,7 @@ describe('feed properties', () => {
             siteUrl,
             links: { self: `${siteUrl}/a`, home: `${siteUrl}/` },
             archive: false,
+            brand: brandAssets(config),
           });
           for (const renderer of [rssRenderer, atomRenderer, jsonFeedRenderer]) {
             for (const item of items) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ContextSource,
@@ -6,6 +9,7 @@ import {
   functionEnvironment,
   readStackSettings,
 } from '../../infra/context-config.ts';
+import { brandKitId } from '../../shared/branding/brand-assets.ts';
 import { ConfigError } from '../../shared/errors.ts';
 
 const context = (values: Record<string, unknown>): ContextSource => ({
@@ -25,6 +29,7 @@ describe('readStackSettings', () => {
         maxFeedBytes: 524_288,
         maxUploadBytes: 10_485_760,
         sectionSlugs: {},
+        accentColor: '#b8202a',
       },
       customDomain: undefined,
       alarmEmail: undefined,
@@ -53,6 +58,18 @@ describe('readStackSettings', () => {
     expect(settings.deskEmail).toBe('desk@example.cn');
     expect(() => readStackSettings(context({ logLevel: 'verbose' }))).toThrow(/logLevel/);
     expect(() => readStackSettings(context({ deskEmail: 'the desk' }))).toThrow(/deskEmail/);
+  });
+
+  it('names the branding kit of the logo file given, in the accent colour given', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logo-'));
+    const logo = join(dir, 'logo.svg');
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>';
+    writeFileSync(logo, svg);
+    const settings = readStackSettings(context({ logo, accentColor: '#123456', indexNowKey: 'abcdef12' }));
+    expect(settings.config.brandKit).toBe(brandKitId(svg, '#123456'));
+    expect(settings.config.indexNowKey).toBe('abcdef12');
+    expect(() => readStackSettings(context({ logo: join(dir, 'missing.svg') }))).toThrow(/cannot read/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('accepts typed cdk.json values and -c strings alike', () => {

@@ -288,7 +288,9 @@ describe('publisher stack (default context)', () => {
               Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
               Effect: 'Allow',
               Principal: { Service: 'cloudfront.amazonaws.com' },
-              Resource: [objectArn(siteId, 'feeds/*'), objectArn(siteId, 'feeds.opml')],
+              Resource: ['feeds/*', 'feeds.opml', 'brand/*', 'sitemaps/*', 'sitemap.xml', '*.txt'].map((p) =>
+                objectArn(siteId, p),
+              ),
             },
           ]),
         },
@@ -373,6 +375,10 @@ describe('publisher stack (default context)', () => {
         '/articles/*': fnOriginId,
         '/feeds/*': s3OriginId,
         '/feeds.opml': s3OriginId,
+        '/brand/*': s3OriginId,
+        '/sitemaps/*': s3OriginId,
+        '/sitemap.xml': s3OriginId,
+        '/*.txt': s3OriginId,
       });
       expect(config.DefaultCacheBehavior.TargetOriginId).toBe(fnOriginId);
       // issues/, state/ and reports/ are internal: no behaviour sends them to the bucket.
@@ -557,6 +563,7 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        ACCENT_COLOR: '#b8202a',
       });
     });
 
@@ -576,6 +583,7 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        ACCENT_COLOR: '#b8202a',
       });
       // Never the validation stand-in.
       expect(JSON.stringify(s.json)).not.toContain('.invalid');
@@ -591,6 +599,17 @@ describe('publisher stack (default context)', () => {
     });
 
     it('grants the build function exactly: its logs, the failure queue, uploads, the site output, the desk topic', () => {
+      const siteOutput = [
+        'articles/*',
+        'issues/*',
+        'feeds/*',
+        'feeds.opml',
+        'reports/*',
+        'state/*',
+        'sitemaps/*',
+        'sitemap.xml',
+        '*.txt',
+      ];
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
       expect(policyStatements(s, 'BuildFeedsRole')).toEqual([
@@ -609,11 +628,13 @@ describe('publisher stack (default context)', () => {
         {
           Action: ['s3:GetObject', 's3:PutObject'],
           Effect: 'Allow',
-          Resource: ['articles/*', 'issues/*', 'feeds/*', 'feeds.opml', 'reports/*', 'state/*'].map((p) =>
-            objectArn(siteId, p),
-          ),
+          Resource: siteOutput.map((p) => objectArn(siteId, p)),
         },
-        { Action: 's3:DeleteObject', Effect: 'Allow', Resource: objectArn(siteId, 'feeds/*') },
+        {
+          Action: 's3:DeleteObject',
+          Effect: 'Allow',
+          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml', 'state/hashes/*'].map((p) => objectArn(siteId, p)),
+        },
         listBucket(siteId),
         // Rejected uploads: one message per refused page, to the desk's topic only.
         {

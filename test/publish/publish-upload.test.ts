@@ -86,6 +86,8 @@ describe('publishUpload', () => {
       if (key.endsWith('feed.json')) return 'application/feed+json; charset=utf-8';
       if (key.endsWith('.opml')) return 'text/x-opml; charset=utf-8';
       if (key.startsWith('state/windows/')) return 'application/x-ndjson; charset=utf-8';
+      if (key === 'robots.txt') return 'text/plain; charset=utf-8';
+      if (key.startsWith('sitemap')) return 'application/xml; charset=utf-8';
       return 'application/json; charset=utf-8';
     };
     const cache = (key: string) => {

@@ -70,15 +70,18 @@ describe('rebuildSite', () => {
     const site = new CountingStore(await publishedSite());
     await rebuild(site);
     // issues/ (and again before pruning, for dates a publish added meanwhile), state/windows/
-    // (windows of sections without pages), feeds/, state/calendar/ and state/hashes/dates/ (pruning).
-    expect(site.counts().list).toBe(6);
+    // (windows of sections without pages), feeds/, state/calendar/, state/hashes/dates/ and
+    // state/sitemaps/ (pruning).
+    expect(site.counts().list).toBe(7);
   });
 
   /** The objects a rebuild derives and prunes: feeds, windows, calendars. */
   const derived = async (site: Store) =>
     Object.fromEntries(
       Object.entries(await snapshot(site)).filter(([key]) =>
-        ['feeds/', 'state/windows/', 'state/calendar/'].some((prefix) => key.startsWith(prefix)),
+        ['feeds/', 'state/windows/', 'state/calendar/', 'state/sitemaps/', 'sitemap'].some((prefix) =>
+          key.startsWith(prefix),
+        ),
       ),
     );
 
@@ -92,8 +95,10 @@ describe('rebuildSite', () => {
     const expected = await derived(await publishedSite(allDates.filter((d) => !removed.includes(d))));
     expect(await derived(site)).toEqual(expected);
     expect(await site.get('state/calendar/2024.json')).toBeUndefined();
-    // 4 feeds (all + 3 sections) × 3 formats × 3 dates, and the calendar.
-    expect(summary.deleted).toBe(4 * 3 * 3 + 1);
+    // 4 feeds (all + 3 sections) × 3 formats × 3 dates, the calendar, and the month's sitemap
+    // with its state document (the three dates are one month).
+    expect(new Set(removed.map((d) => d.slice(0, 7)))).toHaveLength(1);
+    expect(summary.deleted).toBe(4 * 3 * 3 + 1 + 2);
     // Records stay: a permalink keeps answering after its feeds are gone.
     const records = Object.keys(await snapshot(site)).filter((k) => k.startsWith(`articles/${removed[0]}/`));
     expect(records).toHaveLength(6);
