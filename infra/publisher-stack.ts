@@ -8,8 +8,8 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '../shared/operations/metric-names.ts';
-import { deskTopicEnv, ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
 import { hashRecordPrefix } from '../shared/publish/derived-hashes.ts';
+import { deskTopicEnv, ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
 import { inputPrefix, opmlKey } from '../shared/site-layout.ts';
 import { PublisherBuckets } from './constructs/publisher-buckets.ts';
 import { PublisherFunction } from './constructs/publisher-function.ts';
@@ -57,7 +57,12 @@ export const siteOutputKeyPatterns = [
  * publish invalidates before it writes into their group (shared/publish/derived-hashes.ts).
  * Nothing else is ever deleted.
  */
-export const siteDeleteKeyPatterns = ['feeds/*', 'sitemaps/*', 'sitemap.xml', `${hashRecordPrefix}*`] as const;
+export const siteDeleteKeyPatterns = [
+  'feeds/*',
+  'sitemaps/*',
+  'sitemap.xml',
+  `${hashRecordPrefix}*`,
+] as const;
 
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
 export const articleReadKeyPatterns = ['articles/*', 'issues/*'] as const;

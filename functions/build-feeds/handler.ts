@@ -149,7 +149,11 @@ export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => 
           // fails the record: Lambda retries the event, which rejects (idempotently) and tells again.
           if (!outcome.report.ok && current.desk !== undefined)
             await current.desk.notify(rejectionNotice(outcome.report));
-          const notify = { fetch: current.fetch ?? globalThis.fetch, log: current.log, config: current.config };
+          const notify = {
+            fetch: current.fetch ?? globalThis.fetch,
+            log: current.log,
+            config: current.config,
+          };
           await Promise.all([
             notifyHub(notify, changedFeedUrls(current.config.siteUrl, outcome.written)),
             notifySearchEngines(

@@ -633,7 +633,9 @@ describe('publisher stack (default context)', () => {
         {
           Action: 's3:DeleteObject',
           Effect: 'Allow',
-          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml', 'state/hashes/*'].map((p) => objectArn(siteId, p)),
+          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml', 'state/hashes/*'].map((p) =>
+            objectArn(siteId, p),
+          ),
         },
         listBucket(siteId),
         // Rejected uploads: one message per refused page, to the desk's topic only.
