@@ -122,12 +122,13 @@ export class PublisherFunction extends Construct {
       }),
     );
     const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId) as string;
-    const wildcards = patterns.filter((pattern) => pattern.endsWith('*'));
+    // `*.txt` (root text files such as robots.txt) is a wildcard too, not only `prefix/*`.
+    const wildcards = patterns.filter((pattern) => pattern.includes('*'));
     if (wildcards.length === 0) return;
     Validations.of(this.role).acknowledge(
       ...wildcards.map((pattern) => ({
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${pattern}]`,
-        reason: `The function ${what} under the ${pattern} key prefix only; object keys are dated and unbounded, so a prefix is the narrowest resource.`,
+        reason: `The function ${what} under the ${pattern} key pattern only; object keys are dated and unbounded, so a pattern is the narrowest resource.`,
       })),
     );
   }
