@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { PreconditionFailedError, StorageError } from '../errors.ts';
+import { type FileLockOptions, withFileLock } from './file-lock.ts';
 import { etagOf } from './memory-store.ts';
 import type { PutOptions, Store, StoredObject } from './store.ts';
 
@@ -54,6 +55,8 @@ export class KeyedLock {
 /** Hidden trees under the root; keys may not start with them. */
 const metaDir = '.meta';
 const tmpDir = '.tmp';
+const locksDir = '.locks';
+const reservedDirs = new Set([metaDir, tmpDir, locksDir]);
 
 /** What the sidecar JSON holds. `etag` says which body the rest describes. */
 interface Sidecar {
@@ -95,7 +98,7 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
   }
   // The hidden trees hold sidecars and temp files; no key (nor listed folder) may reach them.
   const first = folders[0];
-  if (first === metaDir || first === tmpDir) refuse(`starts with the reserved "${first}"`);
+  if (first !== undefined && reservedDirs.has(first)) refuse(`starts with the reserved "${first}"`);
   return segments;
 };
 
@@ -109,19 +112,38 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
  *   is written, fsynced and renamed over the object. Readers see the old or the new body.
  * - ETag = quoted MD5 of the body (as S3), computed on read, so a file replaced by hand still gets
  *   a correct ETag; its sidecar then no longer matches and is ignored.
- * - Conditional writes are serialised per key with an in-process lock: correct for any number of
- *   concurrent writers in ONE process. Several processes writing the same folder are not
- *   supported (there is no cross-process lock).
+ * - Writes and deletes are serialised per key: in one process by an in-process queue, across
+ *   processes by a lock file `<root>/.locks/<sha256 of the key>.lock` created exclusively
+ *   (file-lock.ts, with recovery of a lock a crashed writer left). A conditional write's check
+ *   and its rename are therefore one step for every process writing the folder, so several
+ *   `npm run publish` processes may publish into one data folder at once. Reads take no file
+ *   lock: the rename makes the new body appear whole.
  * - A key cannot be both an object and the folder of other keys (`a` and `a/b`); S3 allows it,
  *   the site layout never needs it, and such a write throws InvalidKeyError.
  */
 export class FsStore implements Store {
   readonly #root: string;
   readonly #lock = new KeyedLock();
+  readonly #lockOptions: FileLockOptions;
 
-  /** @param rootDir folder holding the objects; created on first write. */
-  constructor(rootDir: string) {
+  /**
+   * @param rootDir folder holding the objects; created on first write.
+   * @param options how long a cross-process lock may stay before it is judged stale (tests).
+   */
+  constructor(rootDir: string, options: { lock?: FileLockOptions } = {}) {
     this.#root = resolve(rootDir);
+    this.#lockOptions = options.lock ?? {};
+  }
+
+  /** The lock file serialising writes of `key` across processes. */
+  lockPathOf(key: string) {
+    const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    return join(this.#root, locksDir, `${name}.lock`);
+  }
+
+  /** In-process queue first (no file contention among our own callers), then the lock file. */
+  #exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.#lock.run(key, () => withFileLock(this.lockPathOf(key), task, this.#lockOptions));
   }
 
   /** Absolute folder this store writes to. */
@@ -175,7 +197,7 @@ export class FsStore implements Store {
     const paths = this.#paths(key);
     const bytes = toBytes(body);
     const etag = etagOf(bytes);
-    return this.#lock.run(key, async () => {
+    return this.#exclusive(key, async () => {
       if (options.ifMatch !== undefined || options.ifNoneMatch === '*') {
         const current = await this.#currentEtag(key, paths.object);
         if (options.ifNoneMatch === '*' && current !== undefined) throw new PreconditionFailedError(key);
@@ -193,7 +215,7 @@ export class FsStore implements Store {
 
   async delete(key: string): Promise<void> {
     const paths = this.#paths(key);
-    await this.#lock.run(key, async () => {
+    await this.#exclusive(key, async () => {
       for (const [file, top] of [
         [paths.object, this.#root],
         [paths.meta, join(this.#root, metaDir)],
@@ -230,7 +252,7 @@ export class FsStore implements Store {
       throw new StorageError(`listing ${keyPrefix || '/'} failed`, { cause: error });
     }
     for (const entry of entries) {
-      if (keyPrefix === '' && (entry.name === metaDir || entry.name === tmpDir)) continue;
+      if (keyPrefix === '' && reservedDirs.has(entry.name)) continue;
       const key = `${keyPrefix}${entry.name}`;
       if (entry.isDirectory()) await this.#walk(join(folder, entry.name), `${key}/`, into);
       else if (entry.isFile()) into.push(key);
