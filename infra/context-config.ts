@@ -26,6 +26,9 @@ export const contextKeys = {
   maxUploadBytes: 'largest upload accepted',
   websubHub: 'WebSub hub URL advertised in the feeds (optional)',
   sectionSlugs: 'JSON object 版名 → ASCII slug overriding the pinyin default',
+  idAuthority: 'tag: authority of item ids at the first publish (default: the site host; recorded after)',
+  maxDaysAhead: 'issue dates more than this many days after the build date are refused (default 7)',
+  firstIssueDate: 'issue dates before this YYYY-MM-DD are refused (default 1949-01-01)',
   alarmEmail: 'e-mail address subscribed to the alarm topic (optional)',
   buildReservedConcurrency: 'reserved concurrency of the build function (optional, 1–100)',
 } as const;
@@ -142,6 +145,9 @@ export const readStackSettings = (source: ContextSource): StackSettings => {
     maxUploadBytes: optionalScalar(source, 'maxUploadBytes'),
     websubHub: optionalString(source, 'websubHub'),
     sectionSlugs: sectionSlugsFrom(source),
+    idAuthority: optionalString(source, 'idAuthority'),
+    maxDaysAhead: optionalScalar(source, 'maxDaysAhead'),
+    firstIssueDate: optionalString(source, 'firstIssueDate'),
   };
   // Absent keys take the schema's defaults; `undefined` values would not (strict object + default).
   for (const key of Object.keys(input)) if (input[key] === undefined) delete input[key];

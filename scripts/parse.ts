@@ -3,6 +3,9 @@ import { basename, dirname, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidUploadError } from '../shared/errors.ts';
 import { readUpload } from '../shared/readers/read-upload.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run parse -- <file> [--key <upload key>] [--max-bytes <n>]`: read one upload the way

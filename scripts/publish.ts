@@ -8,6 +8,9 @@ import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { feedKey, inputPrefix, issueKey } from '../shared/site-layout.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run publish -- --data <dir> [--key <upload key>] <file>...`

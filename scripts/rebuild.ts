@@ -8,11 +8,14 @@ import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/si
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title …]
  *   [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]
- *   [--websub-hub <url>] [--section-slugs <json>]`
+ *   [--websub-hub <url>] [--section-slugs <json>] [--id-authority <name>]`
  *
  * Regenerates every feed, archive, OPML, latest and state document (and the article records)
  * from the issue documents, streaming, with a progress bar on stderr; prints articles/s.
@@ -26,7 +29,7 @@ import type { Store } from '../shared/storage/store.ts';
 const usage =
   'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title <t>]\n' +
   '  [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]\n' +
-  '  [--websub-hub <url>] [--section-slugs <json>]\n' +
+  '  [--websub-hub <url>] [--section-slugs <json>] [--id-authority <name>]\n' +
   'Uses the config recorded in the site (state/site-config.json); flags override it.';
 
 const progressBar = (stream: NodeJS.WriteStream, started: number) => {
@@ -62,6 +65,8 @@ const configFlags = {
   'max-upload-bytes': 'maxUploadBytes',
   'websub-hub': 'websubHub',
   'section-slugs': 'sectionSlugs',
+  // Changing the id authority re-marks every item unread in every reader: the explicit action.
+  'id-authority': 'idAuthority',
 } as const satisfies Record<string, keyof SiteConfig>;
 
 const main = async () => {

@@ -27,6 +27,21 @@ export interface SiteConfig {
   websubHub?: string;
   /** Section slug overrides, 版名 → ASCII slug (default: pinyin). */
   sectionSlugs: Record<string, string>;
+  /**
+   * Authority of every item id (`tag:<authority>,<date>:<id>`, RFC 4151): a DNS name (or e-mail
+   * address) the paper controls. Only the FIRST publish takes it from here (default: the site
+   * URL's host); the site's recorded config holds it from then on, so a new domain changes links,
+   * never ids (docs/feeds.md, "Item ids"). Changing it is `npm run rebuild -- --id-authority`.
+   */
+  idAuthority?: string;
+  /**
+   * Issue dates more than this many days after the build's own date (Beijing time) are refused
+   * (`date-out-of-range`). Default 7: weekend and holiday issues are prepared days ahead, a typo'd
+   * year is not (docs/upload-contract.md).
+   */
+  maxDaysAhead: number;
+  /** Issue dates before this (YYYY-MM-DD) are refused (`date-out-of-range`). Default 1949-01-01. */
+  firstIssueDate: string;
 }
 
 /** Environment variable for each config key; CDK sets these on both functions. */
@@ -40,6 +55,9 @@ export const configEnvironmentNames = {
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
   websubHub: 'WEBSUB_HUB',
   sectionSlugs: 'SECTION_SLUGS',
+  idAuthority: 'ID_AUTHORITY',
+  maxDaysAhead: 'MAX_DAYS_AHEAD',
+  firstIssueDate: 'FIRST_ISSUE_DATE',
 } as const satisfies Record<keyof SiteConfig, string>;
 
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -69,6 +87,20 @@ const integer = (key: string, value: unknown, min: number, max: number, fallback
   if (n < min || n > max) return fail(key, `expected ${min}–${max}, got ${n}`);
   return n;
 };
+
+/** RFC 4151 authorityName: a DNS name or an e-mail address, lower case (ids compare as strings). */
+const dnsName = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*';
+const authorityPattern = new RegExp(`^(?:[a-z0-9._%+-]+@)?${dnsName}$`);
+
+/** A real calendar date YYYY-MM-DD (not 2024-02-30). */
+const isCalendarDate = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+};
+
+/** Default first issue date: conservative, see docs/upload-contract.md ("Issue dates"). */
+export const defaultFirstIssueDate = '1949-01-01';
 
 const knownKeys = new Set<string>(Object.keys(configEnvironmentNames));
 
@@ -103,6 +135,10 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
     }
   }
 
+  const firstIssueDate = input.firstIssueDate ?? defaultFirstIssueDate;
+  if (typeof firstIssueDate !== 'string' || !isCalendarDate(firstIssueDate))
+    fail('firstIssueDate', `expected a date YYYY-MM-DD, got ${String(firstIssueDate)}`);
+
   const config: SiteConfig = {
     siteUrl,
     title: title as string,
@@ -118,7 +154,21 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
       10 * 1024 * 1024,
     ),
     sectionSlugs: { ...(sectionSlugs as Record<string, string>) },
+    maxDaysAhead: integer('maxDaysAhead', input.maxDaysAhead, 0, 366, 7),
+    firstIssueDate: firstIssueDate as string,
   };
+  if (input.idAuthority !== undefined) {
+    if (
+      typeof input.idAuthority !== 'string' ||
+      input.idAuthority.length > 253 ||
+      !authorityPattern.test(input.idAuthority)
+    )
+      fail(
+        'idAuthority',
+        `expected a lower-case DNS name or e-mail address, got ${String(input.idAuthority)}`,
+      );
+    config.idAuthority = input.idAuthority as string;
+  }
   if (input.websubHub !== undefined) config.websubHub = httpUrl('websubHub', input.websubHub);
   return config;
 };

@@ -14,7 +14,7 @@ import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-j
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
-import { siteConfigFingerprint, writeSiteConfigRecord } from './site-config-record.ts';
+import { siteConfigFingerprint, withSiteIdAuthority, writeSiteConfigRecord } from './site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -133,7 +133,9 @@ const settleAttempts = 20;
  * - Transient faults (StorageError, lost races beyond the retry budget) propagate, so the
  *   Lambda retries the event; every step is idempotent, so a retry completes the publish.
  */
-export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+export const publishUpload = async (given: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  // Item ids keep the authority the site was first published under, whatever the site URL now.
+  const deps = { ...given, config: await withSiteIdAuthority(given.site, given.config, given.log) };
   const writes: WriteLog = [];
   const object = await deps.input.get(event.key);
   if (object === undefined) {

@@ -8,6 +8,8 @@ import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import {
+  idAuthorityOf,
+  readSiteConfigRecord,
   type SiteConfigRecord,
   siteConfigFingerprint,
   siteConfigKey,
@@ -88,7 +90,12 @@ const countingLog = (): WriteLog & { count: number } => {
  * and so is deleting: derived objects the issue documents no longer call for are pruned.
  */
 export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> => {
-  const { site, config } = deps;
+  const { site } = deps;
+  // An explicit idAuthority (a rebuild flag, or the record itself) is applied; none keeps the site's.
+  const config =
+    deps.config.idAuthority !== undefined
+      ? deps.config
+      : { ...deps.config, idAuthority: idAuthorityOf(await readSiteConfigRecord(site), deps.config) };
   const writes = countingLog();
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 

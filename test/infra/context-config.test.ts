@@ -25,6 +25,8 @@ describe('readStackSettings', () => {
         maxFeedBytes: 524_288,
         maxUploadBytes: 10_485_760,
         sectionSlugs: {},
+        maxDaysAhead: 7,
+        firstIssueDate: '1949-01-01',
       },
       customDomain: undefined,
       alarmEmail: undefined,

@@ -570,6 +570,8 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        MAX_DAYS_AHEAD: '7',
+        FIRST_ISSUE_DATE: '1949-01-01',
       });
     });
 
@@ -586,6 +588,8 @@ describe('publisher stack (default context)', () => {
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
+        MAX_DAYS_AHEAD: '7',
+        FIRST_ISSUE_DATE: '1949-01-01',
       });
       // Never the validation stand-in.
       expect(JSON.stringify(s.json)).not.toContain('.invalid');
