@@ -12,6 +12,7 @@ import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { mergeUpload } from './merge-upload.ts';
+import { checkIssueDate } from './issue-date-range.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
 import { siteConfigFingerprint, withSiteIdAuthority, writeSiteConfigRecord } from './site-config-record.ts';
@@ -148,6 +149,7 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
   let issue: Issue;
   try {
     issue = readUpload(object.body, event.key, { maxBytes: deps.config.maxUploadBytes });
+    checkIssueDate(issue.date, deps.clock(), deps.config);
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     const report: UploadReport = {
