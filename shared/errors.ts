@@ -60,6 +60,26 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/**
+ * An object is larger than the reader allowed (`Store.get` with `maxBytes`); found before its
+ * body was read past the limit. Permanent for these bytes: publishing reports it as `too-large`.
+ */
+export class ObjectTooLargeError extends Error {
+  override readonly name = 'ObjectTooLargeError';
+  constructor(
+    readonly key: string,
+    readonly maxBytes: number,
+    /** The object's size when the store knows it (Content-Length, file size). */
+    readonly size?: number,
+  ) {
+    super(
+      size === undefined
+        ? `${key} is larger than ${maxBytes} bytes`
+        : `${key} has ${size} bytes, more than the ${maxBytes} allowed`,
+    );
+  }
+}
+
 /** A storage operation failed for a reason that may pass (network, throttling, 5xx). Retry. */
 export class StorageError extends Error {
   override readonly name = 'StorageError';

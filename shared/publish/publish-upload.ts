@@ -11,8 +11,8 @@ import { allSectionsSlug, issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
-import { mergeUpload } from './merge-upload.ts';
 import { checkIssueDate } from './issue-date-range.ts';
+import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
 import { siteConfigFingerprint, withSiteIdAuthority, writeSiteConfigRecord } from './site-config-record.ts';
@@ -63,6 +63,7 @@ import {
   type Versioned,
   type WriteLog,
 } from './store-io.ts';
+import { getUploadObject } from './upload-object.ts';
 
 /** What the use case needs; the handler, the CLI and tests each wire their own. */
 export interface PublishDeps {
@@ -138,7 +139,7 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
   // Item ids keep the authority the site was first published under, whatever the site URL now.
   const deps = { ...given, config: await withSiteIdAuthority(given.site, given.config, given.log) };
   const writes: WriteLog = [];
-  const object = await deps.input.get(event.key);
+  const object = await getUploadObject(deps.input, event.key, deps.config.maxUploadBytes);
   if (object === undefined) {
     if (event.type === 'created')
       deps.log.info('upload gone before it was built; retracting', { key: event.key });
@@ -148,6 +149,7 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
     deps.log.info('removed upload exists again; publishing it', { key: event.key });
   let issue: Issue;
   try {
+    if (object instanceof InvalidUploadError) throw object;
     issue = readUpload(object.body, event.key, { maxBytes: deps.config.maxUploadBytes });
     checkIssueDate(issue.date, deps.clock(), deps.config);
   } catch (error) {

@@ -1,11 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { createReadStream, type Dirent } from 'node:fs';
+import {
+  copyFile,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+} from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { PreconditionFailedError, StorageError } from '../errors.ts';
+import { ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
 import { type FileLockOptions, withFileLock } from './file-lock.ts';
 import { etagOf } from './memory-store.ts';
-import type { PutOptions, Store, StoredObject } from './store.ts';
+import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
 
 /**
  * A key the filesystem store cannot hold: it would escape the root (`..`, absolute, backslash,
@@ -160,8 +170,9 @@ export class FsStore implements Store {
     return { object, meta };
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
     const paths = this.#paths(key);
+    const maxBytes = options?.maxBytes;
     return this.#lock.run(key, async () => {
       let body: Uint8Array;
       let lastModified: Date;
@@ -171,12 +182,19 @@ export class FsStore implements Store {
           // stat and read through one handle: the mtime belongs to the bytes returned.
           const stats = await handle.stat();
           if (!stats.isFile()) return undefined;
+          // The size first: an oversized upload is refused without reading it.
+          if (maxBytes !== undefined && stats.size > maxBytes)
+            throw new ObjectTooLargeError(key, maxBytes, stats.size);
           lastModified = stats.mtime;
-          body = new Uint8Array(await handle.readFile());
+          body =
+            maxBytes === undefined
+              ? new Uint8Array(await handle.readFile())
+              : await readAtMost(handle, key, maxBytes, stats.size);
         } finally {
           await handle.close();
         }
       } catch (error) {
+        if (error instanceof ObjectTooLargeError) throw error;
         if (isAbsent(error)) return undefined;
         throw new StorageError(`reading ${key} failed`, { cause: error });
       }
@@ -208,6 +226,22 @@ export class FsStore implements Store {
       // Object first: after a crash between the two renames the sidecar names another ETag and is
       // ignored, which is safe; the reverse order would be too.
       await this.#writeAtomic(key, paths.object, bytes);
+      await this.#writeAtomic(key, paths.meta, new TextEncoder().encode(`${JSON.stringify(sidecar)}\n`));
+      return { etag };
+    });
+  }
+
+  /**
+   * Store a local file under `key` without reading it into memory (`npm run publish` of a file of
+   * any size: an oversized upload must still reach the store to get its `too-large` report).
+   * Unconditional, like an upload.
+   */
+  async putFile(key: string, file: string, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) {
+    const paths = this.#paths(key);
+    const etag = await etagOfFile(file);
+    return this.#exclusive(key, async () => {
+      const sidecar: Sidecar = { etag, contentType: options.contentType, cacheControl: options.cacheControl };
+      await this.#writeAtomic(key, paths.object, { file });
       await this.#writeAtomic(key, paths.meta, new TextEncoder().encode(`${JSON.stringify(sidecar)}\n`));
       return { etag };
     });
@@ -286,17 +320,28 @@ export class FsStore implements Store {
   }
 
   /** Write a temp file, fsync it, rename it over `target`, fsync the folder (so the rename lasts). */
-  async #writeAtomic(key: string, target: string, bytes: Uint8Array): Promise<void> {
+  async #writeAtomic(key: string, target: string, bytes: Uint8Array | { file: string }): Promise<void> {
     const tmpFolder = join(this.#root, tmpDir);
     const tmp = join(tmpFolder, randomUUID());
     try {
       await mkdir(tmpFolder, { recursive: true });
-      const handle = await open(tmp, 'w');
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
+      if (bytes instanceof Uint8Array) {
+        const handle = await open(tmp, 'w');
+        try {
+          await handle.writeFile(bytes);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      } else {
+        // A kernel copy: a file of any size passes without being held in memory.
+        await copyFile(bytes.file, tmp);
+        const handle = await open(tmp, 'r+');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
       }
       // A concurrent delete of a sibling key may prune the folder between mkdir and rename.
       for (let attempt = 0; ; attempt++) {
@@ -335,6 +380,42 @@ export class FsStore implements Store {
     }
   }
 }
+
+/**
+ * The file's bytes, reading at most `maxBytes + 1` of them: a file replaced by a bigger one after
+ * its size was checked (hand-edited, or written by a process that ignores the lock) still cannot
+ * make the reader buffer more than the cap.
+ */
+const readAtMost = async (
+  handle: FileHandle,
+  key: string,
+  maxBytes: number,
+  expected: number,
+): Promise<Uint8Array> => {
+  // One byte beyond the expected size shows a file that grew; the buffer grows up to the cap + 1.
+  let buffer = new Uint8Array(Math.min(expected, maxBytes) + 1);
+  let filled = 0;
+  for (;;) {
+    if (filled === buffer.byteLength) {
+      if (filled > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+      const bigger = new Uint8Array(Math.min(buffer.byteLength * 2, maxBytes + 1));
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.byteLength - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  if (filled > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+  return buffer.subarray(0, filled);
+};
+
+/** The ETag of a file's bytes (quoted MD5, as `etagOf`), hashed as a stream. */
+const etagOfFile = async (file: string) => {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return `"${hash.digest('hex')}"`;
+};
 
 /** fsync a folder so a rename in it survives a crash; not every platform allows it (Windows). */
 const syncFolder = async (folder: string) => {

@@ -14,12 +14,17 @@ export interface ChildResult {
 }
 
 /** Run a command from the repository root to its end (no shell unless `shell` is set). */
-export const runChild = (command: string, args: string[], options: { shell?: boolean } = {}) =>
+export const runChild = (
+  command: string,
+  args: string[],
+  options: { shell?: boolean; env?: Record<string, string> } = {},
+) =>
   new Promise<ChildResult>((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: options.shell ?? false,
+      env: { ...process.env, ...options.env },
     });
     let stdout = '';
     let stderr = '';
