@@ -49,6 +49,8 @@ export interface LocalPublisherOptions {
   log?: Log;
   /** Where human lines go (default: console.log). */
   print?: (line: string) => void;
+  /** Requests kept in `requests` (default 1000). */
+  requestLogLimit?: number;
 }
 
 /** A running local publisher. */
@@ -63,7 +65,10 @@ export interface LocalPublisher {
   site: Store;
   /** S3-compatible endpoint and bucket, when enabled. */
   s3?: { endpoint: string; bucket: string; port: number };
-  /** Every HTTP request served, in order (tests count 304s). */
+  /**
+   * The latest HTTP requests served, oldest first (tests count 304s): at most
+   * `requestLogLimit`, so a long-running `npm start` does not grow with every request.
+   */
   requests: RequestLogEntry[];
   /** Every upload handled, in order. */
   uploads: UploadOutcome[];
@@ -177,6 +182,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   const input = new FsStore(dataDir);
   const site = new FsStore(siteDir);
   const requests: RequestLogEntry[] = [];
+  const requestLogLimit = options.requestLogLimit ?? 1000;
   const uploads: UploadOutcome[] = [];
   let config: SiteConfig | undefined;
   let local: LocalS3 | undefined;
@@ -190,7 +196,11 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
       if (config === undefined) return Promise.resolve(new Response('starting\n', { status: 503 }));
       return serveRequest({ site, config, clock, log }, request);
     },
-    onRequest: (entry) => requests.push(entry),
+    onRequest: (entry) => {
+      requests.push(entry);
+      // Dropped in batches: one splice per 10 % of the limit, not one shift per request.
+      if (requests.length > requestLogLimit * 1.1) requests.splice(0, requests.length - requestLogLimit);
+    },
     onError: (error, request) => log.error('request failed', { ...request, error: describeError(error) }),
   });
   const siteConfig = parseSiteConfig({ siteUrl: server.url });

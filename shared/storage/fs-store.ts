@@ -195,7 +195,9 @@ export class FsStore implements Store {
         }
       } catch (error) {
         if (error instanceof ObjectTooLargeError) throw error;
-        if (isAbsent(error)) return undefined;
+        // A name longer than the filesystem allows (a 256-character URL segment) cannot have
+        // been written, so it is absent, not a storage fault (which would answer 500).
+        if (isAbsent(error) || errnoOf(error) === 'ENAMETOOLONG') return undefined;
         throw new StorageError(`reading ${key} failed`, { cause: error });
       }
       const etag = etagOf(body);
