@@ -66,8 +66,8 @@ export interface LocalPublisher {
   /** S3-compatible endpoint and bucket, when enabled. */
   s3?: { endpoint: string; bucket: string; port: number };
   /**
-   * The latest HTTP requests served, oldest first (tests count 304s): at most
-   * `requestLogLimit`, so a long-running `npm start` does not grow with every request.
+   * The latest HTTP requests served, oldest first (tests count 304s): about `requestLogLimit`
+   * (never 10 % more), so a long-running `npm start` does not grow with every request.
    */
   requests: RequestLogEntry[];
   /** Every upload handled, in order. */
@@ -77,6 +77,15 @@ export interface LocalPublisher {
   /** Close the watcher, the S3 endpoint and the HTTP server. Idempotent. */
   stop(): Promise<void>;
 }
+
+/**
+ * Append to a log that keeps about the latest `limit` entries: the oldest are dropped in batches
+ * (one splice per 10 % of the limit, not one shift per entry), so it never exceeds 1.1 × `limit`.
+ */
+export const appendBounded = <T>(log: T[], entry: T, limit: number) => {
+  log.push(entry);
+  if (log.length > Math.floor(limit * 1.1)) log.splice(0, log.length - limit);
+};
 
 /** Name of the bundled sample files: `quzhou-daily-<date>-page<NN>.txt`. */
 const samplePattern = /^quzhou-daily-(\d{4}-\d{2}-\d{2})-page(\d{2})\.txt$/;
@@ -196,11 +205,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
       if (config === undefined) return Promise.resolve(new Response('starting\n', { status: 503 }));
       return serveRequest({ site, config, clock, log }, request);
     },
-    onRequest: (entry) => {
-      requests.push(entry);
-      // Dropped in batches: one splice per 10 % of the limit, not one shift per request.
-      if (requests.length > requestLogLimit * 1.1) requests.splice(0, requests.length - requestLogLimit);
-    },
+    onRequest: (entry) => appendBounded(requests, entry, requestLogLimit),
     onError: (error, request) => log.error('request failed', { ...request, error: describeError(error) }),
   });
   const siteConfig = parseSiteConfig({ siteUrl: server.url });
