@@ -27,6 +27,8 @@ export type InvalidUploadCode =
   | 'too-deep'
   | 'unsupported-key'
   | 'no-articles'
+  /** More pages, articles, characters or XML nodes than shared/readers/upload-limits.ts allows. */
+  | 'over-limit'
   /** Issue date after the build date + maxDaysAhead, or before firstIssueDate (shared/config.ts). */
   | 'date-out-of-range'
   /** A reader failed unexpectedly (a bug); the upload is still refused, with the bug as cause. */

@@ -4,6 +4,7 @@ import { parseUploadKey } from '../upload-key.ts';
 import { decodeText, defaultMaxUploadBytes } from './decode-text.ts';
 import { readIssueJson, validateIssue } from './json-reader.ts';
 import { readPageText } from './page-text-reader.ts';
+import { checkIssueWork, checkXmlWork } from './upload-limits.ts';
 import { readIssueXml } from './xml-reader.ts';
 
 /** Options of {@link readUpload}. */
@@ -28,14 +29,17 @@ export const readUpload = (bytes: Uint8Array, key: string, options?: ReadUploadO
     const { text } = decodeText(bytes, options);
     if (info.kind === 'page-text') {
       const issue = readPageText(text, { key, date: info.date, page: info.page, section: info.section });
+      checkIssueWork(issue);
       // The page-text reader builds the model by hand; the schema is the contract publishing relies on.
       return validateIssue(issue);
     }
+    if (info.kind !== 'json') checkXmlWork(text);
     const issue =
       info.kind === 'json'
         ? readIssueJson(text)
         : // Decoded text never has more UTF-16 units than bytes, so the byte cap already bounds it.
           readIssueXml(text, { maxChars: options?.maxBytes ?? defaultMaxUploadBytes });
+    checkIssueWork(issue);
     if (info.date !== undefined && issue.date !== info.date) {
       throw new InvalidUploadError(
         'contradicting-date',
