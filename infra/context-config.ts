@@ -32,6 +32,9 @@ export const contextKeys = {
   accentColor: 'accent colour #rrggbb (Feedly accentColor, theme-color, the default mark)',
   logo: 'path of the paper’s logo (SVG or PNG ≥ 512 px) the branding kit is made from (optional)',
   indexNowKey: 'IndexNow key (8–128 of A–Z a–z 0–9 -); enables IndexNow pings (optional)',
+  idAuthority: 'tag: authority of item ids at the first publish (default: the site host; recorded after)',
+  maxDaysAhead: 'issue dates more than this many days after the build date are refused (default 7)',
+  firstIssueDate: 'issue dates before this YYYY-MM-DD are refused (default 1949-01-01)',
   alarmEmail: 'e-mail address subscribed to the alarm topic (optional)',
   deskEmail: 'e-mail address told of every rejected upload: key, error code, location (optional)',
   buildReservedConcurrency: 'reserved concurrency of the build function (optional, 1–100)',
@@ -194,6 +197,9 @@ export const readStackSettings = (source: ContextSource): StackSettings => {
     sectionSlugs: sectionSlugsFrom(source),
     accentColor: optionalString(source, 'accentColor'),
     indexNowKey: optionalString(source, 'indexNowKey'),
+    idAuthority: optionalString(source, 'idAuthority'),
+    maxDaysAhead: optionalScalar(source, 'maxDaysAhead'),
+    firstIssueDate: optionalString(source, 'firstIssueDate'),
   };
   // The kit's id is a hash of the logo (and colour): the functions name its icons without the
   // image; `npm run rebuild -- --logo <file>` writes them under that id.

@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvalidUploadError } from '../shared/errors.ts';
+import { defaultMaxUploadBytes } from '../shared/readers/decode-text.ts';
 import { readUploadReport } from '../shared/readers/read-upload.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run parse -- <file> [--key <upload key>] [--max-bytes <n>]`: read one upload the way
@@ -35,9 +39,23 @@ const maxBytes = values['max-bytes'] === undefined ? undefined : Number(values['
 if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0))
   fail(`--max-bytes must be a positive integer\n${usage}`, 2);
 
-const readInput = (path: string) => {
+/**
+ * The file's bytes, or undefined when it is larger than the cap: its size is checked first and at
+ * most cap + 1 bytes are ever read, so checking a 2 GB file costs no 2 GB of memory.
+ */
+const readInput = (path: string, cap: number): Uint8Array | undefined => {
   try {
-    return readFileSync(path);
+    const fd = openSync(path, 'r');
+    try {
+      if (fstatSync(fd).size > cap) return undefined;
+      const buffer = new Uint8Array(cap + 1);
+      let filled = 0;
+      for (let n = 1; n > 0 && filled < buffer.byteLength; filled += n)
+        n = readSync(fd, buffer, filled, buffer.byteLength - filled, null);
+      return filled > cap ? undefined : buffer.subarray(0, filled);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     return fail(`cannot read ${path}: ${(error as Error).message}`, 2);
   }
@@ -57,10 +75,15 @@ const defaultKey = (path: string) => {
   return /^\d{4}-\d{2}-\d{2}$/.test(folder) ? `incoming/${folder}/${name}` : `incoming/${name}`;
 };
 
-const bytes = readInput(file!);
+const cap = maxBytes ?? defaultMaxUploadBytes;
+const bytes = readInput(file!, cap);
 const key = values.key ?? defaultKey(file!);
 
 try {
+  if (bytes === undefined)
+    throw new InvalidUploadError('too-large', `upload is larger than the limit of ${cap} bytes`, {
+      location: { offset: cap },
+    });
   const { issue, unplaced } = readUploadReport(bytes, key, { maxBytes });
   process.stdout.write(`${JSON.stringify(issue, null, 2)}\n`);
   // Published all the same, but an operator should look (docs/page-text-layout.md).

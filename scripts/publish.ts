@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../shared/clock.ts';
@@ -8,6 +7,9 @@ import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { feedKey, inputPrefix, issueKey } from '../shared/site-layout.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run publish -- --data <dir> [--key <upload key>] <file>...`
@@ -48,10 +50,8 @@ const main = async () => {
   for (const file of positionals) {
     const key = values.key ?? `${inputPrefix}${basename(file)}`;
     if (!key.startsWith(inputPrefix)) throw new ConfigError(`upload keys live under ${inputPrefix}: ${key}`);
-    await input.put(key, await readFile(file), {
-      contentType: 'application/octet-stream',
-      cacheControl: 'no-store',
-    });
+    // Copied, not read: an upload over the cap must not cost its size in memory here either.
+    await input.putFile(key, file, { contentType: 'application/octet-stream', cacheControl: 'no-store' });
     const outcome = await publishUpload(
       { input, site, clock: systemClock, log: silentLog, config },
       { type: 'created', key },

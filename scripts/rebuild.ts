@@ -10,12 +10,15 @@ import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/si
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+
+ignoreClosedPipes();
 
 /**
  * `npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title …]
  *   [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]
  *   [--websub-hub <url>] [--section-slugs <json>] [--accent-color #rrggbb] [--brand-kit <id>]
- *   [--indexnow-key <key>] [--logo <svg|png>]`
+ *   [--indexnow-key <key>] [--logo <svg|png>] [--id-authority <name>]`
  *
  * Regenerates every feed, archive, OPML, latest and state document (and the article records)
  * from the issue documents, streaming, with a progress bar on stderr; prints articles/s.
@@ -30,7 +33,7 @@ const usage =
   'Usage: npm run rebuild -- <site dir | s3://bucket> [--endpoint <url>] [--site-url <url>] [--title <t>]\n' +
   '  [--window-issues <n>] [--publication-time HH:MM] [--max-feed-bytes <n>] [--max-upload-bytes <n>]\n' +
   '  [--websub-hub <url>] [--section-slugs <json>] [--accent-color #rrggbb] [--brand-kit <id>]\n' +
-  '  [--indexnow-key <key>] [--logo <svg|png>] [--verify]   (--logo: the file the brand kit id was made from)\n' +
+  '  [--indexnow-key <key>] [--logo <svg|png>] [--id-authority <name>] [--verify]   (--logo: the file the brand kit id was made from)\n' +
   'Uses the config recorded in the site (state/site-config.json); flags override it.\n' +
   '--verify: read every derived object back instead of trusting the hash records (state/hashes/),\n' +
   '  after derived objects were edited by hand or a crash interrupted an import.';
@@ -71,6 +74,8 @@ const configFlags = {
   'accent-color': 'accentColor',
   'brand-kit': 'brandKit',
   'indexnow-key': 'indexNowKey',
+  // Changing the id authority re-marks every item unread in every reader: the explicit action.
+  'id-authority': 'idAuthority',
 } as const satisfies Record<string, keyof SiteConfig>;
 
 const main = async () => {

@@ -5,7 +5,10 @@
 import { ConfigError } from '../shared/errors.ts';
 import type { Log } from '../shared/log.ts';
 import { startLocalPublisher } from './lib/local-publisher.ts';
+import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
 import { parseStartOptions, startUsage, UsageError } from './lib/start-options.ts';
+
+ignoreClosedPipes();
 
 /**
  * The core's log lines that matter to a person at a terminal: errors. Info and warnings (a

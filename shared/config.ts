@@ -33,6 +33,21 @@ export interface SiteConfig {
   brandKit?: string;
   /** IndexNow key (public by design: served as `/<key>.txt`); pings are sent only when set. */
   indexNowKey?: string;
+  /**
+   * Authority of every item id (`tag:<authority>,<date>:<id>`, RFC 4151): a DNS name (or e-mail
+   * address) the paper controls. Only the FIRST publish takes it from here (default: the site
+   * URL's host); the site's recorded config holds it from then on, so a new domain changes links,
+   * never ids (docs/feeds.md, "Item ids"). Changing it is `npm run rebuild -- --id-authority`.
+   */
+  idAuthority?: string;
+  /**
+   * Issue dates more than this many days after the build's own date (Beijing time) are refused
+   * (`date-out-of-range`). Default 7: weekend and holiday issues are prepared days ahead, a typo'd
+   * year is not (docs/upload-contract.md).
+   */
+  maxDaysAhead: number;
+  /** Issue dates before this (YYYY-MM-DD) are refused (`date-out-of-range`). Default 1949-01-01. */
+  firstIssueDate: string;
 }
 
 /** Environment variable for each config key; CDK sets these on both functions. */
@@ -49,6 +64,9 @@ export const configEnvironmentNames = {
   accentColor: 'ACCENT_COLOR',
   brandKit: 'BRAND_KIT',
   indexNowKey: 'INDEXNOW_KEY',
+  idAuthority: 'ID_AUTHORITY',
+  maxDaysAhead: 'MAX_DAYS_AHEAD',
+  firstIssueDate: 'FIRST_ISSUE_DATE',
 } as const satisfies Record<keyof SiteConfig, string>;
 
 const slugPattern = /^[a-z0-9][a-z0-9-]{0,40}$/;
@@ -87,6 +105,19 @@ const pattern = (key: string, value: unknown, re: RegExp, expected: string): str
 
 /** The paper's red, the default accent colour. */
 export const defaultAccentColor = '#b8202a';
+/** RFC 4151 authorityName: a DNS name or an e-mail address, lower case (ids compare as strings). */
+const dnsName = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*';
+const authorityPattern = new RegExp(`^(?:[a-z0-9._%+-]+@)?${dnsName}$`);
+
+/** A real calendar date YYYY-MM-DD (not 2024-02-30). */
+const isCalendarDate = (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+};
+
+/** Default first issue date: conservative, see docs/upload-contract.md ("Issue dates"). */
+export const defaultFirstIssueDate = '1949-01-01';
 
 const knownKeys = new Set<string>(Object.keys(configEnvironmentNames));
 
@@ -121,6 +152,10 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
     }
   }
 
+  const firstIssueDate = input.firstIssueDate ?? defaultFirstIssueDate;
+  if (typeof firstIssueDate !== 'string' || !isCalendarDate(firstIssueDate))
+    fail('firstIssueDate', `expected a date YYYY-MM-DD, got ${String(firstIssueDate)}`);
+
   const config: SiteConfig = {
     siteUrl,
     title: title as string,
@@ -142,7 +177,21 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
       /^#[0-9a-f]{6}$/i,
       '#rrggbb',
     ).toLowerCase(),
+    maxDaysAhead: integer('maxDaysAhead', input.maxDaysAhead, 0, 366, 7),
+    firstIssueDate: firstIssueDate as string,
   };
+  if (input.idAuthority !== undefined) {
+    if (
+      typeof input.idAuthority !== 'string' ||
+      input.idAuthority.length > 253 ||
+      !authorityPattern.test(input.idAuthority)
+    )
+      fail(
+        'idAuthority',
+        `expected a lower-case DNS name or e-mail address, got ${String(input.idAuthority)}`,
+      );
+    config.idAuthority = input.idAuthority as string;
+  }
   if (input.websubHub !== undefined) config.websubHub = httpUrl('websubHub', input.websubHub);
   if (input.brandKit !== undefined)
     config.brandKit = pattern('brandKit', input.brandKit, /^[0-9a-f]{16}$/, '16 hex digits (a kit id)');

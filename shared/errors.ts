@@ -39,6 +39,10 @@ export type InvalidUploadCode =
   | 'too-many-pixels'
   /** A page facsimile named .pdf that is not a complete PDF file. */
   | 'not-a-pdf'
+  /** More pages, articles, characters or XML nodes than shared/readers/upload-limits.ts allows. */
+  | 'over-limit'
+  /** Issue date after the build date + maxDaysAhead, or before firstIssueDate (shared/config.ts). */
+  | 'date-out-of-range'
   /** A reader failed unexpectedly (a bug); the upload is still refused, with the bug as cause. */
   | 'unreadable';
 
@@ -67,6 +71,26 @@ export class PreconditionFailedError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`precondition failed writing ${key}`, options);
+  }
+}
+
+/**
+ * An object is larger than the reader allowed (`Store.get` with `maxBytes`); found before its
+ * body was read past the limit. Permanent for these bytes: publishing reports it as `too-large`.
+ */
+export class ObjectTooLargeError extends Error {
+  override readonly name = 'ObjectTooLargeError';
+  constructor(
+    readonly key: string,
+    readonly maxBytes: number,
+    /** The object's size when the store knows it (Content-Length, file size). */
+    readonly size?: number,
+  ) {
+    super(
+      size === undefined
+        ? `${key} is larger than ${maxBytes} bytes`
+        : `${key} has ${size} bytes, more than the ${maxBytes} allowed`,
+    );
   }
 }
 

@@ -14,6 +14,8 @@ describe('site config', () => {
       maxUploadBytes: 10485760,
       sectionSlugs: {},
       accentColor: '#b8202a',
+      maxDaysAhead: 7,
+      firstIssueDate: '1949-01-01',
     });
   });
 
@@ -28,6 +30,11 @@ describe('site config', () => {
     [{ siteUrl: 'https://x.example', timeZone: 'UTC' }, /timeZone/],
     [{ siteUrl: 'https://x.example', sectionSlugs: { 要闻: 'Not A Slug' } }, /sectionSlugs/],
     [{ siteUrl: 'https://x.example', colour: 'red' }, /colour/],
+    [{ siteUrl: 'https://x.example', idAuthority: 'Feeds.Example.cn' }, /idAuthority/],
+    [{ siteUrl: 'https://x.example', idAuthority: 'https://feeds.example.cn' }, /idAuthority/],
+    [{ siteUrl: 'https://x.example', maxDaysAhead: '400' }, /maxDaysAhead/],
+    [{ siteUrl: 'https://x.example', firstIssueDate: '2024-02-30' }, /firstIssueDate/],
+    [{ siteUrl: 'https://x.example', firstIssueDate: '1957' }, /firstIssueDate/],
   ])('rejects %j with a ConfigError naming the key', (input, message) => {
     expect(() => parseSiteConfig(input)).toThrow(ConfigError);
     expect(() => parseSiteConfig(input)).toThrow(message);
@@ -39,6 +46,9 @@ describe('site config', () => {
       windowIssues: 3,
       websubHub: 'https://hub.example.cn/',
       sectionSlugs: { 要闻: 'news' },
+      idAuthority: 'qzrb.cn',
+      maxDaysAhead: 3,
+      firstIssueDate: '1957-01-01',
     });
     expect(siteConfigFromEnvironment(siteConfigToEnvironment(config))).toEqual(config);
   });

@@ -50,6 +50,8 @@ export interface LocalPublisherOptions {
   log?: Log;
   /** Where human lines go (default: console.log). */
   print?: (line: string) => void;
+  /** Requests kept in `requests` (default 1000). */
+  requestLogLimit?: number;
 }
 
 /** A running local publisher. */
@@ -64,7 +66,10 @@ export interface LocalPublisher {
   site: Store;
   /** S3-compatible endpoint and bucket, when enabled. */
   s3?: { endpoint: string; bucket: string; port: number };
-  /** Every HTTP request served, in order (tests count 304s). */
+  /**
+   * The latest HTTP requests served, oldest first (tests count 304s): about `requestLogLimit`
+   * (never 10 % more), so a long-running `npm start` does not grow with every request.
+   */
   requests: RequestLogEntry[];
   /** Every upload handled, in order. */
   uploads: UploadOutcome[];
@@ -73,6 +78,15 @@ export interface LocalPublisher {
   /** Close the watcher, the S3 endpoint and the HTTP server. Idempotent. */
   stop(): Promise<void>;
 }
+
+/**
+ * Append to a log that keeps about the latest `limit` entries: the oldest are dropped in batches
+ * (one splice per 10 % of the limit, not one shift per entry), so it never exceeds 1.1 × `limit`.
+ */
+export const appendBounded = <T>(log: T[], entry: T, limit: number) => {
+  log.push(entry);
+  if (log.length > Math.floor(limit * 1.1)) log.splice(0, log.length - limit);
+};
 
 /** Name of the bundled sample files: `quzhou-daily-<date>-page<NN>.txt`. */
 const samplePattern = /^quzhou-daily-(\d{4}-\d{2}-\d{2})-page(\d{2})\.txt$/;
@@ -178,6 +192,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   const input = new FsStore(dataDir);
   const site = new FsStore(siteDir);
   const requests: RequestLogEntry[] = [];
+  const requestLogLimit = options.requestLogLimit ?? 1000;
   const uploads: UploadOutcome[] = [];
   let config: SiteConfig | undefined;
   let local: LocalS3 | undefined;
@@ -191,7 +206,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
       if (config === undefined) return Promise.resolve(new Response('starting\n', { status: 503 }));
       return serveRequest({ site, config, clock, log }, request);
     },
-    onRequest: (entry) => requests.push(entry),
+    onRequest: (entry) => appendBounded(requests, entry, requestLogLimit),
     onError: (error, request) => log.error('request failed', { ...request, error: describeError(error) }),
   });
   const siteConfig = parseSiteConfig({ siteUrl: server.url });

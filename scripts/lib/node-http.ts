@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { edgeSecurityHeaderFields } from '../../shared/serve/edge-security-headers.ts';
 import { createRawRequest } from '../../shared/serve/raw-request.ts';
 
 /** A web-standard request handler: what the serving core and the static files speak. */
@@ -16,11 +17,25 @@ export interface RequestLogEntry {
   userAgent?: string;
 }
 
-const readBody = async (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | undefined> => {
-  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return new Uint8Array(Buffer.concat(chunks));
+/** Longer request targets answer 414; node itself refuses request heads over 16 KB with 431. */
+export const maxTargetLength = 4096;
+
+/** Characters of a path kept in the request log and error logs. */
+export const loggedPathLength = 200;
+
+const boundedPath = (path: string) =>
+  path.length <= loggedPathLength ? path : `${path.slice(0, loggedPathLength)}…(${path.length} chars)`;
+
+/**
+ * The path and query of a request target. An absolute-form target (`GET http://x/feeds/all/rss.xml`,
+ * what proxies send) routes by its path, as RFC 9112 §3.2.2 asks of a server; `*` and anything
+ * else that is no path becomes `/` (only OPTIONS uses `*`, and it answers 405).
+ */
+export const originFormOf = (target: string): string => {
+  const absolute = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+  const rest = absolute === null ? target : target.slice(absolute[0].length);
+  if (rest.startsWith('/')) return rest;
+  return rest.startsWith('?') ? `/${rest}` : '/';
 };
 
 /**
@@ -30,7 +45,7 @@ const readBody = async (req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> |
  * carry the method (CONNECT, TRACE…): the caller answers 405.
  */
 export const toWebRequest = async (req: IncomingMessage, origin: string): Promise<Request | undefined> => {
-  const target = req.url ?? '/';
+  const target = originFormOf(req.url ?? '/');
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
   const headers: [string, string][] = [];
@@ -38,16 +53,40 @@ export const toWebRequest = async (req: IncomingMessage, origin: string): Promis
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.push([name, v]);
   }
-  const body = await readBody(req);
+  // No body is ever read: only GET and HEAD get this far (toNodeListener answers the rest).
   return createRawRequest({
     method: req.method ?? 'GET',
-    // An absolute-form or `*` target is not a path this server serves; `/` keeps URL parsing sane.
-    rawPath: rawPath.startsWith('/') ? rawPath : '/',
+    rawPath,
     ...(queryAt === -1 ? {} : { rawQuery: target.slice(queryAt + 1) }),
     origin,
     headers,
-    ...(body === undefined ? {} : { body }),
   });
+};
+
+const plainAnswer = (status: number, text: string, extra: Record<string, string> = {}) =>
+  new Response(`${text}\n`, {
+    status,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(status === 405 ? { allow: 'GET, HEAD' } : {}),
+      ...extra,
+    },
+  });
+
+/**
+ * Answers decided from the request head alone, before any body byte is read: a 300 MB PUT used to
+ * be buffered whole before its 405. The connection is closed after these answers, so the unread
+ * body is never parsed as a next request.
+ */
+export const refuseBeforeReading = (req: IncomingMessage): Response | undefined => {
+  const close = { connection: 'close' };
+  if ((req.url ?? '').length > maxTargetLength) return plainAnswer(414, 'request target too long', close);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return plainAnswer(405, 'method not allowed', close);
+  const length = Number(req.headers['content-length'] ?? '0');
+  if (req.headers['transfer-encoding'] !== undefined || !(length === 0))
+    return plainAnswer(413, 'request bodies are not accepted', close);
+  return undefined;
 };
 
 /** Write a web `Response` to a node response (HEAD and 304 carry headers only). */
@@ -63,6 +102,10 @@ export const writeWebResponse = async (
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
+  // What CloudFront's response-headers policy adds in production, on every answer (no HSTS: http).
+  for (const field of edgeSecurityHeaderFields(false)) {
+    if (field.override || headers[field.name] === undefined) headers[field.name] = field.value;
+  }
   res.writeHead(response.status, headers);
   if (method === 'HEAD' || response.status === 304 || response.body === null) {
     res.end();
@@ -86,7 +129,7 @@ export const toNodeListener = (
 ): RequestListener => {
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const path = req.url ?? '/';
+    const path = boundedPath(req.url ?? '/');
     const record = (status: number) => {
       const entry: RequestLogEntry = { method, path, status };
       const inm = req.headers['if-none-match'];
@@ -100,14 +143,11 @@ export const toNodeListener = (
     const answer = async () => {
       let response: Response;
       try {
-        const request = await toWebRequest(req, options.origin());
+        const refused = refuseBeforeReading(req);
+        const request = refused === undefined ? await toWebRequest(req, options.origin()) : undefined;
         response =
-          request === undefined
-            ? new Response('method not allowed\n', {
-                status: 405,
-                headers: { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' },
-              })
-            : await handler(request);
+          refused ??
+          (request === undefined ? plainAnswer(405, 'method not allowed') : await handler(request));
       } catch (error) {
         options.onError(error, { method, path });
         response = new Response('internal error\n', {

@@ -87,7 +87,8 @@ export const serveSiteFile = async (site: Store, request: Request): Promise<Resp
   }
   const object = await site.get(key);
   if (object === undefined) {
-    return new Response(request.method === 'HEAD' ? null : `not found: /${key}\n`, {
+    // The path is not echoed: it is the requester's text, and the log already has it.
+    return new Response(request.method === 'HEAD' ? null : 'not found\n', {
       status: 404,
       headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
     });

@@ -332,7 +332,7 @@ export const cachedFragment = <F>(
 };
 
 const lazyItems = (entries: readonly Entry[], config: SiteConfig, given?: ItemCache): ItemList => {
-  const domain = siteDomain(config.siteUrl);
+  const domain = config.idAuthority ?? siteDomain(config.siteUrl);
   // A cache made for another configuration (other site URL or title) must not serve this one.
   const cache = given?.config === config ? given : undefined;
   const made: FeedItem[] = [];

@@ -16,10 +16,11 @@ import { articleRecordsOf } from './article-records.ts';
 import { propagateCorrections } from './attach-corrections.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { invalidatingStore } from './derived-hashes.ts';
+import { checkIssueDate } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
-import { siteConfigFingerprint, writeSiteConfigRecord } from './site-config-record.ts';
+import { siteConfigFingerprint, withSiteIdAuthority, writeSiteConfigRecord } from './site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -67,6 +68,7 @@ import {
   type Versioned,
   type WriteLog,
 } from './store-io.ts';
+import { getUploadObject } from './upload-object.ts';
 
 /** What the use case needs; the handler, the CLI and tests each wire their own. */
 export interface PublishDeps {
@@ -140,11 +142,13 @@ const settleAttempts = 20;
  * - Transient faults (StorageError, lost races beyond the retry budget) propagate, so the
  *   Lambda retries the event; every step is idempotent, so a retry completes the publish.
  */
-export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+export const publishUpload = async (given: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  // Item ids keep the authority the site was first published under, whatever the site URL now.
+  const config = await withSiteIdAuthority(given.site, given.config, given.log);
   // Hash records (derived-hashes.ts) of what this publish rewrites are deleted around its writes.
-  const tracked = invalidatingStore(deps.site);
+  const tracked = invalidatingStore(given.site);
   try {
-    return await publishEvent({ ...deps, site: tracked.store }, event);
+    return await publishEvent({ ...given, config, site: tracked.store }, event);
   } finally {
     await tracked.settle();
   }
@@ -152,7 +156,7 @@ export const publishUpload = async (deps: PublishDeps, event: UploadEvent): Prom
 
 const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
   const writes: WriteLog = [];
-  const object = await deps.input.get(event.key);
+  const object = await getUploadObject(deps.input, event.key, deps.config.maxUploadBytes);
   if (object === undefined) {
     if (event.type === 'created')
       deps.log.info('upload gone before it was built; retracting', { key: event.key });
@@ -163,9 +167,11 @@ const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<Publ
   let issue: Issue;
   let unplaced: UnplacedLine[];
   try {
+    if (object instanceof InvalidUploadError) throw object;
     ({ issue, unplaced } = readUploadReport(object.body, event.key, {
       maxBytes: deps.config.maxUploadBytes,
     }));
+    checkIssueDate(issue.date, deps.clock(), deps.config);
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     const report: UploadReport = {

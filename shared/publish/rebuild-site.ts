@@ -10,6 +10,8 @@ import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { dateHashKey, dateHashKeyRe, HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
 import {
+  idAuthorityOf,
+  readSiteConfigRecord,
   type SiteConfigRecord,
   siteConfigFingerprint,
   siteConfigKey,
@@ -126,7 +128,11 @@ export const rebuildSite = async (deps: RebuildDeps): Promise<RebuildSummary> =>
 };
 
 const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Promise<RebuildSummary> => {
-  const { config } = deps;
+  // An explicit idAuthority (a rebuild flag, or the record itself) is applied; none keeps the site's.
+  const config =
+    deps.config.idAuthority !== undefined
+      ? deps.config
+      : { ...deps.config, idAuthority: idAuthorityOf(await readSiteConfigRecord(site), deps.config) };
   const writes = countingLog();
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 

@@ -6,6 +6,8 @@ import {
   siteConfigFromEnvironment,
 } from '../config.ts';
 import { ConfigError } from '../errors.ts';
+import { siteDomain } from '../feeds/feed-items.ts';
+import type { Log } from '../log.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { cachePolicies, contentTypes, putKnownChanged, type WriteLog } from './store-io.ts';
@@ -70,6 +72,36 @@ export const readSiteConfigRecord = async (site: Store): Promise<SiteConfig | un
   }
 };
 
+/**
+ * The id authority a site's item ids were minted under: the recorded one; for a record written
+ * before ids had their own setting, the host of the recorded site URL (what ids were built from
+ * then); for a site never published, the configured one or the site host.
+ */
+export const idAuthorityOf = (recorded: SiteConfig | undefined, running: SiteConfig): string =>
+  recorded === undefined
+    ? (running.idAuthority ?? siteDomain(running.siteUrl))
+    : (recorded.idAuthority ?? siteDomain(recorded.siteUrl));
+
+/**
+ * The running config with the site's id authority (idAuthorityOf): what publishing renders with,
+ * so that moving the site to another domain changes its links and never its GUIDs. A configured
+ * `idAuthority` that disagrees with the recorded one is not applied (that would re-mark every
+ * item unread); it is logged, and `npm run rebuild -- --id-authority` is how it changes.
+ * One GET of `state/site-config.json` per publish.
+ * @throws ConfigError when the record is unreadable: guessing the authority could change every id
+ */
+export const withSiteIdAuthority = async (site: Store, config: SiteConfig, log: Log): Promise<SiteConfig> => {
+  const recorded = await readSiteConfigRecord(site);
+  const idAuthority = idAuthorityOf(recorded, config);
+  if (config.idAuthority !== undefined && config.idAuthority !== idAuthority)
+    log.warn('configured id authority ignored: the site records another', {
+      configured: config.idAuthority,
+      recorded: idAuthority,
+      change: 'npm run rebuild -- <site> --id-authority <name>',
+    });
+  return config.idAuthority === idAuthority ? config : { ...config, idAuthority };
+};
+
 /** What an operator asked for and what the site holds: the inputs of {@link resolveRebuildConfig}. */
 export interface RebuildConfigInputs {
   /** The record read from the site store, if any. */
@@ -107,8 +139,10 @@ export const resolveRebuildConfig = (inputs: RebuildConfigInputs): ResolvedRebui
   const explicit = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const hasFlags = Object.keys(explicit).length > 0;
   if (recorded !== undefined) {
+    // A legacy record (no idAuthority) minted ids from its own URL's host: pin that before a
+    // --site-url flag moves the links.
     return {
-      config: parseSiteConfig({ ...recorded, ...explicit }),
+      config: parseSiteConfig({ ...recorded, idAuthority: idAuthorityOf(recorded, recorded), ...explicit }),
       source: hasFlags ? 'recorded+flags' : 'recorded',
       ignoredEnvironment: environmentNames.filter((name) => (environment[name] ?? '') !== ''),
     };

@@ -4,6 +4,7 @@ import { parseUploadKey, type UploadKeyInfo } from '../upload-key.ts';
 import { decodeText, defaultMaxUploadBytes } from './decode-text.ts';
 import { readIssueJson, validateIssue } from './json-reader.ts';
 import { readPageTextReport, type UnplacedLine } from './page-text-reader.ts';
+import { checkIssueWork, checkXmlWork } from './upload-limits.ts';
 import { readIssueXml } from './xml-reader.ts';
 
 /** Options of {@link readUpload}. */
@@ -60,14 +61,17 @@ export const readUploadReport = (
         page: info.page,
         section: info.section,
       });
+      checkIssueWork(issue);
       // The page-text reader builds the model by hand; the schema is the contract publishing relies on.
       return { issue: validateIssue(issue), unplaced };
     }
+    if (format === 'xml') checkXmlWork(text);
     const issue =
       format === 'json'
         ? readIssueJson(text)
         : // Decoded text never has more UTF-16 units than bytes, so the byte cap already bounds it.
           readIssueXml(text, { maxChars: options?.maxBytes ?? defaultMaxUploadBytes });
+    checkIssueWork(issue);
     checkAgainstKey(issue, info, key);
     return { issue, unplaced: [] };
   } catch (error) {

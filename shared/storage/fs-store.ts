@@ -1,10 +1,21 @@
-import { randomUUID } from 'node:crypto';
-import type { Dirent } from 'node:fs';
-import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, type Dirent } from 'node:fs';
+import {
+  copyFile,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  rmdir,
+} from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { PreconditionFailedError, StorageError } from '../errors.ts';
+import { ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
+import { type FileLockOptions, withFileLock } from './file-lock.ts';
 import { etagOf } from './memory-store.ts';
-import type { PutOptions, Store, StoredObject } from './store.ts';
+import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
 
 /**
  * A key the filesystem store cannot hold: it would escape the root (`..`, absolute, backslash,
@@ -54,6 +65,8 @@ export class KeyedLock {
 /** Hidden trees under the root; keys may not start with them. */
 const metaDir = '.meta';
 const tmpDir = '.tmp';
+const locksDir = '.locks';
+const reservedDirs = new Set([metaDir, tmpDir, locksDir]);
 
 /** What the sidecar JSON holds. `etag` says which body the rest describes. */
 interface Sidecar {
@@ -95,7 +108,7 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
   }
   // The hidden trees hold sidecars and temp files; no key (nor listed folder) may reach them.
   const first = folders[0];
-  if (first === metaDir || first === tmpDir) refuse(`starts with the reserved "${first}"`);
+  if (first !== undefined && reservedDirs.has(first)) refuse(`starts with the reserved "${first}"`);
   return segments;
 };
 
@@ -109,9 +122,12 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
  *   is written, fsynced and renamed over the object. Readers see the old or the new body.
  * - ETag = quoted MD5 of the body (as S3), computed on read, so a file replaced by hand still gets
  *   a correct ETag; its sidecar then no longer matches and is ignored.
- * - Conditional writes are serialised per key with an in-process lock: correct for any number of
- *   concurrent writers in ONE process. Several processes writing the same folder are not
- *   supported (there is no cross-process lock).
+ * - Writes and deletes are serialised per key: in one process by an in-process queue, across
+ *   processes by a lock file `<root>/.locks/<sha256 of the key>.lock` created exclusively
+ *   (file-lock.ts, with recovery of a lock a crashed writer left). A conditional write's check
+ *   and its rename are therefore one step for every process writing the folder, so several
+ *   `npm run publish` processes may publish into one data folder at once. Reads take no file
+ *   lock: the rename makes the new body appear whole.
  * - A key cannot be both an object and the folder of other keys (`a` and `a/b`); S3 allows it,
  *   the site layout never needs it, and such a write throws InvalidKeyError.
  */
@@ -119,16 +135,30 @@ export class FsStore implements Store {
   readonly #root: string;
   readonly #lock = new KeyedLock();
   readonly #fsync: boolean;
+  readonly #lockOptions: FileLockOptions;
 
   /**
    * @param rootDir folder holding the objects; created on first write.
    * @param options.fsync false: writes stay atomic (temp file + rename) but are not fsynced one
    *   by one — for a bulk import, which makes the whole folder durable once at the end (and is
    *   simply run again after a crash). Default true.
+   * @param options.lock how long a cross-process lock may stay before it is judged stale (tests).
    */
-  constructor(rootDir: string, options: { fsync?: boolean } = {}) {
+  constructor(rootDir: string, options: { fsync?: boolean; lock?: FileLockOptions } = {}) {
     this.#root = resolve(rootDir);
     this.#fsync = options.fsync ?? true;
+    this.#lockOptions = options.lock ?? {};
+  }
+
+  /** The lock file serialising writes of `key` across processes. */
+  lockPathOf(key: string) {
+    const name = createHash('sha256').update(key).digest('hex').slice(0, 32);
+    return join(this.#root, locksDir, `${name}.lock`);
+  }
+
+  /** In-process queue first (no file contention among our own callers), then the lock file. */
+  #exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+    return this.#lock.run(key, () => withFileLock(this.lockPathOf(key), task, this.#lockOptions));
   }
 
   /** Absolute folder this store writes to. */
@@ -145,8 +175,9 @@ export class FsStore implements Store {
     return { object, meta };
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
     const paths = this.#paths(key);
+    const maxBytes = options?.maxBytes;
     return this.#lock.run(key, async () => {
       let body: Uint8Array;
       let lastModified: Date;
@@ -156,13 +187,22 @@ export class FsStore implements Store {
           // stat and read through one handle: the mtime belongs to the bytes returned.
           const stats = await handle.stat();
           if (!stats.isFile()) return undefined;
+          // The size first: an oversized upload is refused without reading it.
+          if (maxBytes !== undefined && stats.size > maxBytes)
+            throw new ObjectTooLargeError(key, maxBytes, stats.size);
           lastModified = stats.mtime;
-          body = new Uint8Array(await handle.readFile());
+          body =
+            maxBytes === undefined
+              ? new Uint8Array(await handle.readFile())
+              : await readAtMost(handle, key, maxBytes, stats.size);
         } finally {
           await handle.close();
         }
       } catch (error) {
-        if (isAbsent(error)) return undefined;
+        if (error instanceof ObjectTooLargeError) throw error;
+        // A name longer than the filesystem allows (a 256-character URL segment) cannot have
+        // been written, so it is absent, not a storage fault (which would answer 500).
+        if (isAbsent(error) || errnoOf(error) === 'ENAMETOOLONG') return undefined;
         throw new StorageError(`reading ${key} failed`, { cause: error });
       }
       const etag = etagOf(body);
@@ -182,7 +222,7 @@ export class FsStore implements Store {
     const paths = this.#paths(key);
     const bytes = toBytes(body);
     const etag = etagOf(bytes);
-    return this.#lock.run(key, async () => {
+    return this.#exclusive(key, async () => {
       if (options.ifMatch !== undefined || options.ifNoneMatch === '*') {
         const current = await this.#currentEtag(key, paths.object);
         if (options.ifNoneMatch === '*' && current !== undefined) throw new PreconditionFailedError(key);
@@ -198,9 +238,25 @@ export class FsStore implements Store {
     });
   }
 
+  /**
+   * Store a local file under `key` without reading it into memory (`npm run publish` of a file of
+   * any size: an oversized upload must still reach the store to get its `too-large` report).
+   * Unconditional, like an upload.
+   */
+  async putFile(key: string, file: string, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) {
+    const paths = this.#paths(key);
+    const etag = await etagOfFile(file);
+    return this.#exclusive(key, async () => {
+      const sidecar: Sidecar = { etag, contentType: options.contentType, cacheControl: options.cacheControl };
+      await this.#writeAtomic(key, paths.object, { file });
+      await this.#writeAtomic(key, paths.meta, new TextEncoder().encode(`${JSON.stringify(sidecar)}\n`));
+      return { etag };
+    });
+  }
+
   async delete(key: string): Promise<void> {
     const paths = this.#paths(key);
-    await this.#lock.run(key, async () => {
+    await this.#exclusive(key, async () => {
       for (const [file, top] of [
         [paths.object, this.#root],
         [paths.meta, join(this.#root, metaDir)],
@@ -237,7 +293,7 @@ export class FsStore implements Store {
       throw new StorageError(`listing ${keyPrefix || '/'} failed`, { cause: error });
     }
     for (const entry of entries) {
-      if (keyPrefix === '' && (entry.name === metaDir || entry.name === tmpDir)) continue;
+      if (keyPrefix === '' && reservedDirs.has(entry.name)) continue;
       const key = `${keyPrefix}${entry.name}`;
       if (entry.isDirectory()) await this.#walk(join(folder, entry.name), `${key}/`, into);
       else if (entry.isFile()) into.push(key);
@@ -271,17 +327,28 @@ export class FsStore implements Store {
   }
 
   /** Write a temp file, fsync it, rename it over `target`, fsync the folder (so the rename lasts). */
-  async #writeAtomic(key: string, target: string, bytes: Uint8Array): Promise<void> {
+  async #writeAtomic(key: string, target: string, bytes: Uint8Array | { file: string }): Promise<void> {
     const tmpFolder = join(this.#root, tmpDir);
     const tmp = join(tmpFolder, randomUUID());
     try {
       await mkdir(tmpFolder, { recursive: true });
-      const handle = await open(tmp, 'w');
-      try {
-        await handle.writeFile(bytes);
-        if (this.#fsync) await handle.sync();
-      } finally {
-        await handle.close();
+      if (bytes instanceof Uint8Array) {
+        const handle = await open(tmp, 'w');
+        try {
+          await handle.writeFile(bytes);
+          if (this.#fsync) await handle.sync();
+        } finally {
+          await handle.close();
+        }
+      } else {
+        // A kernel copy: a file of any size passes without being held in memory.
+        await copyFile(bytes.file, tmp);
+        const handle = await open(tmp, 'r+');
+        try {
+          if (this.#fsync) await handle.sync();
+        } finally {
+          await handle.close();
+        }
       }
       // A concurrent delete of a sibling key may prune the folder between mkdir and rename.
       for (let attempt = 0; ; attempt++) {
@@ -320,6 +387,42 @@ export class FsStore implements Store {
     }
   }
 }
+
+/**
+ * The file's bytes, reading at most `maxBytes + 1` of them: a file replaced by a bigger one after
+ * its size was checked (hand-edited, or written by a process that ignores the lock) still cannot
+ * make the reader buffer more than the cap.
+ */
+const readAtMost = async (
+  handle: FileHandle,
+  key: string,
+  maxBytes: number,
+  expected: number,
+): Promise<Uint8Array> => {
+  // One byte beyond the expected size shows a file that grew; the buffer grows up to the cap + 1.
+  let buffer = new Uint8Array(Math.min(expected, maxBytes) + 1);
+  let filled = 0;
+  for (;;) {
+    if (filled === buffer.byteLength) {
+      if (filled > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+      const bigger = new Uint8Array(Math.min(buffer.byteLength * 2, maxBytes + 1));
+      bigger.set(buffer);
+      buffer = bigger;
+    }
+    const { bytesRead } = await handle.read(buffer, filled, buffer.byteLength - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  if (filled > maxBytes) throw new ObjectTooLargeError(key, maxBytes);
+  return buffer.subarray(0, filled);
+};
+
+/** The ETag of a file's bytes (quoted MD5, as `etagOf`), hashed as a stream. */
+const etagOfFile = async (file: string) => {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return `"${hash.digest('hex')}"`;
+};
 
 /** fsync a folder so a rename in it survives a crash; not every platform allows it (Windows). */
 const syncFolder = async (folder: string) => {

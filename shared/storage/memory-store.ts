@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { PreconditionFailedError } from '../errors.ts';
-import type { PutOptions, Store, StoredObject } from './store.ts';
+import { ObjectTooLargeError, PreconditionFailedError } from '../errors.ts';
+import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
 
 const toBytes = (body: Uint8Array | string) =>
   typeof body === 'string' ? new TextEncoder().encode(body) : body;
@@ -15,8 +15,10 @@ export const etagOf = (body: Uint8Array) => `"${createHash('md5').update(body).d
 export class MemoryStore implements Store {
   readonly #objects = new Map<string, StoredObject>();
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
     const found = this.#objects.get(key);
+    if (found !== undefined && options?.maxBytes !== undefined && found.body.byteLength > options.maxBytes)
+      throw new ObjectTooLargeError(key, options.maxBytes, found.body.byteLength);
     return found === undefined ? undefined : { ...found, body: found.body.slice() };
   }
 

@@ -8,9 +8,9 @@ import {
   type S3ClientConfig,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { PreconditionFailedError, StorageError } from '../errors.ts';
+import { ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
 import { etagOf } from './memory-store.ts';
-import type { PutOptions, Store, StoredObject } from './store.ts';
+import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
 
 /** What S3Store needs: a client made at the edge (no module-scope client) and one bucket. */
 export interface S3StoreOptions {
@@ -74,6 +74,39 @@ const isPreconditionFailure = (error: unknown) =>
 const describe = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
+/** A GetObject body in Node: a readable stream of byte chunks (the SDK's IncomingMessage). */
+interface BodyStream extends AsyncIterable<Uint8Array> {
+  destroy(error?: Error): void;
+}
+
+/**
+ * A body read with a cap: refused on its Content-Length before any byte is read, and cut off as
+ * soon as more than `maxBytes` arrived (a missing or lying length). The connection is destroyed
+ * either way, so the rest of the object is never downloaded.
+ */
+const readBounded = async (
+  key: string,
+  body: BodyStream,
+  contentLength: number | undefined,
+  maxBytes: number,
+): Promise<Uint8Array> => {
+  if (contentLength !== undefined && contentLength > maxBytes) {
+    body.destroy();
+    throw new ObjectTooLargeError(key, maxBytes, contentLength);
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      body.destroy();
+      throw new ObjectTooLargeError(key, maxBytes);
+    }
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
+};
+
 /**
  * The store on Amazon S3 (or any S3-compatible endpoint). Conditional writes use S3's native
  * `If-Match` / `If-None-Match` on PutObject; the SDK must be >= 3.700 (older ones drop IfMatch
@@ -88,11 +121,17 @@ export class S3Store implements Store {
     this.#bucket = options.bucket;
   }
 
-  async get(key: string): Promise<StoredObject | undefined> {
+  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
+    const maxBytes = options?.maxBytes;
     try {
       const out = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
       // Read the body fully inside the try: a connection dropped mid-body is a StorageError too.
-      const body = out.Body === undefined ? new Uint8Array() : await out.Body.transformToByteArray();
+      const body =
+        out.Body === undefined
+          ? new Uint8Array()
+          : maxBytes === undefined
+            ? await out.Body.transformToByteArray()
+            : await readBounded(key, out.Body as unknown as BodyStream, out.ContentLength, maxBytes);
       return {
         body,
         etag: out.ETag ?? etagOf(body),
@@ -101,6 +140,7 @@ export class S3Store implements Store {
         ...(out.LastModified === undefined ? {} : { lastModified: out.LastModified }),
       };
     } catch (error) {
+      if (error instanceof ObjectTooLargeError) throw error;
       if (isNotFound(error)) return undefined;
       throw new StorageError(`GET s3://${this.#bucket}/${key} failed: ${describe(error)}`, { cause: error });
     }

@@ -22,9 +22,21 @@ export interface PutOptions {
   ifNoneMatch?: '*';
 }
 
+export interface GetOptions {
+  /**
+   * Refuse objects larger than this many bytes, checked BEFORE the body is read (S3's
+   * Content-Length, the file's size) and enforced while reading (at most this many bytes are
+   * ever buffered): an upload near the function's memory must get a report, not kill it.
+   */
+  maxBytes?: number;
+}
+
 export interface Store {
-  /** The object, or undefined when absent. */
-  get(key: string): Promise<StoredObject | undefined>;
+  /**
+   * The object, or undefined when absent.
+   * @throws ObjectTooLargeError when `options.maxBytes` is set and the object is larger
+   */
+  get(key: string, options?: GetOptions): Promise<StoredObject | undefined>;
   /**
    * Write; resolves with the new ETag. A failed precondition throws PreconditionFailedError;
    * a transient failure throws StorageError.

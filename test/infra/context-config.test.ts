@@ -30,6 +30,8 @@ describe('readStackSettings', () => {
         maxUploadBytes: 10_485_760,
         sectionSlugs: {},
         accentColor: '#b8202a',
+        maxDaysAhead: 7,
+        firstIssueDate: '1949-01-01',
       },
       customDomain: undefined,
       alarmEmail: undefined,

@@ -564,6 +564,8 @@ describe('publisher stack (default context)', () => {
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
         ACCENT_COLOR: '#b8202a',
+        MAX_DAYS_AHEAD: '7',
+        FIRST_ISSUE_DATE: '1949-01-01',
       });
     });
 
@@ -584,6 +586,8 @@ describe('publisher stack (default context)', () => {
         MAX_UPLOAD_BYTES: '10485760',
         SECTION_SLUGS: '{}',
         ACCENT_COLOR: '#b8202a',
+        MAX_DAYS_AHEAD: '7',
+        FIRST_ISSUE_DATE: '1949-01-01',
       });
       // Never the validation stand-in.
       expect(JSON.stringify(s.json)).not.toContain('.invalid');

@@ -16,7 +16,8 @@ import { makeDeps, snapshot, text, upload } from './publish-kit.ts';
 const siteUrl = 'https://news.example.cn';
 // A window of 3 issues over 9 dates: most archives lie beyond the window, so links come from
 // the calendars as well as from the windows.
-const config = parseSiteConfig({ siteUrl, windowIssues: 3 });
+// maxDaysAhead: the synthetic dates run five weeks past the fixed clock.
+const config = parseSiteConfig({ siteUrl, windowIssues: 3, maxDaysAhead: 366 });
 const dates = datesFrom('2024-12-27', 9);
 const formats: FeedFormat[] = ['rss', 'atom', 'json'];
 

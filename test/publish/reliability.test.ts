@@ -22,7 +22,8 @@ import { makeDeps, readIssue, siteWithoutReports, snapshot, text, upload } from 
 
 // A short window (3 issues) so that a handful of dates exercises windows, spare slots and
 // archive chains the way years of issues would.
-const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });
+// maxDaysAhead: the synthetic dates run five weeks past the fixed clock.
+const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3, maxDaysAhead: 366 });
 const small = {
   pages: 3,
   articlesPerPage: 3,

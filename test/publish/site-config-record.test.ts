@@ -37,15 +37,17 @@ describe('recorded site config', () => {
     await upload(deps.input, key02, fixture('02'));
     const first = await publishUpload(deps, { type: 'created', key: key01 });
     expect(first.written).toContain(siteConfigKey);
-    expect(await readSiteConfigRecord(deps.site)).toEqual(config);
+    // Recorded with the id authority it minted ids under (the site host, nothing configured).
+    const recordedConfig = { ...config, idAuthority: 'news.example.cn' };
+    expect(await readSiteConfigRecord(deps.site)).toEqual(recordedConfig);
     const all = decodeWindow((await deps.site.get(windowKey('all')))!.body);
-    expect(all.siteConfig).toBe(siteConfigFingerprint(config));
+    expect(all.siteConfig).toBe(siteConfigFingerprint(recordedConfig));
 
     const counting = new CountingStore(deps.site);
     const second = await publishUpload({ ...deps, site: counting }, { type: 'created', key: key02 });
     expect(second.status).toBe('published');
     expect(second.written).not.toContain(siteConfigKey);
-    // The fingerprint rides in the window header, which the publish reads anyway: no extra GET.
+    // The fingerprint rides in the window header, which the publish reads anyway: no rewrite.
     expect(counting.putKeys).not.toContain(siteConfigKey);
   });
 
@@ -57,7 +59,8 @@ describe('recorded site config', () => {
     await upload(deps.input, key02, fixture('02'));
     const outcome = await publishUpload({ ...deps, config: moved }, { type: 'created', key: key02 });
     expect(outcome.written).toContain(siteConfigKey);
-    expect(await readSiteConfigRecord(deps.site)).toEqual(moved);
+    // A new URL is recorded; the id authority stays the first one.
+    expect(await readSiteConfigRecord(deps.site)).toEqual({ ...moved, idAuthority: 'news.example.cn' });
   });
 
   it('rebuilds a published site with its recorded URL, not the local default', async () => {
@@ -97,7 +100,12 @@ describe('recorded site config', () => {
         remote: true,
         localSiteUrl: 'http://127.0.0.1:8080',
       });
-      expect(resolved).toEqual({ config: recorded, source: 'recorded', ignoredEnvironment: ['SITE_URL'] });
+      expect(resolved).toEqual({
+        // A record without an id authority minted ids from its own host: that is pinned.
+        config: { ...recorded, idAuthority: 'news.example.cn' },
+        source: 'recorded',
+        ignoredEnvironment: ['SITE_URL'],
+      });
     });
 
     it('lets explicit flags override single keys of the record', () => {
@@ -108,7 +116,11 @@ describe('recorded site config', () => {
         remote: true,
         localSiteUrl: 'http://127.0.0.1:8080',
       });
-      expect(resolved.config).toEqual({ ...recorded, siteUrl: 'https://feeds.example.cn' });
+      expect(resolved.config).toEqual({
+        ...recorded,
+        idAuthority: 'news.example.cn',
+        siteUrl: 'https://feeds.example.cn',
+      });
       expect(resolved.source).toBe('recorded+flags');
     });
 

@@ -89,6 +89,7 @@ describe('FsStore', () => {
     ['a/'],
     ['.meta/a.json.json'],
     ['.tmp/x'],
+    ['.locks/x.lock'],
   ])('rejects the key %j on get, put and delete with InvalidKeyError', async (key) => {
     const store = new FsStore(root);
     await expect(store.put(key, 'x', json)).rejects.toBeInstanceOf(InvalidKeyError);
@@ -169,7 +170,7 @@ describe('FsStore', () => {
     await store.put('x/y/z.json', '{}', json);
     await store.put('keep.json', '{}', json);
     await store.delete('x/y/z.json');
-    expect((await readdir(root)).sort()).toEqual(['.meta', '.tmp', 'keep.json']);
+    expect((await readdir(root)).sort()).toEqual(['.locks', '.meta', '.tmp', 'keep.json']);
     await store.put('x', 'now an object', json);
     expect(text((await store.get('x'))!.body)).toBe('now an object');
   });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PreconditionFailedError } from '../../shared/errors.ts';
+import { ObjectTooLargeError, PreconditionFailedError } from '../../shared/errors.ts';
 import { FsStore } from '../../shared/storage/fs-store.ts';
 import { etagOf, MemoryStore } from '../../shared/storage/memory-store.ts';
 import { S3Store } from '../../shared/storage/s3-store.ts';
@@ -65,6 +65,16 @@ describe.each(subjects)('%s honours the storage contract', (_name, make) => {
   });
   afterAll(async () => {
     await subject?.close();
+  });
+
+  it('refuses an object over maxBytes with ObjectTooLargeError and returns one at the cap', async () => {
+    const key = `${fresh()}upload.txt`;
+    await store.put(key, 'x'.repeat(1000), json);
+    const error = await store.get(key, { maxBytes: 999 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectTooLargeError);
+    expect((error as ObjectTooLargeError).size).toBe(1000);
+    expect((await store.get(key, { maxBytes: 1000 }))?.body.byteLength).toBe(1000);
+    expect(await store.get(`${key}.absent`, { maxBytes: 10 })).toBeUndefined();
   });
 
   it('answers undefined for an absent key', async () => {

@@ -1,0 +1,83 @@
+import { parseSiteConfig } from '../shared/config.ts';
+import { silentLog } from '../shared/log.ts';
+import { publishUpload } from '../shared/publish/publish-upload.ts';
+import { uploadLimits } from '../shared/readers/upload-limits.ts';
+import { MemoryStore } from '../shared/storage/memory-store.ts';
+import type { GetOptions, PutOptions, Store, StoredObject } from '../shared/storage/store.ts';
+import { jsonUpload, syntheticIssue } from './synthetic-issues.ts';
+
+/**
+ * Child process of bench/limits-bench.ts (run with --expose-gc): publishes ONE worst accepted
+ * upload (at the work limits of shared/readers/upload-limits.ts and under the 10 MB byte cap)
+ * into an empty site, and prints its time and peak memory above the baseline as one JSON line.
+ * Memory = V8 heap used + ArrayBuffers, sampled at every store request, as
+ * bench/publish-memory-child.ts does.
+ *
+ * argv: briefs | long
+ *   briefs: the most articles accepted (1,000 one-line briefs, 10 pages of 100)
+ *   long:   the most articles accepted, each as long as the byte cap allows (~9.5 MB in all)
+ */
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+const used = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+class SamplingStore implements Store {
+  peak = 0;
+  constructor(readonly inner: Store) {}
+  #sample() {
+    this.peak = Math.max(this.peak, used());
+  }
+  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
+    this.#sample();
+    return this.inner.get(key, options);
+  }
+  async put(key: string, body: Uint8Array | string, options: PutOptions) {
+    this.#sample();
+    return this.inner.put(key, body, options);
+  }
+  async delete(key: string) {
+    this.#sample();
+    return this.inner.delete(key);
+  }
+  list(prefix: string) {
+    this.#sample();
+    return this.inner.list(prefix);
+  }
+}
+
+const mode = process.argv[2] ?? 'briefs';
+const date = '2024-11-30';
+const pages = 10;
+const articlesPerPage = uploadLimits.articlesPerUpload / pages;
+const issue = syntheticIssue(date, {
+  pages,
+  articlesPerPage,
+  paragraphsPerArticle: mode === 'long' ? 4 : 1,
+  // 1,000 articles × 4 × ~780 CJK characters × 3 bytes ≈ 9.4 MB: just under the byte cap.
+  charsPerParagraph: mode === 'long' ? 780 : 12,
+});
+const upload = jsonUpload(issue);
+const config = parseSiteConfig({ siteUrl: 'https://news.example.cn' });
+if (upload.bytes.byteLength > config.maxUploadBytes)
+  throw new Error(`upload of ${upload.bytes.byteLength} bytes is over the cap`);
+const input = new MemoryStore();
+await input.put(upload.key, upload.bytes, { contentType: 'application/json', cacheControl: 'no-store' });
+const site = new SamplingStore(new MemoryStore());
+gc();
+gc();
+const baseline = used();
+const started = performance.now();
+const clock = () => new Date(Date.parse(`${date}T12:00:00+08:00`));
+const outcome = await publishUpload(
+  { input, site, clock, log: silentLog, config },
+  { type: 'created', key: upload.key },
+);
+const seconds = (performance.now() - started) / 1000;
+if (outcome.status !== 'published')
+  throw new Error(`publish ended ${outcome.status}: ${JSON.stringify(outcome.report)}`);
+process.stdout.write(
+  `${JSON.stringify({ seconds, peakMb: (site.peak - baseline) / 2 ** 20, bytes: upload.bytes.byteLength, articles: outcome.report.ok ? outcome.report.articles : 0 })}\n`,
+);
