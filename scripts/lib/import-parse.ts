@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import type { ParsedUpload } from '../../shared/publish/import-uploads.ts';
-import { readUpload } from '../../shared/readers/read-upload.ts';
+import { readUploadReport } from '../../shared/readers/read-upload.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { uploadPrefix } from '../../shared/upload-key.ts';
 
@@ -38,7 +38,8 @@ export type ParseAnswer = { id: number } & ParsedUpload;
 /** Parse one upload the way publishing does; a bad one becomes its rejection. */
 export const parseOne = (job: Omit<ParseJob, 'id'>): ParsedUpload => {
   try {
-    return { key: job.key, issue: readUpload(job.bytes, job.key, { maxBytes: job.maxBytes }) };
+    const { issue, unplaced } = readUploadReport(job.bytes, job.key, { maxBytes: job.maxBytes });
+    return { key: job.key, issue, unplaced };
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     return {

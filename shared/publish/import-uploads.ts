@@ -5,12 +5,14 @@ import { sectionSlug } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { Issue } from '../model/issue.ts';
 import type { PublishedIssue } from '../model/published.ts';
+import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
+import { dateRangeError } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
-import { type UploadReport, writeReport } from './publish-upload.ts';
+import { type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
 import { type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
@@ -18,7 +20,7 @@ import { cachePolicies, contentTypes, putIfChanged, readJson, settleAll, type Wr
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
 export type ParsedUpload =
-  | { key: string; issue: Issue }
+  | { key: string; issue: Issue; unplaced?: UnplacedLine[] }
   | {
       key: string;
       rejected: { code: InvalidUploadError['code']; message: string; location?: ErrorLocation };
@@ -129,8 +131,10 @@ export const importUploads = async (
   let articles = 0;
   for await (const upload of uploads) {
     done += 1;
-    if ('rejected' in upload) {
-      const { code, message, location } = upload.rejected;
+    // The same date range publishing enforces (issue-date-range.ts), with the import's clock.
+    const outOfRange = 'rejected' in upload ? undefined : dateRangeError(upload.issue.date, now, config);
+    if ('rejected' in upload || outOfRange !== undefined) {
+      const { code, message, location } = 'rejected' in upload ? upload.rejected : outOfRange!;
       rejected.push({ key: upload.key, code, message });
       await report({ key: upload.key, ok: false, code, message, location, at });
       deps.log.warn('upload rejected', { key: upload.key, code, message });
@@ -151,12 +155,16 @@ export const importUploads = async (
       );
       const count = issue.pages.reduce((n, p) => n + p.articles.length, 0);
       articles += count;
+      const unplaced = upload.unplaced ?? [];
+      const warnings = unplacedWarnings(unplaced);
       await report({
         key,
         ok: true,
         date: issue.date,
         pages: issue.pages.map((p) => p.number).sort((a, b) => a - b),
         articles: count,
+        ...(warnings.length > 0 ? { warnings } : {}),
+        ...(unplaced.length > 0 ? { unplaced } : {}),
         at,
       });
     }

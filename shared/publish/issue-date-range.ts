@@ -40,3 +40,18 @@ export const checkIssueDate = (
     );
   }
 };
+
+/** {@link checkIssueDate}'s refusal as a value (the bulk import reports it instead of throwing). */
+export const dateRangeError = (
+  date: string,
+  now: Date,
+  config: Pick<SiteConfig, 'maxDaysAhead' | 'firstIssueDate'>,
+): InvalidUploadError | undefined => {
+  try {
+    checkIssueDate(date, now, config);
+    return undefined;
+  } catch (error) {
+    if (error instanceof InvalidUploadError) return error;
+    throw error;
+  }
+};

@@ -333,7 +333,7 @@ const correctionCommit =
     commitAndPropagate(deps, date, transform, writes);
 
 /** One report warning per line the page-text reader could not place: where it is and what it says. */
-const unplacedWarnings = (unplaced: readonly UnplacedLine[]) =>
+export const unplacedWarnings = (unplaced: readonly UnplacedLine[]) =>
   unplaced.map(
     ({ line, text }) =>
       `unplaced: line ${line} (${text}) was not placed in any article; check that it is published as meant`,

@@ -10,7 +10,8 @@ import type { Store } from '../../shared/storage/store.ts';
 import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
 
-const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3 });
+// maxDaysAhead: the synthetic dates run weeks past the fixed clock.
+const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3, maxDaysAhead: 366 });
 const small = {
   pages: 3,
   articlesPerPage: 2,
