@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { edgeSecurityHeaders } from '../../shared/serve/edge-security-headers.ts';
 import { opmlKey } from '../../shared/site-layout.ts';
 
 /** Properties of {@link SiteDistribution}. */
@@ -189,25 +190,28 @@ export class SiteDistribution extends Construct {
       enableAcceptEncodingBrotli: true,
     });
 
+    // The one definition the local server uses too (shared/serve/edge-security-headers.ts).
+    const edge = edgeSecurityHeaders;
     const securityHeaders: cloudfront.ResponseSecurityHeadersBehavior = {
-      // No includeSubdomains/preload: the newsroom's other subdomains are not ours to pin.
       strictTransportSecurity: {
-        accessControlMaxAge: Duration.days(730),
-        includeSubdomains: false,
-        preload: false,
-        override: true,
+        accessControlMaxAge: Duration.seconds(edge.strictTransportSecurity.maxAgeSeconds),
+        includeSubdomains: edge.strictTransportSecurity.includeSubdomains,
+        preload: edge.strictTransportSecurity.preload,
+        override: edge.strictTransportSecurity.override,
       },
-      contentTypeOptions: { override: true },
-      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      contentTypeOptions: { override: edge.contentTypeOptions.override },
+      frameOptions: {
+        frameOption: edge.frameOptions.value as cloudfront.HeadersFrameOption,
+        override: edge.frameOptions.override,
+      },
       referrerPolicy: {
-        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-        override: true,
+        referrerPolicy: edge.referrerPolicy.value as cloudfront.HeadersReferrerPolicy,
+        override: edge.referrerPolicy.override,
       },
       // The permalink function sends its own, stricter CSP (style hash); keep it (override false).
       contentSecurityPolicy: {
-        contentSecurityPolicy:
-          "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-        override: false,
+        contentSecurityPolicy: edge.contentSecurityPolicy.value,
+        override: edge.contentSecurityPolicy.override,
       },
     };
 
