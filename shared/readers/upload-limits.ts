@@ -15,6 +15,13 @@ export const uploadLimits = {
   articlesPerUpload: 1_000,
   /** Characters of one article: title, kicker, subtitle, caption and paragraphs together. */
   charsPerArticle: 100_000,
+  /**
+   * Characters of all articles of one upload together. A whole issue of 24 pages prints a few
+   * hundred thousand; publishing holds the text several times over (model, records, three feed
+   * formats, archives), and 1,000 articles filling the 10 MB byte cap (~3.1 M CJK characters)
+   * peaked at 301 MB, over the 256 MB the issue allows. At 2 M the worst case stays inside it.
+   */
+  charsPerUpload: 2_000_000,
   /** XML elements (start tags) in one document, counted before it is parsed. */
   xmlElements: 100_000,
   /** XML attributes in one document, counted before it is parsed. */
@@ -64,6 +71,7 @@ export const checkIssueWork = (issue: Issue): void => {
       },
     );
   let articles = 0;
+  let total = 0;
   issue.pages.forEach((page, p) => {
     articles += page.articles.length;
     if (articles > uploadLimits.articlesPerUpload)
@@ -76,6 +84,11 @@ export const checkIssueWork = (issue: Issue): void => {
       for (const paragraph of article.paragraphs) chars += paragraph.length;
       if (chars > uploadLimits.charsPerArticle)
         throw overLimit(`an article of ${chars} characters; the limit is ${uploadLimits.charsPerArticle}`, {
+          field: `pages.${p}.articles.${a}`,
+        });
+      total += chars;
+      if (total > uploadLimits.charsPerUpload)
+        throw overLimit(`more than ${uploadLimits.charsPerUpload} characters in one upload`, {
           field: `pages.${p}.articles.${a}`,
         });
     });

@@ -30,6 +30,19 @@ describe('work limits of an upload', () => {
     expect(uploadLimits.articlesPerUpload).toBeLessThan(1_200);
   });
 
+  it('refuses more characters in one upload than the cap, though each article is within its own', () => {
+    const issue = syntheticIssue('2024-11-30', {
+      pages: 10,
+      articlesPerPage: 90,
+      paragraphsPerArticle: 4,
+      charsPerParagraph: 780,
+    });
+    const upload = jsonUpload(issue);
+    const error = rejection(upload.bytes, upload.key);
+    expect(error.code).toBe('over-limit');
+    expect(error.message).toContain(`${uploadLimits.charsPerUpload} characters in one upload`);
+  });
+
   it('refuses an article longer than the cap', () => {
     const issue = syntheticIssue('2024-11-30', {
       pages: 1,
