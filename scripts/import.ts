@@ -9,6 +9,7 @@ import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/si
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
+import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
 import { listUploads, parseUploads, type UploadSource } from './lib/import-parse.ts';
 import { importProgress } from './lib/import-progress.ts';
 
@@ -36,7 +37,7 @@ const configFlags = {
   'publication-time': 'publicationTime',
   'window-issues': 'windowIssues',
   'max-upload-bytes': 'maxUploadBytes',
-} as const;
+} as const satisfies ConfigFlags;
 
 const s3Location = (url: string) => {
   const [bucket = '', ...rest] = url.slice('s3://'.length).split('/');
@@ -60,7 +61,7 @@ const main = async () => {
       workers: { type: 'string' },
       concurrency: { type: 'string' },
       verify: { type: 'boolean' },
-      ...Object.fromEntries(Object.keys(configFlags).map((flag) => [flag, { type: 'string' as const }])),
+      ...configFlagOptions(configFlags),
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -97,11 +98,7 @@ const main = async () => {
   else if (localDir !== undefined) site = new FsStore(localDir, { fsync: false });
   else throw new ConfigError(`give the site: --data <dir> (local) or --site s3://<bucket>\n${usage}`);
 
-  const overrides: Record<string, unknown> = {};
-  for (const [flag, key] of Object.entries(configFlags)) {
-    const value = (values as Record<string, unknown>)[flag];
-    if (typeof value === 'string') overrides[key] = value;
-  }
+  const overrides = configOverrides(configFlags, values as Record<string, unknown>);
   const resolved = resolveRebuildConfig({
     recorded: await readSiteConfigRecord(site),
     overrides,

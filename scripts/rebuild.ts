@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ensureBrandKit } from '../shared/branding/write-brand-kit.ts';
 import { systemClock } from '../shared/clock.ts';
-import type { SiteConfig } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { jsonLineLog } from '../shared/log.ts';
 import { type RebuildProgress, rebuildSite } from '../shared/publish/rebuild-site.ts';
@@ -10,6 +9,7 @@ import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/si
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
+import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
 import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
 
 ignoreClosedPipes();
@@ -76,7 +76,7 @@ const configFlags = {
   'indexnow-key': 'indexNowKey',
   // Changing the id authority re-marks every item unread in every reader: the explicit action.
   'id-authority': 'idAuthority',
-} as const satisfies Record<string, keyof SiteConfig>;
+} as const satisfies ConfigFlags;
 
 const main = async () => {
   const { values, positionals } = parseArgs({
@@ -84,7 +84,7 @@ const main = async () => {
       endpoint: { type: 'string' },
       verify: { type: 'boolean' },
       logo: { type: 'string' },
-      ...Object.fromEntries(Object.keys(configFlags).map((flag) => [flag, { type: 'string' as const }])),
+      ...configFlagOptions(configFlags),
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -107,19 +107,7 @@ const main = async () => {
     site = new S3Store({ client, bucket });
   } else site = new FsStore(target);
 
-  const overrides: Partial<Record<keyof SiteConfig, unknown>> = {};
-  for (const [flag, key] of Object.entries(configFlags)) {
-    const value = (values as Record<string, unknown>)[flag];
-    if (typeof value !== 'string') continue;
-    if (key !== 'sectionSlugs') overrides[key] = value;
-    else {
-      try {
-        overrides[key] = JSON.parse(value);
-      } catch (cause) {
-        throw new ConfigError('--section-slugs must be a JSON object of 版名 → slug', { cause });
-      }
-    }
-  }
+  const overrides = configOverrides(configFlags, values as Record<string, unknown>);
   const resolved = resolveRebuildConfig({
     recorded: await readSiteConfigRecord(site),
     overrides,
