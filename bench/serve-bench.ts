@@ -37,7 +37,9 @@ const sampleRecord = (): ArticleRecord => {
   const text = readFileSync(join(root, 'test/fixtures/quzhou-daily-2024-11-30-page01.txt'), 'utf8');
   const issue = readPageText(text, { date: '2024-11-30', page: 1 });
   const page = issue.pages[0]!;
-  const source = page.articles.find((a) => a.dateline !== undefined && a.paragraphs.length > 3)!;
+  const { photos: _refs, ...source } = page.articles.find(
+    (a) => a.dateline !== undefined && a.paragraphs.length > 3,
+  )!;
   const article: PublishedArticle = {
     ...source,
     order: 1,

@@ -106,6 +106,22 @@ export const JumpSchema = z
   })
   .strict();
 
+/**
+ * A photo an issue document names for an article (docs/xml-format.md, docs/upload-contract.md):
+ * `file` is an upload in the same date folder (`incoming/<date>/<file>`). Caption and credit
+ * given here win over the page text's 摄 line.
+ */
+export const PhotoRefSchema = z
+  .object({
+    file: z
+      .string()
+      .regex(/^[^/\\]{1,200}\.(jpe?g|png|webp)$/i, 'expected a picture file name in the date folder'),
+    caption: text(5_000).optional(),
+    /** As printed, e.g. 记者 刘芸 摄 */
+    credit: text(200).optional(),
+  })
+  .strict();
+
 export const ArticleSchema = z
   .object({
     /**
@@ -131,6 +147,8 @@ export const ArticleSchema = z
     jump: JumpSchema.optional(),
     /** For kind `correction`: the article the notice corrects, as printed. */
     corrects: CorrectionTargetSchema.optional(),
+    /** Photos the document names explicitly; page text relies on the upload-key labels instead. */
+    photos: z.array(PhotoRefSchema).max(50).optional(),
   })
   .strict();
 
@@ -181,6 +199,7 @@ export type ContributorRole = z.infer<typeof ContributorRoleSchema>;
 export type Contributor = z.infer<typeof ContributorSchema>;
 export type ArticleKind = z.infer<typeof ArticleKindSchema>;
 export type Jump = z.infer<typeof JumpSchema>;
+export type PhotoRef = z.infer<typeof PhotoRefSchema>;
 export type CorrectionTarget = z.infer<typeof CorrectionTargetSchema>;
 export type Article = z.infer<typeof ArticleSchema>;
 export type Page = z.infer<typeof PageSchema>;

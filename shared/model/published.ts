@@ -1,4 +1,4 @@
-import type { Article, Paper } from './issue.ts';
+import type { Article, Paper, PhotoRef } from './issue.ts';
 
 /**
  * What the publish use case stores and every renderer reads. Times are ISO 8601 strings with
@@ -7,7 +7,7 @@ import type { Article, Paper } from './issue.ts';
  */
 
 /** An article as published: the parsed article plus what publishing decided about it. */
-export interface PublishedArticle extends Article {
+export interface PublishedArticle extends Omit<Article, 'photos'> {
   /** Position in the issue's reading order (page order, then order on the page), from 0. */
   order: number;
   /** First publication time, +08:00; distinct per article within an issue. */
@@ -26,6 +26,54 @@ export interface PublishedArticle extends Article {
    * first. Attaching or detaching one moves `updated`; the id never changes.
    */
   corrections?: CorrectionNote[];
+  /**
+   * The photos the issue document named (`Article.photos`), kept so a picture uploaded later
+   * still finds its article.
+   */
+  photoRefs?: PhotoRef[];
+  /** Photos attached to the article (docs/photos.md), in photo order; the first is "the" photo. */
+  photos?: PublishedPhoto[];
+}
+
+/** One stored, content-addressed rendition of a picture (`media/<digest>/<width>.<ext>`). */
+export interface MediaRendition {
+  key: string;
+  type: 'image/jpeg' | 'image/webp';
+  width: number;
+  height: number;
+  /** Byte length, for `<enclosure length>`, `media:content fileSize`, `size_in_bytes`. */
+  bytes: number;
+}
+
+/**
+ * A photo as attached to a published article. Feeds and pages are rendered from this alone,
+ * without reading any image. `large` (the 1200 px JPEG) is the one URL every feed element uses.
+ */
+export interface PublishedPhoto {
+  /** The upload key (decoded) the picture came from. */
+  source: string;
+  caption?: string;
+  /** The credit as printed (`记者 刘芸 摄`) and the photographers it names. */
+  credit?: { printed: string; photographers: string[] };
+  large: MediaRendition;
+  thumbnail: MediaRendition;
+  /** WebP beside the JPEGs, for `<picture>` on permalink pages only. */
+  webp?: { large: MediaRendition; thumbnail: MediaRendition };
+}
+
+/** A page's facsimile (版面): the PDF as uploaded, or a page image's renditions. */
+export interface PageFacsimile {
+  source: string;
+  /** What the contents page links: the PDF, or the 2000 px page JPEG. */
+  document: {
+    key: string;
+    type: 'application/pdf' | 'image/jpeg';
+    bytes: number;
+    width?: number;
+    height?: number;
+  };
+  /** The ≤ 400 px JPEG; absent for a PDF (the build function has no PDF renderer). */
+  thumbnail?: MediaRendition;
 }
 
 /** A correction notice as attached to the article it corrects. */
@@ -49,6 +97,8 @@ export interface PublishedPage {
   editor?: string;
   /** The upload key (decoded) whose data this page came from. */
   source: string;
+  /** The page's facsimile, once one is uploaded (docs/photos.md). */
+  facsimile?: PageFacsimile;
   articles: PublishedArticle[];
 }
 

@@ -43,7 +43,7 @@ const publishedSample = (config: SiteConfig): PublishedIssue => {
     ...page,
     sectionSlug: sectionSlug(page.section, config),
     source: 'incoming/2024-11-30/01.txt',
-    articles: page.articles.map((article) => {
+    articles: page.articles.map(({ photos: _refs, ...article }) => {
       const published = beijingTime(issue.date, '05:00', order);
       return {
         ...article,
