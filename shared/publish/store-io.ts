@@ -127,6 +127,132 @@ export const defaultRetryPolicy: RetryPolicy = {
     ),
 };
 
+/** How a versioned document is decoded and encoded (a window re-encodes unchanged issues as read). */
+export interface VersionedFormat<T> {
+  decode(bytes: Uint8Array): T;
+  encode(value: T): Uint8Array;
+}
+
+/** A shared document a conditional read-modify-write updates. */
+export interface VersionedDocument<T> {
+  key: string;
+  /** Called once per attempt: a format may keep what it decoded to encode it again. */
+  format: () => VersionedFormat<T>;
+  options: Pick<PutOptions, 'contentType' | 'cacheControl'>;
+}
+
+/** What one conditional read-modify-write did. */
+export interface VersionedUpdate<T> {
+  /** The document as the last attempt read it. */
+  before: Versioned<T> | undefined;
+  /** The document as it stands afterwards: `before` unless this call wrote it. */
+  after: Versioned<T> | undefined;
+  /** `declined`: the change returned undefined; `same`: it gave the stored bytes; `written`. */
+  outcome: 'declined' | 'same' | 'written';
+}
+
+/** The change of one document in one attempt; `context` is what the attempt read after the documents. */
+export type VersionedChange<T, C> = (
+  current: Versioned<T> | undefined,
+  key: string,
+  context: C,
+) => T | undefined | Promise<T | undefined>;
+
+export interface VersionedIo<T, C> {
+  writes: WriteLog;
+  retry: RetryPolicy;
+  /** Read once per attempt, after the documents and before any change (what they derive from). */
+  context?: () => Promise<C>;
+  /** Runs before each conditional write: what the document names must exist before it does. */
+  beforeWrite?: (next: T, current: Versioned<T> | undefined, key: string) => Promise<void>;
+}
+
+/**
+ * The one conditional read-modify-write of the site (optimistic concurrency): each attempt reads
+ * every pending document with its ETag, then `context`, then applies `change` to each (it may
+ * read what it derives from: it runs after the document was read, so what it sees is at least as
+ * new as what any earlier successful write saw) and writes conditionally (If-Match, or
+ * If-None-Match: * when absent), all documents in parallel. The documents whose write lost a race
+ * are read again and changed again. A change returning undefined, or the stored bytes, writes
+ * nothing.
+ *
+ * @throws StorageError when a document lost every attempt (transient: the event is retried).
+ */
+export const updateVersionedAll = async <T, C = undefined>(
+  store: Store,
+  documents: readonly VersionedDocument<T>[],
+  change: VersionedChange<T, C>,
+  io: VersionedIo<T, C>,
+): Promise<Map<string, VersionedUpdate<T>>> => {
+  const { writes, retry } = io;
+  const results = new Map<string, VersionedUpdate<T>>();
+  let pending = [...documents];
+  for (let attempt = 0; attempt < retry.attempts && pending.length > 0; attempt += 1) {
+    if (attempt > 0) await retry.pause(attempt);
+    const formats = pending.map((document) => document.format());
+    const currents = await settleAll(
+      pending.map(async ({ key }, i): Promise<Versioned<T> | undefined> => {
+        const found = await store.get(key);
+        return found === undefined
+          ? undefined
+          : { value: formats[i]!.decode(found.body), etag: found.etag, bytes: found.body };
+      }),
+    );
+    const context = io.context === undefined ? (undefined as C) : await io.context();
+    const lost: VersionedDocument<T>[] = [];
+    await settleAll(
+      pending.map(async (document, i) => {
+        const { key } = document;
+        const current = currents[i];
+        const next = await change(current, key, context);
+        if (next === undefined) {
+          results.set(key, { before: current, after: current, outcome: 'declined' });
+          return;
+        }
+        const bytes = formats[i]!.encode(next);
+        if (current !== undefined && sameBytes(current.bytes, bytes)) {
+          results.set(key, { before: current, after: current, outcome: 'same' });
+          return;
+        }
+        await io.beforeWrite?.(next, current, key);
+        try {
+          const { etag } = await store.put(key, bytes, {
+            ...document.options,
+            ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
+          });
+          writes.push(key);
+          results.set(key, { before: current, after: { value: next, etag, bytes }, outcome: 'written' });
+        } catch (error) {
+          if (!(error instanceof PreconditionFailedError)) throw error;
+          lost.push(document);
+        }
+      }),
+    );
+    pending = lost;
+  }
+  if (pending.length > 0) {
+    const keys = pending.map((d) => d.key).join(', ');
+    throw new StorageError(`gave up updating ${keys} after ${retry.attempts} conflicting writes`);
+  }
+  return results;
+};
+
+/** `updateVersionedAll` of one document. */
+export const updateVersioned = async <T, C = undefined>(
+  store: Store,
+  document: VersionedDocument<T>,
+  change: VersionedChange<T, C>,
+  io: VersionedIo<T, C>,
+): Promise<VersionedUpdate<T>> =>
+  (await updateVersionedAll(store, [document], change, io)).get(document.key)!;
+
+/** Canonical JSON documents (every state document but the windows). */
+export const jsonFormat = <T>(): VersionedFormat<T> => jsonFormatInstance as VersionedFormat<T>;
+const jsonFormatInstance: VersionedFormat<unknown> = {
+  decode: (bytes) => parseJsonBytes(bytes),
+  encode: (value) => canonicalJsonBytes(value),
+};
+
 export interface DocumentUpdate<T> {
   before: T | undefined;
   after: T | undefined;
@@ -135,11 +261,7 @@ export interface DocumentUpdate<T> {
 }
 
 /**
- * Read-modify-write of a shared JSON document with optimistic concurrency: read with its ETag,
- * apply `update` (which may read what it derives from: it runs after the document was read, so
- * what it sees is at least as new as what any earlier successful write saw), write conditionally (If-Match, or If-None-Match: * when absent); when another
- * writer got there first, read again and re-apply. `update` returning undefined, or the same
- * bytes, writes nothing.
+ * `updateVersioned` of a canonical JSON document, given and returning plain values.
  *
  * @throws StorageError when every attempt lost a race (transient: the event is retried).
  */
@@ -151,28 +273,13 @@ export const updateJson = async <T>(
   writes: WriteLog,
   retry: RetryPolicy,
 ): Promise<DocumentUpdate<T>> => {
-  for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
-    if (attempt > 0) await retry.pause(attempt);
-    const current = await readJson<T>(store, key);
-    const after = await update(current?.value);
-    if (after === undefined)
-      return { before: current?.value, after: current?.value, etag: current?.etag, changed: false };
-    const bytes = canonicalJsonBytes(after);
-    if (current !== undefined && sameBytes(current.bytes, bytes)) {
-      return { before: current.value, after: current.value, etag: current.etag, changed: false };
-    }
-    try {
-      const { etag } = await store.put(key, bytes, {
-        ...options,
-        ...(current === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: current.etag }),
-      });
-      writes.push(key);
-      return { before: current?.value, after, etag, changed: true };
-    } catch (error) {
-      if (!(error instanceof PreconditionFailedError)) throw error;
-    }
-  }
-  throw new StorageError(`gave up updating ${key} after ${retry.attempts} conflicting writes`);
+  const { before, after, outcome } = await updateVersioned<T>(
+    store,
+    { key, format: jsonFormat<T>, options },
+    (current) => update(current?.value),
+    { writes, retry },
+  );
+  return { before: before?.value, after: after?.value, etag: after?.etag, changed: outcome === 'written' };
 };
 
 /**
