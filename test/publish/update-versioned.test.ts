@@ -122,7 +122,7 @@ describe('updateVersioned', () => {
     const attempt = updateVersioned(
       racedStore(base, 'a.json', 10),
       doc('a.json'),
-      (c) => ({ n: c!.value.n }),
+      (c) => ({ n: c!.value.n + 1 }),
       {
         writes: [],
         retry: retry(3),
