@@ -212,7 +212,7 @@ export class PublisherStack extends Stack {
         ...functionEnvironment(settings.config, siteUrl),
       },
     });
-    build.grantObjects(ingestBucket, ['s3:GetObject'], [`${inputPrefix}*`], 'reads uploads');
+    build.grantObjects(ingestBucket, ['s3:GetObject'], [underPrefix(inputPrefix)], 'reads uploads');
     build.allowNotFound(ingestBucket);
     build.grantObjects(
       siteBucket,
