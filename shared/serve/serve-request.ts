@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { configFingerprint, type SiteConfig } from '../config.ts';
-import { StorageError } from '../errors.ts';
+import { StorageError, StoredRecordError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { formatChineseDateTime } from '../pages/beijing-time.ts';
 import { pageStyleHash } from '../pages/page-style.ts';
@@ -22,7 +22,7 @@ import { prefersJson } from './negotiate.ts';
 import { rawPathOf } from './raw-request.ts';
 import type { CachedRepresentation, RenderCache } from './render-cache.ts';
 import { parseRoute, type Route } from './route.ts';
-import { parseArticleRecord, parsePublishedIssue, StoredRecordError } from './stored-record.ts';
+import { parseArticleRecord, parsePublishedIssue } from './stored-record.ts';
 
 /** What serving needs: the site store (read only), config, clock ("today"), log. */
 export interface ServeDeps {
