@@ -300,7 +300,7 @@ const articleMix = async () => {
   return { articles: roundRobin.length, averageBytes, distinctSkewed, top10, ...stats };
 };
 
-/** Bundling that measured best for Lambda (see platform-facts): ESM, minified, SDK bundled. */
+/** The functions' bundling (docs/infrastructure.md): ESM, minified, SDK bundled. */
 const bundle = async (options: { entry?: string; source?: string }) => {
   const result = await build({
     ...(options.entry

@@ -279,7 +279,8 @@ export const cachePolicies = {
   immutable: 'public, max-age=31536000, immutable',
 } as const;
 
-/** Content-addressed media (kept for shared/media until it asks {@link objectPolicy}). */
+/** The media names docs/photos.md gives (shared/media uses them). */
+export const mediaPrefix = sitePrefixes.media;
 export const mediaCacheControl = cachePolicies.immutable;
 
 /** How an object is stored: what a write passes to the store. */

@@ -1,8 +1,8 @@
 /**
  * Text hygiene for every feed format. Article text comes from newspaper uploads and may carry
  * C0 control characters, U+FFFE/U+FFFF or lone surrogates: one of them makes a whole XML
- * document ill-formed and readers drop the feed (platform-facts "what feed readers suffer
- * from", 7). Everything that reaches a document passes through one of these functions.
+ * document ill-formed and readers drop the feed (docs/feeds.md, "Validity and hostile text").
+ * Everything that reaches a document passes through one of these functions.
  */
 
 /** Characters XML 1.0 forbids anywhere (also lone surrogates, thanks to the `u` flag). */
