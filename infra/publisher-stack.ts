@@ -37,7 +37,7 @@ export interface PublisherStackProps extends StackProps {
 }
 
 /** The handler files bundled into the two functions (each exports `handler`). */
-export const defaultEntries = {
+const defaultEntries = {
   buildFeeds: fileURLToPath(new URL('../functions/build-feeds/handler.ts', import.meta.url)),
   serveArticle: fileURLToPath(new URL('../functions/serve-article/handler.ts', import.meta.url)),
 };
@@ -63,7 +63,7 @@ export const siteOutputKeyPatterns = [
  * publish invalidates before it writes into their group (shared/publish/derived-hashes.ts).
  * Nothing else is ever deleted.
  */
-export const siteDeleteKeyPatterns = [
+const siteDeleteKeyPatterns = [
   underPrefix(sitePrefixes.feeds),
   underPrefix(sitePrefixes.sitemaps),
   sitemapIndexKey,

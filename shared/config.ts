@@ -119,7 +119,7 @@ const isCalendarDate = (value: string) => {
 };
 
 /** Default first issue date: conservative, see docs/upload-contract.md ("Issue dates"). */
-export const defaultFirstIssueDate = '1949-01-01';
+const defaultFirstIssueDate = '1949-01-01';
 
 const knownKeys = new Set<string>(Object.keys(configEnvironmentNames));
 

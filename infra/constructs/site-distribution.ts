@@ -54,7 +54,7 @@ export const pathRoutes = {
 } as const satisfies Record<string, 'bucket' | 'function'>;
 
 /** Paths served straight from the site bucket: subscription documents, archives and OPML. */
-export const staticPathPatterns = Object.entries(pathRoutes)
+const staticPathPatterns = Object.entries(pathRoutes)
   .filter(([, origin]) => origin === 'bucket')
   .map(([pattern]) => pattern);
 

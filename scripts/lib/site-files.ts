@@ -15,7 +15,7 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
  */
 
 /** Is this site-store key served as a static file? */
-export const isPublicSiteKey = (key: string) =>
+const isPublicSiteKey = (key: string) =>
   key === opmlKey ||
   key.startsWith(sitePrefixes.feeds) ||
   key.startsWith(sitePrefixes.reports) ||

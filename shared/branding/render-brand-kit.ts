@@ -32,7 +32,7 @@ export interface BrandKit {
 }
 
 /** Smallest side of a PNG logo: the 512 px icon must not be an upscale. */
-export const minPngLogoSide = 512;
+const minPngLogoSide = 512;
 
 const transparent = { r: 0, g: 0, b: 0, alpha: 0 };
 
@@ -108,7 +108,7 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
  * An ICO holding PNG images (allowed since Windows Vista, read by every current browser): a
  * 6-byte header, a 16-byte entry per image, then the PNGs as they are.
  */
-export const icoOf = (images: ReadonlyArray<readonly [BrandFileSpec, Uint8Array]>): Uint8Array => {
+const icoOf = (images: ReadonlyArray<readonly [BrandFileSpec, Uint8Array]>): Uint8Array => {
   const header = Buffer.alloc(6 + 16 * images.length);
   header.writeUInt16LE(0, 0);
   header.writeUInt16LE(1, 2); // type: icon

@@ -44,7 +44,7 @@ export const hashGroupOf = (key: string): string | undefined => {
 };
 
 /** 128 bits of sha256 over metadata and bytes: what "unchanged" means to putIfChanged. */
-export const objectHash = (bytes: Uint8Array, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) =>
+const objectHash = (bytes: Uint8Array, options: Pick<PutOptions, 'contentType' | 'cacheControl'>) =>
   createHash('sha256')
     .update(`${options.contentType}\n${options.cacheControl}\n`)
     .update(bytes)

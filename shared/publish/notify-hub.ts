@@ -24,7 +24,7 @@ export interface NotifyHubDeps {
  * Default time limit of one ping. A hub is a third party: a slow one must not hold the build
  * function (billed time, and a Lambda timeout would retry an event that already published).
  */
-export const hubTimeoutMs = 3000;
+const hubTimeoutMs = 3000;
 
 /**
  * Absolute URLs of the subscription feeds among the site keys a publish wrote, in write order,

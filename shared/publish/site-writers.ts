@@ -124,7 +124,7 @@ export const deleteArchiveFeeds = async (site: Store, slug: string, date: string
 };
 
 /** The specs the OPML lists: the all-sections feed, then every section by slug. */
-export const opmlSpecs = (catalog: Record<string, string>, config: SiteConfig): FeedSpec[] => [
+const opmlSpecs = (catalog: Record<string, string>, config: SiteConfig): FeedSpec[] => [
   allSectionsSpec(config),
   ...Object.keys(catalog)
     .sort()
