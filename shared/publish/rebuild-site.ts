@@ -11,12 +11,9 @@ import {
   issueKey,
   keyOfKind,
   latestIssueKey,
-  objectPolicy,
   parseSiteKey,
   siteConfigKey,
   sitePrefixes,
-  uploadIndexKey,
-  windowKey,
 } from '../site-layout.ts';
 import { createSitemapRebuild } from '../sitemaps/rebuild-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
@@ -46,6 +43,7 @@ import {
 } from './site-state.ts';
 import {
   feedSpecOf,
+  putSiteObject,
   writeArchiveFeeds,
   writeArticleRecords,
   writeConcurrency,
@@ -53,7 +51,7 @@ import {
   writeOpml,
   writeSubscriptionFeeds,
 } from './site-writers.ts';
-import { forEachLimit, putIfChanged, readJson, type WriteLog } from './store-io.ts';
+import { forEachLimit, readJson, type WriteLog } from './store-io.ts';
 
 /** Progress of a rebuild, reported after each issue date. */
 export interface RebuildProgress {
@@ -172,11 +170,10 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
 
   const flushCalendar = async () => {
     if (calendar !== undefined)
-      await putIfChanged(
+      await putSiteObject(
         site,
-        calendarKey(calendar.year),
+        { kind: 'calendar', year: calendar.year },
         canonicalJsonBytes(calendar),
-        objectPolicy({ kind: 'calendar', year: calendar.year }),
         writes,
       );
     calendar = undefined;
@@ -256,13 +253,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   await forEachLimit([...sources], writeConcurrency, async ([source, sourceDates]) => {
     let doc: UploadIndexDoc | undefined;
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
-    await putIfChanged(
-      site,
-      uploadIndexKey(source),
-      canonicalJsonBytes(doc),
-      objectPolicy({ kind: 'upload-index', uploadKey: source }),
-      writes,
-    );
+    await putSiteObject(site, { kind: 'upload-index', uploadKey: source }, canonicalJsonBytes(doc), writes);
   });
   for (const key of uploadHashKeys) await site.flush(key);
   // The stored windows, as publishing left them:
@@ -313,13 +304,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   if (recorded === undefined || parseJsonBytes<SiteConfigRecord>(recorded.body).fingerprint !== fingerprint)
     await writeSiteConfigRecord(site, config, writes);
   for (const window of windows.values()) {
-    await putIfChanged(
-      site,
-      windowKey(window.slug),
-      encodeWindow(window),
-      objectPolicy({ kind: 'window', slug: window.slug }),
-      writes,
-    );
+    await putSiteObject(site, { kind: 'window', slug: window.slug }, encodeWindow(window), writes);
     await writeSubscriptionFeeds(site, window, config, writes, items);
   }
   if (all?.issues[0] !== undefined) await writeLatestIssue(site, all.issues[0], writes);

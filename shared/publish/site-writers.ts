@@ -13,6 +13,8 @@ import {
   objectPolicy,
   opmlKey,
   policyForKey,
+  type SiteKey,
+  siteKey,
 } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
@@ -26,6 +28,13 @@ import { forEachLimit, putIfChanged, putKnownChanged, settleAll, type WriteLog }
  */
 
 const formats: FeedFormat[] = ['rss', 'atom', 'json'];
+
+/**
+ * Write a site object unless it already holds these bytes, under the key and with the policy the
+ * site map gives its kind.
+ */
+export const putSiteObject = (site: Store, key: SiteKey, body: Uint8Array | string, writes: WriteLog) =>
+  putIfChanged(site, siteKey(key), body, objectPolicy(key), writes);
 
 /** Parallel writes per publish: enough to hide S3 latency, few enough for one Lambda's sockets. */
 export const writeConcurrency = 16;

@@ -2,15 +2,9 @@ import type { SiteConfig } from '../config.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { canonicalJsonBytes } from '../publish/canonical-json.ts';
-import { putIfChanged, type WriteLog } from '../publish/store-io.ts';
-import {
-  keyOfKind,
-  monthSitemapKey,
-  monthStateKey,
-  objectPolicy,
-  sitemapIndexStateKey,
-  sitePrefixes,
-} from '../site-layout.ts';
+import { putSiteObject } from '../publish/site-writers.ts';
+import type { WriteLog } from '../publish/store-io.ts';
+import { keyOfKind, monthSitemapKey, sitePrefixes } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import {
   dateSitemapOf,
@@ -33,11 +27,10 @@ export const createSitemapRebuild = (site: Store, config: SiteConfig, writes: Wr
   let index: SitemapIndexDoc = { schemaVersion: 1, months: {} };
   const flush = async () => {
     if (month === undefined) return;
-    await putIfChanged(
+    await putSiteObject(
       site,
-      monthStateKey(month.month),
+      { kind: 'month-sitemap-state', month: month.month },
       canonicalJsonBytes(month),
-      objectPolicy({ kind: 'month-sitemap-state', month: month.month }),
       writes,
     );
     await writeMonthSitemap(site, month.month, month, config, writes);
@@ -53,13 +46,7 @@ export const createSitemapRebuild = (site: Store, config: SiteConfig, writes: Wr
     /** `newest`: the `all` window's issues; `prune`: false when a racing publish was seen. */
     finish: async (newest: readonly PublishedIssue[], prune: boolean) => {
       await flush();
-      await putIfChanged(
-        site,
-        sitemapIndexStateKey,
-        canonicalJsonBytes(index),
-        objectPolicy({ kind: 'sitemap-index-state' }),
-        writes,
-      );
+      await putSiteObject(site, { kind: 'sitemap-index-state' }, canonicalJsonBytes(index), writes);
       await writeSitemapIndex(site, index, config, writes);
       await writeNewsSitemap(site, newest, config, writes);
       await writeRootFiles(site, config, writes);
