@@ -2,6 +2,7 @@ import { parseSiteConfig } from '../shared/config.ts';
 import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../shared/publish/rebuild-site.ts';
+import { sitePrefixes } from '../shared/site-layout.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import type { PutOptions, Store, StoredObject } from '../shared/storage/store.ts';
 import { datesFrom, jsonUpload, populateArchive, syntheticIssue } from '../test/support/synthetic-issues.ts';
@@ -76,7 +77,10 @@ if (mode === 'publish') {
   await publishUpload({ input, site, clock, log: silentLog, config }, { type: 'created', key: upload.key });
   result = { peakMb: (site.peak - baseline) / 2 ** 20, days };
 } else {
-  const site = new SamplingStore(inner, (key) => key.startsWith('feeds/') || key.startsWith('articles/'));
+  const site = new SamplingStore(
+    inner,
+    (key) => key.startsWith(sitePrefixes.feeds) || key.startsWith(sitePrefixes.articles),
+  );
   const started = performance.now();
   const summary = await rebuildSite({ site, config, clock: () => new Date(), log: silentLog });
   const seconds = (performance.now() - started) / 1000;

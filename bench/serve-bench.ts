@@ -14,7 +14,7 @@ import { silentLog } from '../shared/log.ts';
 import type { ArticleRecord, PublishedArticle } from '../shared/model/published.ts';
 import { readPageText } from '../shared/readers/page-text-reader.ts';
 import { RenderCache } from '../shared/serve/render-cache.ts';
-import { articleKey } from '../shared/site-layout.ts';
+import { articleKey, sitePrefixes } from '../shared/site-layout.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
 import { populateArchive, seededRandom } from '../test/support/synthetic-issues.ts';
 import { type BenchResult, median, percentile } from './goal.ts';
@@ -246,7 +246,7 @@ const articleMix = async () => {
     articlesPerPage: mixArticlesPerPage,
   });
   const keys: string[] = [];
-  for await (const key of site.list('articles/')) keys.push(key);
+  for await (const key of site.list(sitePrefixes.articles)) keys.push(key);
   keys.sort();
   const paths = keys.map((key) => `/${key.replace(/\.json$/, '')}`);
   const roundRobin = paths.map((path) => functionUrlEvent(path));
@@ -300,7 +300,7 @@ const articleMix = async () => {
   return { articles: roundRobin.length, averageBytes, distinctSkewed, top10, ...stats };
 };
 
-/** Bundling that measured best for Lambda (see platform-facts): ESM, minified, SDK bundled. */
+/** The functions' bundling (docs/infrastructure.md): ESM, minified, SDK bundled. */
 const bundle = async (options: { entry?: string; source?: string }) => {
   const result = await build({
     ...(options.entry

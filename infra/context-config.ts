@@ -63,7 +63,7 @@ export interface StackSettings {
 }
 
 /** Powertools log levels the functions accept. */
-export const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+const logLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 /**
@@ -72,7 +72,7 @@ export type LogLevel = (typeof logLevels)[number];
  * what the cap stops is a flood of distinct (cache-missing) URLs taking the account's whole
  * concurrency — and with it the build function's.
  */
-export const defaultServeReservedConcurrency = 20;
+const defaultServeReservedConcurrency = 20;
 
 /** The part of a construct node this module needs (keeps it testable without an App). */
 export interface ContextSource {

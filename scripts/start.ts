@@ -2,11 +2,11 @@
  * `npm start`: run the whole publisher on this machine (see docs/local-run.md).
  * Wiring only: options → startLocalPublisher → wait for Ctrl-C.
  */
-import { ConfigError } from '../shared/errors.ts';
+import { ConfigError, UsageError } from '../shared/errors.ts';
 import type { Log } from '../shared/log.ts';
 import { startLocalPublisher } from './lib/local-publisher.ts';
 import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
-import { parseStartOptions, startUsage, UsageError } from './lib/start-options.ts';
+import { parseStartOptions, startUsage } from './lib/start-options.ts';
 
 ignoreClosedPipes();
 

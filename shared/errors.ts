@@ -110,13 +110,22 @@ export class ConfigError extends Error {
   }
 }
 
-/** No article (or issue) at the requested permalink. */
-export class ArticleNotFoundError extends Error {
-  override readonly name = 'ArticleNotFoundError';
+/**
+ * A stored record that is not what publishing writes (truncated, hand-edited, another schema
+ * version). Permanent until republished: the server answers 500 and logs the key.
+ */
+export class StoredRecordError extends Error {
+  override readonly name = 'StoredRecordError';
   constructor(
     readonly key: string,
+    message: string,
     options?: { cause?: unknown },
   ) {
-    super(`no article at ${key}`, options);
+    super(`${key}: ${message}`, options);
   }
+}
+
+/** A command-line mistake; `npm start` prints the message and the usage text, then exits 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
 }

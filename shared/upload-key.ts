@@ -1,5 +1,6 @@
 import { InvalidUploadError } from './errors.ts';
 import { IsoDateSchema } from './model/issue.ts';
+import { inputPrefix } from './site-layout.ts';
 
 /**
  * The upload contract (docs/upload-contract.md): what an object key under `incoming/` says
@@ -17,7 +18,7 @@ export type UploadKeyInfo =
   | { kind: 'json' | 'xml'; date?: string };
 
 /** Prefix every upload key lives under; the bucket notification filters on it. */
-export const uploadPrefix = 'incoming/';
+export const uploadPrefix = inputPrefix;
 
 const datedFolder = /^(\d{4}-\d{2}-\d{2})\//;
 /** `<NN>.txt` or `<NN>-<版名>.txt`: page numbers are 1–3 digits, leading zeros allowed. */

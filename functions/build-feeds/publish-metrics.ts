@@ -2,6 +2,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { buildMetrics, rejectionCodeDimension } from '../../shared/operations/metric-names.ts';
 import type { PublishOutcome } from '../../shared/publish/publish-upload.ts';
 import type { RetryPolicy } from '../../shared/publish/store-io.ts';
+import { sitePrefixes } from '../../shared/site-layout.ts';
 import type { Store } from '../../shared/storage/store.ts';
 
 /**
@@ -25,14 +26,12 @@ export const countingRetry = (policy: RetryPolicy, tally: PublishTally): RetryPo
   },
 });
 
-const feedPrefix = 'feeds/';
-
 /** The same store, adding the bytes of every write under `feeds/` to the tally. */
 export const meteredStore = (store: Store, tally: PublishTally): Store => ({
   get: (key) => store.get(key),
   put: async (key, body, options) => {
     const result = await store.put(key, body, options);
-    if (key.startsWith(feedPrefix))
+    if (key.startsWith(sitePrefixes.feeds))
       tally.feedBytes += typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     return result;
   },

@@ -18,7 +18,7 @@ export interface RequestLogEntry {
 }
 
 /** Longer request targets answer 414; node itself refuses request heads over 16 KB with 431. */
-export const maxTargetLength = 4096;
+const maxTargetLength = 4096;
 
 /** Characters of a path kept in the request log and error logs. */
 export const loggedPathLength = 200;
@@ -44,7 +44,7 @@ export const originFormOf = (target: string): string => {
  * spellings that WHATWG URL parsing would silently normalise. Undefined when no `Request` can
  * carry the method (CONNECT, TRACE…): the caller answers 405.
  */
-export const toWebRequest = async (req: IncomingMessage, origin: string): Promise<Request | undefined> => {
+const toWebRequest = async (req: IncomingMessage, origin: string): Promise<Request | undefined> => {
   const target = originFormOf(req.url ?? '/');
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -79,7 +79,7 @@ const plainAnswer = (status: number, text: string, extra: Record<string, string>
  * be buffered whole before its 405. The connection is closed after these answers, so the unread
  * body is never parsed as a next request.
  */
-export const refuseBeforeReading = (req: IncomingMessage): Response | undefined => {
+const refuseBeforeReading = (req: IncomingMessage): Response | undefined => {
   const close = { connection: 'close' };
   if ((req.url ?? '').length > maxTargetLength) return plainAnswer(414, 'request target too long', close);
   if (req.method !== 'GET' && req.method !== 'HEAD') return plainAnswer(405, 'method not allowed', close);
@@ -90,11 +90,7 @@ export const refuseBeforeReading = (req: IncomingMessage): Response | undefined 
 };
 
 /** Write a web `Response` to a node response (HEAD and 304 carry headers only). */
-export const writeWebResponse = async (
-  response: Response,
-  res: ServerResponse,
-  method: string,
-): Promise<void> => {
+const writeWebResponse = async (response: Response, res: ServerResponse, method: string): Promise<void> => {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name === 'set-cookie') return;

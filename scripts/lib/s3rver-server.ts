@@ -82,7 +82,7 @@ export interface S3rverServer {
 }
 
 /** s3rver accepts only these credentials. */
-export const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+const s3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 /** `"abc"`, `W/"abc"` and `abc` name the same S3 object version. */
 const normaliseEtag = (etag: string) =>

@@ -1,5 +1,5 @@
 import { rawPathOf } from '../../shared/serve/raw-request.ts';
-import { isDiscoveryKey } from '../../shared/sitemaps/sitemap-layout.ts';
+import { contentTypes, isDiscoveryKey, opmlKey, sitePrefixes } from '../../shared/site-layout.ts';
 import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /**
@@ -15,18 +15,21 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
  */
 
 /** Is this site-store key served as a static file? */
-export const isPublicSiteKey = (key: string) =>
-  key === 'feeds.opml' || key.startsWith('feeds/') || key.startsWith('reports/') || isDiscoveryKey(key);
+const isPublicSiteKey = (key: string) =>
+  key === opmlKey ||
+  key.startsWith(sitePrefixes.feeds) ||
+  key.startsWith(sitePrefixes.reports) ||
+  isDiscoveryKey(key);
 
 /** Content types by extension, for objects stored without one (older stores, hand-made files). */
 const fallbackTypes: Record<string, string> = {
-  xml: 'application/xml; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  opml: 'text/x-opml; charset=utf-8',
+  xml: contentTypes.xml,
+  json: contentTypes.json,
+  opml: contentTypes.opml,
   html: 'text/html; charset=utf-8',
-  txt: 'text/plain; charset=utf-8',
-  png: 'image/png',
-  ico: 'image/x-icon',
+  txt: contentTypes.text,
+  png: contentTypes.png,
+  ico: contentTypes.ico,
 };
 
 const contentTypeOf = (key: string, object: StoredObject) => {

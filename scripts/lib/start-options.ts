@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../../shared/errors.ts';
 
 /** Options of `npm start`, after validation. */
 export interface StartOptions {
@@ -23,11 +24,6 @@ export const startDefaults = {
   host: '127.0.0.1',
   s3Port: 4568,
 } as const;
-
-/** A command-line mistake; `npm start` prints the message and the usage text, then exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** The usage text of `npm start`. */
 export const startUsage = `Usage: npm start -- [options]

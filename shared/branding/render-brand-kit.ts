@@ -1,9 +1,9 @@
 import sharp, { type Metadata } from 'sharp';
 import { ConfigError } from '../errors.ts';
+import { brandKey, objectPolicy } from '../site-layout.ts';
 import {
   type BrandFileSpec,
   brandFiles,
-  brandKey,
   brandKitId,
   brandKitVersion,
   brandManifestFile,
@@ -32,7 +32,7 @@ export interface BrandKit {
 }
 
 /** Smallest side of a PNG logo: the 512 px icon must not be an upscale. */
-export const minPngLogoSide = 512;
+const minPngLogoSide = 512;
 
 const transparent = { r: 0, g: 0, b: 0, alpha: 0 };
 
@@ -72,21 +72,27 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
         .png({ compressionLevel: 9, adaptiveFiltering: true })
         .toBuffer(),
     );
+  const kitFile = (file: string, body: Uint8Array): BrandFile => ({
+    key: brandKey(id, file),
+    body,
+    contentType: objectPolicy({ kind: 'brand', kitId: id, file }).contentType,
+  });
   const files: BrandFile[] = [];
   const rendered = new Map<string, Uint8Array>();
   for (const spec of Object.values(brandFiles)) {
     const body = await png(spec);
     rendered.set(spec.file, body);
-    files.push({ key: brandKey(id, spec.file), body, contentType: 'image/png' });
+    files.push(kitFile(spec.file, body));
   }
-  files.push({
-    key: brandKey(id, faviconIcoFile),
-    body: icoOf([
-      [brandFiles.favicon32, rendered.get(brandFiles.favicon32.file)!],
-      [brandFiles.favicon64, rendered.get(brandFiles.favicon64.file)!],
-    ]),
-    contentType: 'image/x-icon',
-  });
+  files.push(
+    kitFile(
+      faviconIcoFile,
+      icoOf([
+        [brandFiles.favicon32, rendered.get(brandFiles.favicon32.file)!],
+        [brandFiles.favicon64, rendered.get(brandFiles.favicon64.file)!],
+      ]),
+    ),
+  );
   const manifest = {
     id,
     version: brandKitVersion,
@@ -94,11 +100,7 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
     source: svg ? 'svg' : 'png',
     files: files.map((f) => f.key.slice(f.key.lastIndexOf('/') + 1)),
   };
-  files.push({
-    key: brandKey(id, brandManifestFile),
-    body: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
-    contentType: 'application/json; charset=utf-8',
-  });
+  files.push(kitFile(brandManifestFile, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)));
   return { id, files };
 };
 
@@ -106,7 +108,7 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
  * An ICO holding PNG images (allowed since Windows Vista, read by every current browser): a
  * 6-byte header, a 16-byte entry per image, then the PNGs as they are.
  */
-export const icoOf = (images: ReadonlyArray<readonly [BrandFileSpec, Uint8Array]>): Uint8Array => {
+const icoOf = (images: ReadonlyArray<readonly [BrandFileSpec, Uint8Array]>): Uint8Array => {
   const header = Buffer.alloc(6 + 16 * images.length);
   header.writeUInt16LE(0, 0);
   header.writeUInt16LE(1, 2); // type: icon

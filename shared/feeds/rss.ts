@@ -53,17 +53,13 @@ const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
   let xml = `    <item>\n      <title>${x.title}</title>\n      <link>${x.url}</link>\n      <guid isPermaLink="false">${x.id}</guid>\n      <pubDate>${item.publishedRfc822}</pubDate>\n`;
   for (const creator of creators) xml += `      <dc:creator>${creator}</dc:creator>\n`;
   xml += `      <category>${x.section}</category>\n`;
-  // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped.
-  xml += `      <description>${escapeCleanXmlText(escapeHtmlText(item.summary))}</description>\n`;
+  // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped (HTML
+  // text and XML text escape `& < >` alike).
+  xml += `      <description>${escapeCleanXmlText(escapeCleanXmlText(item.summary))}</description>\n`;
   xml += '      <content:encoded>';
   const text = `${xml}${item.contentXml}</content:encoded>\n    </item>\n`;
   return { text, bytes: text.length + item.extraBytes.common + (byPaper ? utf8Extra(head.paperName) : 0) };
 };
-
-const escapeHtmlText = (text: string) =>
-  /[&<>]/.test(text)
-    ? text.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'))
-    : text;
 
 const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {
   const lastBuild = latestChange(items.map((i) => i.item));
@@ -73,7 +69,7 @@ const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => 
   xml += '  <channel>\n';
   xml += `    <title>${escapeCleanRssPlainText(head.title)}</title>\n`;
   xml += `    <link>${escapeCleanXmlText(links.home)}</link>\n`;
-  xml += `    <description>${escapeCleanXmlText(escapeHtmlText(head.description))}</description>\n`;
+  xml += `    <description>${escapeCleanXmlText(escapeCleanXmlText(head.description))}</description>\n`;
   xml += '    <language>zh-cn</language>\n';
   // The latest content change, not the build time: a rebuild must not change the bytes.
   if (lastBuild !== undefined) xml += `    <lastBuildDate>${formatRfc822(lastBuild)}</lastBuildDate>\n`;

@@ -1,8 +1,8 @@
 /**
  * Text hygiene for every feed format. Article text comes from newspaper uploads and may carry
  * C0 control characters, U+FFFE/U+FFFF or lone surrogates: one of them makes a whole XML
- * document ill-formed and readers drop the feed (platform-facts "what feed readers suffer
- * from", 7). Everything that reaches a document passes through one of these functions.
+ * document ill-formed and readers drop the feed (docs/feeds.md, "Validity and hostile text").
+ * Everything that reaches a document passes through one of these functions.
  */
 
 /** Characters XML 1.0 forbids anywhere (also lone surrogates, thanks to the `u` flag). */
@@ -107,7 +107,10 @@ const attributeSpecialsTest = /[&<>"\t\n\r]/;
 export const escapeCleanXmlAttribute = (clean: string): string =>
   attributeSpecialsTest.test(clean) ? clean.replace(attributeSpecials, (c) => attributeEntities[c]!) : clean;
 
-/** RSS plain-text element of sanitised text (hexadecimal references, see `escapeRssPlainText`). */
+/**
+ * RSS plain-text element (title, dc:creator, category) of sanitised text: hexadecimal references,
+ * per the RSS profile.
+ */
 export const escapeCleanRssPlainText = (clean: string): string =>
   textSpecialsTest.test(clean) ? clean.replace(textSpecials, (c) => rssPlainEntities[c]!) : clean;
 
@@ -125,17 +128,19 @@ export const escapeXmlField = (clean: string): string =>
 export const escapeXmlAttribute = (value: string): string =>
   sanitizeText(value).replace(attributeSpecials, (c) => attributeEntities[c]!);
 
-/** RSS plain-text element (title, dc:creator, category): hex references per the RSS profile. */
-export const escapeRssPlainText = (value: string): string =>
-  sanitizeText(value).replace(textSpecials, (c) => rssPlainEntities[c]!);
+/**
+ * The HTML escaper: `& < > " '` of text already cleaned for where it goes (feeds: `escapeHtml`
+ * below; pages: shared/pages/html.ts), for element content and quoted attribute values alike.
+ */
+export const escapeCleanHtml = (clean: string): string =>
+  htmlSpecialsTest.test(clean) ? clean.replace(htmlSpecials, (c) => htmlEntities[c]!) : clean;
 
-/** HTML text or double-quoted attribute value: sanitised, `& < > " '` escaped. */
+/** HTML text or double-quoted attribute value inside a feed: sanitised, `& < > " '` escaped. */
 export const escapeHtml = (value: string): string => {
   if (!maybeForbiddenOrHtml.test(value)) return value;
   // XML parsers turn a raw CR into LF (line-end normalisation), also inside CDATA: normalise
   // here so the HTML reads the same in RSS, Atom and JSON Feed.
-  const clean = sanitizeText(value).replace(/\r\n?/g, '\n');
-  return htmlSpecialsTest.test(clean) ? clean.replace(htmlSpecials, (c) => htmlEntities[c]!) : clean;
+  return escapeCleanHtml(sanitizeText(value).replace(/\r\n?/g, '\n'));
 };
 
 /**

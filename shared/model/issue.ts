@@ -204,6 +204,3 @@ export type CorrectionTarget = z.infer<typeof CorrectionTargetSchema>;
 export type Article = z.infer<typeof ArticleSchema>;
 export type Page = z.infer<typeof PageSchema>;
 export type Issue = z.infer<typeof IssueSchema>;
-
-/** Byline role labels live in a zod-free module (role-labels.ts); re-exported for model users. */
-export { contributorText, roleLabels } from './role-labels.ts';

@@ -1,3 +1,5 @@
+import { escapeCleanHtml } from '../feeds/xml-text.ts';
+
 /**
  * HTML building that escapes by default. Every string interpolated into `html\`…\`` is escaped
  * (text and attribute safe, quotes included); only values that are already `SafeHtml` (built by
@@ -31,21 +33,8 @@ const maybeUnwanted =
 export const stripUnwanted = (text: string) =>
   maybeUnwanted.test(text) ? text.replace(unwantedCharacters, '') : text;
 
-const needsEscape = /[&<>"']/;
-
-const entities: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** Escape text for use in element content and in quoted attribute values. */
-export const escapeHtml = (text: string) => {
-  const clean = stripUnwanted(text);
-  return needsEscape.test(clean) ? clean.replace(/[&<>"']/g, (c) => entities[c]!) : clean;
-};
+export const escapeHtml = (text: string) => escapeCleanHtml(stripUnwanted(text));
 
 /** A value accepted inside `html`: strings are escaped, SafeHtml kept, arrays joined, nullish dropped. */
 export type HtmlValue = string | number | SafeHtml | undefined | null | false | readonly HtmlValue[];

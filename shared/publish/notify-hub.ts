@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config.ts';
 import type { Log } from '../log.ts';
-import { feedFileNames, siteFileUrl } from '../site-layout.ts';
+import { parseSiteKey, siteFileUrl } from '../site-layout.ts';
 
 /**
  * WebSub publish pings. The feeds advertise `config.websubHub` (rel=hub, JSON `hubs`); this tells
@@ -24,9 +24,7 @@ export interface NotifyHubDeps {
  * Default time limit of one ping. A hub is a third party: a slow one must not hold the build
  * function (billed time, and a Lambda timeout would retry an event that already published).
  */
-export const hubTimeoutMs = 3000;
-
-const subscriptionFeedFiles = new Set(Object.values(feedFileNames));
+const hubTimeoutMs = 3000;
 
 /**
  * Absolute URLs of the subscription feeds among the site keys a publish wrote, in write order,
@@ -36,11 +34,7 @@ const subscriptionFeedFiles = new Set(Object.values(feedFileNames));
 export const changedFeedUrls = (siteUrl: string, written: readonly string[]): string[] => {
   const urls = new Set<string>();
   for (const key of written) {
-    const parts = key.split('/');
-    if (parts.length !== 3 || parts[0] !== 'feeds') continue;
-    const [, slug, file] = parts;
-    if (slug === '' || file === undefined || !subscriptionFeedFiles.has(file)) continue;
-    urls.add(siteFileUrl(siteUrl, key));
+    if (parseSiteKey(key)?.kind === 'feed') urls.add(siteFileUrl(siteUrl, key));
   }
   return [...urls];
 };

@@ -1,19 +1,5 @@
+import { StoredRecordError } from '../errors.ts';
 import type { ArticleRecord, PublishedIssue } from '../model/published.ts';
-
-/**
- * A stored record that is not what publishing writes (truncated, hand-edited, another schema
- * version). Permanent until republished: the server answers 500 and logs the key.
- */
-export class StoredRecordError extends Error {
-  override readonly name = 'StoredRecordError';
-  constructor(
-    readonly key: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${key}: ${message}`, options);
-  }
-}
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

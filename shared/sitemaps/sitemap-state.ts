@@ -32,7 +32,7 @@ export interface SitemapIndexDoc {
 }
 
 /** Google News: articles published in the last two days, at most 1,000. */
-export const newsWindowMs = 2 * 24 * 60 * 60 * 1000;
+const newsWindowMs = 2 * 24 * 60 * 60 * 1000;
 export const newsMaxUrls = 1000;
 
 export const monthOf = (date: string) => date.slice(0, 7);

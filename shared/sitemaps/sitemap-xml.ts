@@ -7,8 +7,8 @@ import { escapeXmlText } from '../feeds/xml-text.ts';
  * `<url>` / `<sitemap>`, so the caller removes the file instead.
  */
 
-export const sitemapNamespace = 'http://www.sitemaps.org/schemas/sitemap/0.9';
-export const newsNamespace = 'http://www.google.com/schemas/sitemap-news/0.9';
+const sitemapNamespace = 'http://www.sitemaps.org/schemas/sitemap/0.9';
+const newsNamespace = 'http://www.google.com/schemas/sitemap-news/0.9';
 
 /** One URL with its last real change (W3C date-time, +08:00). */
 export interface SitemapEntry {

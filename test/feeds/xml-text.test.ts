@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  escapeCleanRssPlainText,
   escapeHtml,
-  escapeRssPlainText,
   escapeXmlAttribute,
   escapeXmlText,
   sanitizeText,
@@ -37,7 +37,7 @@ describe('xml text', () => {
   });
 
   it('writes RSS plain text with hexadecimal references, as the RSS profile recommends', () => {
-    expect(escapeRssPlainText('AT&T <b>')).toBe('AT&#x26;T &#x3C;b&#x3E;');
+    expect(escapeCleanRssPlainText('AT&T <b>')).toBe('AT&#x26;T &#x3C;b&#x3E;');
   });
 
   it('escapes HTML text and attribute values', () => {

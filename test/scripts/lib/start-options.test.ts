@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStartOptions, startDefaults, UsageError } from '../../../scripts/lib/start-options.ts';
+import { parseStartOptions, startDefaults } from '../../../scripts/lib/start-options.ts';
+import { UsageError } from '../../../shared/errors.ts';
 
 describe('parseStartOptions', () => {
   it('uses the documented defaults when no option is given', () => {
