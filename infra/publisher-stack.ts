@@ -8,9 +8,15 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '../shared/operations/metric-names.ts';
-import { hashRecordPrefix } from '../shared/publish/derived-hashes.ts';
 import { deskTopicEnv, ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
-import { inputPrefix, opmlKey } from '../shared/site-layout.ts';
+import {
+  inputPrefix,
+  opmlKey,
+  rootTextFiles,
+  sitemapIndexKey,
+  sitePrefixes,
+  underPrefix,
+} from '../shared/site-layout.ts';
 import { PublisherBuckets } from './constructs/publisher-buckets.ts';
 import { PublisherFunction } from './constructs/publisher-function.ts';
 import { PublisherMonitoring } from './constructs/publisher-monitoring.ts';
@@ -38,16 +44,16 @@ export const defaultEntries = {
 
 /** Key prefixes the build function writes in the site bucket (shared/site-layout.ts), `state/` included. */
 export const siteOutputKeyPatterns = [
-  'articles/*',
-  'issues/*',
-  'feeds/*',
+  underPrefix(sitePrefixes.articles),
+  underPrefix(sitePrefixes.issues),
+  underPrefix(sitePrefixes.feeds),
   opmlKey,
-  'reports/*',
-  'state/*',
+  underPrefix(sitePrefixes.reports),
+  underPrefix(sitePrefixes.state),
   // Discovery (shared/sitemaps): the sitemaps, robots.txt and the IndexNow key file at the root.
-  'sitemaps/*',
-  'sitemap.xml',
-  '*.txt',
+  underPrefix(sitePrefixes.sitemaps),
+  sitemapIndexKey,
+  rootTextFiles,
 ] as const;
 
 /**
@@ -58,14 +64,17 @@ export const siteOutputKeyPatterns = [
  * Nothing else is ever deleted.
  */
 export const siteDeleteKeyPatterns = [
-  'feeds/*',
-  'sitemaps/*',
-  'sitemap.xml',
-  `${hashRecordPrefix}*`,
+  underPrefix(sitePrefixes.feeds),
+  underPrefix(sitePrefixes.sitemaps),
+  sitemapIndexKey,
+  underPrefix(sitePrefixes.hashRecords),
 ] as const;
 
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
-export const articleReadKeyPatterns = ['articles/*', 'issues/*'] as const;
+export const articleReadKeyPatterns = [
+  underPrefix(sitePrefixes.articles),
+  underPrefix(sitePrefixes.issues),
+] as const;
 
 /**
  * The whole publisher, as in the README's diagram: uploads land in the ingest bucket, whose

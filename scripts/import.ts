@@ -5,13 +5,14 @@ import { systemClock } from '../shared/clock.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { jsonLineLog } from '../shared/log.ts';
 import { importUploads } from '../shared/publish/import-uploads.ts';
-import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/site-config-record.ts';
+import { readSiteConfigRecord } from '../shared/publish/site-config-record.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
 import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
 import { listUploads, parseUploads, type UploadSource } from './lib/import-parse.ts';
 import { importProgress } from './lib/import-progress.ts';
+import { resolveRebuildConfig } from './lib/rebuild-config.ts';
 
 /**
  * `npm run import -- --data <dir> <folder>` — or, on AWS,

@@ -5,12 +5,13 @@ import { systemClock } from '../shared/clock.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { jsonLineLog } from '../shared/log.ts';
 import { type RebuildProgress, rebuildSite } from '../shared/publish/rebuild-site.ts';
-import { readSiteConfigRecord, resolveRebuildConfig } from '../shared/publish/site-config-record.ts';
+import { readSiteConfigRecord } from '../shared/publish/site-config-record.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
 import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
 import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+import { resolveRebuildConfig } from './lib/rebuild-config.ts';
 
 ignoreClosedPipes();
 

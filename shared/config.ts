@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { ConfigError } from './errors.ts';
+import { canonicalJson } from './publish/canonical-json.ts';
 
 /**
  * Site configuration, shared by infra/ (CDK context → function environment) and functions/
@@ -233,4 +235,22 @@ export const siteConfigToEnvironment = (config: SiteConfig): Record<string, stri
     env[name] = typeof value === 'object' ? JSON.stringify(value) : String(value);
   }
   return env;
+};
+
+const fingerprints = new WeakMap<SiteConfig, string>();
+
+/**
+ * Short sha256 of the config's canonical JSON: equal configs, equal fingerprints, whatever their
+ * key order. The `all` window and the site-config record store it (a publish that finds another
+ * one records its config first); the permalink function puts it in its ETags (a config change
+ * changes the HTML of unchanged records). Memoised per config object: configs are never mutated
+ * once parsed, and the permalink function asks once per request.
+ */
+export const configFingerprint = (config: SiteConfig): string => {
+  let fingerprint = fingerprints.get(config);
+  if (fingerprint === undefined) {
+    fingerprint = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
+    fingerprints.set(config, fingerprint);
+  }
+  return fingerprint;
 };

@@ -7,7 +7,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { edgeSecurityHeaders } from '../../shared/serve/edge-security-headers.ts';
-import { opmlKey } from '../../shared/site-layout.ts';
+import {
+  opmlKey,
+  rootTextFiles,
+  sitemapIndexKey,
+  sitePrefixes,
+  underPrefix,
+} from '../../shared/site-layout.ts';
 
 /** Properties of {@link SiteDistribution}. */
 export interface SiteDistributionProps {
@@ -35,16 +41,16 @@ export const viewerHostHeader = 'x-forwarded-host';
  * response headers.
  */
 export const pathRoutes = {
-  '/articles/*': 'function',
-  '/feeds/*': 'bucket',
+  [`/${underPrefix(sitePrefixes.articles)}`]: 'function',
+  [`/${underPrefix(sitePrefixes.feeds)}`]: 'bucket',
   [`/${opmlKey}`]: 'bucket',
   // Discovery: the branding kit (content-addressed, cached immutable), the sitemaps, and the root
   // text files (robots.txt and the IndexNow key file `/<key>.txt`; `/articles/*` is matched first,
   // and the site bucket holds no other `.txt` object).
-  '/brand/*': 'bucket',
-  '/sitemaps/*': 'bucket',
-  '/sitemap.xml': 'bucket',
-  '/*.txt': 'bucket',
+  [`/${underPrefix(sitePrefixes.brand)}`]: 'bucket',
+  [`/${underPrefix(sitePrefixes.sitemaps)}`]: 'bucket',
+  [`/${sitemapIndexKey}`]: 'bucket',
+  [`/${rootTextFiles}`]: 'bucket',
 } as const satisfies Record<string, 'bucket' | 'function'>;
 
 /** Paths served straight from the site bucket: subscription documents, archives and OPML. */

@@ -1,5 +1,5 @@
 import { rawPathOf } from '../../shared/serve/raw-request.ts';
-import { isDiscoveryKey } from '../../shared/sitemaps/sitemap-layout.ts';
+import { isDiscoveryKey } from '../../shared/site-layout.ts';
 import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SiteConfig } from '../config.ts';
-import { siteFileUrl } from '../site-layout.ts';
+import { brandKey, siteFileUrl } from '../site-layout.ts';
 import { defaultMarkSvg } from './default-mark.ts';
 
 /**
@@ -15,8 +15,6 @@ import { defaultMarkSvg } from './default-mark.ts';
 
 /** Bumped when the kit's files or sizes change: the same logo then gets new keys. */
 export const brandKitVersion = 1;
-
-export const brandPrefix = 'brand/';
 
 /** One raster file of the kit. */
 export interface BrandFileSpec {
@@ -42,8 +40,6 @@ export const faviconIcoFile = 'favicon.ico';
 /** What the kit was made from; also its "already written" marker (written last). */
 export const brandManifestFile = 'manifest.json';
 
-export const brandCacheControl = 'public, max-age=31536000, immutable';
-
 /** The id of a kit made from these logo bytes in this colour. */
 export const brandKitId = (logo: Uint8Array | string, accentColor: string): string =>
   createHash('sha256')
@@ -55,8 +51,6 @@ export const brandKitId = (logo: Uint8Array | string, accentColor: string): stri
 /** The kit id the site uses: the configured one (an operator's logo), else the default mark's. */
 export const siteBrandKitId = (config: SiteConfig): string =>
   config.brandKit ?? brandKitId(defaultMarkSvg(config.accentColor), config.accentColor);
-
-export const brandKey = (id: string, file: string) => `${brandPrefix}${id}/${file}`;
 
 /** Absolute URLs of the kit, what feeds and pages put in front of readers. */
 export interface BrandAssets {

@@ -1,9 +1,9 @@
 import sharp, { type Metadata } from 'sharp';
 import { ConfigError } from '../errors.ts';
+import { brandKey, objectPolicy } from '../site-layout.ts';
 import {
   type BrandFileSpec,
   brandFiles,
-  brandKey,
   brandKitId,
   brandKitVersion,
   brandManifestFile,
@@ -72,21 +72,27 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
         .png({ compressionLevel: 9, adaptiveFiltering: true })
         .toBuffer(),
     );
+  const kitFile = (file: string, body: Uint8Array): BrandFile => ({
+    key: brandKey(id, file),
+    body,
+    contentType: objectPolicy({ kind: 'brand', kitId: id, file }).contentType,
+  });
   const files: BrandFile[] = [];
   const rendered = new Map<string, Uint8Array>();
   for (const spec of Object.values(brandFiles)) {
     const body = await png(spec);
     rendered.set(spec.file, body);
-    files.push({ key: brandKey(id, spec.file), body, contentType: 'image/png' });
+    files.push(kitFile(spec.file, body));
   }
-  files.push({
-    key: brandKey(id, faviconIcoFile),
-    body: icoOf([
-      [brandFiles.favicon32, rendered.get(brandFiles.favicon32.file)!],
-      [brandFiles.favicon64, rendered.get(brandFiles.favicon64.file)!],
-    ]),
-    contentType: 'image/x-icon',
-  });
+  files.push(
+    kitFile(
+      faviconIcoFile,
+      icoOf([
+        [brandFiles.favicon32, rendered.get(brandFiles.favicon32.file)!],
+        [brandFiles.favicon64, rendered.get(brandFiles.favicon64.file)!],
+      ]),
+    ),
+  );
   const manifest = {
     id,
     version: brandKitVersion,
@@ -94,11 +100,7 @@ export const renderBrandKit = async (logo: Uint8Array | string, accentColor: str
     source: svg ? 'svg' : 'png',
     files: files.map((f) => f.key.slice(f.key.lastIndexOf('/') + 1)),
   };
-  files.push({
-    key: brandKey(id, brandManifestFile),
-    body: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
-    contentType: 'application/json; charset=utf-8',
-  });
+  files.push(kitFile(brandManifestFile, new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`)));
   return { id, files };
 };
 

@@ -1,14 +1,9 @@
 import type { SiteConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Log } from '../log.ts';
+import { brandKey, policyForKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
-import {
-  brandCacheControl,
-  brandKey,
-  brandKitId,
-  brandManifestFile,
-  siteBrandKitId,
-} from './brand-assets.ts';
+import { brandKitId, brandManifestFile, siteBrandKitId } from './brand-assets.ts';
 import { defaultMarkSvg } from './default-mark.ts';
 import { renderBrandKit } from './render-brand-kit.ts';
 
@@ -43,7 +38,7 @@ export const ensureBrandKit = async (
   const kit = await renderBrandKit(source, config.accentColor);
   // The manifest last: a kit interrupted halfway is rendered again next time.
   for (const file of kit.files) {
-    await site.put(file.key, file.body, { contentType: file.contentType, cacheControl: brandCacheControl });
+    await site.put(file.key, file.body, policyForKey(file.key));
   }
   log.info('branding kit written', { id, files: kit.files.length });
   return { id, written: true };

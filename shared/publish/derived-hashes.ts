@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PreconditionFailedError } from '../errors.ts';
 import type { Log } from '../log.ts';
+import { dateHashKey, parseSiteKey, policyForKey, uploadHashKey } from '../site-layout.ts';
 import { etagOf } from '../storage/memory-store.ts';
 import type { PutOptions, Store, StoredObject } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
-import { cachePolicies, contentTypes, toBytes, type VouchingStore } from './store-io.ts';
+import { toBytes, type VouchingStore } from './store-io.ts';
 
 /**
  * Hash records: what lets a rebuild (and an import) decide that a derived object is unchanged
@@ -29,22 +30,15 @@ import { cachePolicies, contentTypes, toBytes, type VouchingStore } from './stor
  *   key vouches for nothing about it (the object is read back).
  */
 
-export const hashRecordPrefix = 'state/hashes/';
-export const dateHashKey = (date: string) => `${hashRecordPrefix}dates/${date}.json`;
 const uploadBuckets = 32;
-const uploadHashKey = (bucket: number) =>
-  `${hashRecordPrefix}uploads/${String(bucket).padStart(2, '0')}.json`;
 /** Every upload-index bucket record (a rebuild loads them all before writing the indexes). */
 export const uploadHashKeys = Array.from({ length: uploadBuckets }, (_, i) => uploadHashKey(i));
 
-const dateGroupRe = /^(?:articles\/(\d{4}-\d{2}-\d{2})\/|feeds\/[^/]+\/archive\/(\d{4}-\d{2}-\d{2})\/)/;
-export const dateHashKeyRe = /^state\/hashes\/dates\/(\d{4}-\d{2}-\d{2})\.json$/;
-
 /** The record that vouches for a key, or undefined for keys without one. */
 export const hashGroupOf = (key: string): string | undefined => {
-  const dated = dateGroupRe.exec(key);
-  if (dated) return dateHashKey((dated[1] ?? dated[2])!);
-  if (key.startsWith('state/uploads/'))
+  const parsed = parseSiteKey(key);
+  if (parsed?.kind === 'article' || parsed?.kind === 'archive') return dateHashKey(parsed.date);
+  if (parsed?.kind === 'upload-index')
     return uploadHashKey(createHash('sha1').update(key).digest()[0]! % uploadBuckets);
   return undefined;
 };
@@ -75,8 +69,6 @@ const readRecord = (bytes: Uint8Array): HashRecordDoc | undefined => {
     return undefined;
   }
 };
-
-const recordOptions = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
 /**
  * The publish side: a store whose writes and deletes of recorded keys first delete the record
@@ -182,7 +174,10 @@ export class HashRecordingStore implements VouchingStore {
     try {
       const pending: HashRecordDoc = { schemaVersion: 1, pending: randomUUID() };
       group.etag = (
-        await this.inner.put(groupKey, canonicalJsonBytes(pending), { ...recordOptions, ifNoneMatch: '*' })
+        await this.inner.put(groupKey, canonicalJsonBytes(pending), {
+          ...policyForKey(groupKey),
+          ifNoneMatch: '*',
+        })
       ).etag;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
@@ -316,7 +311,7 @@ export class HashRecordingStore implements VouchingStore {
     const doc: HashRecordDoc = { schemaVersion: 1, entries: Object.fromEntries(entries) };
     try {
       await this.inner.put(groupKey, canonicalJsonBytes(doc), {
-        ...recordOptions,
+        ...policyForKey(groupKey),
         ...(group.etag === undefined ? { ifNoneMatch: '*' as const } : { ifMatch: group.etag }),
       });
       this.recordsWritten += 1;

@@ -1,6 +1,6 @@
 import type { SiteConfig } from '../config.ts';
 import type { Log } from '../log.ts';
-import { feedFileNames, siteFileUrl } from '../site-layout.ts';
+import { parseSiteKey, siteFileUrl } from '../site-layout.ts';
 
 /**
  * WebSub publish pings. The feeds advertise `config.websubHub` (rel=hub, JSON `hubs`); this tells
@@ -26,8 +26,6 @@ export interface NotifyHubDeps {
  */
 export const hubTimeoutMs = 3000;
 
-const subscriptionFeedFiles = new Set(Object.values(feedFileNames));
-
 /**
  * Absolute URLs of the subscription feeds among the site keys a publish wrote, in write order,
  * each once. Archives (`feeds/<slug>/archive/…`) are left out: subscribers follow the
@@ -36,11 +34,7 @@ const subscriptionFeedFiles = new Set(Object.values(feedFileNames));
 export const changedFeedUrls = (siteUrl: string, written: readonly string[]): string[] => {
   const urls = new Set<string>();
   for (const key of written) {
-    const parts = key.split('/');
-    if (parts.length !== 3 || parts[0] !== 'feeds') continue;
-    const [, slug, file] = parts;
-    if (slug === '' || file === undefined || !subscriptionFeedFiles.has(file)) continue;
-    urls.add(siteFileUrl(siteUrl, key));
+    if (parseSiteKey(key)?.kind === 'feed') urls.add(siteFileUrl(siteUrl, key));
   }
   return [...urls];
 };

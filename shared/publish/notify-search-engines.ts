@@ -1,8 +1,7 @@
 import type { SiteConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Log } from '../log.ts';
-import { articleUrl, issueUrl, siteFileUrl } from '../site-layout.ts';
-import { indexNowKeyFile } from '../sitemaps/sitemap-layout.ts';
+import { articleUrl, indexNowKeyFile, issueUrl, siteFileUrl } from '../site-layout.ts';
 
 /**
  * Search-engine pings after a publish that changed articles, optional like WebSub (notify-hub.ts):

@@ -1,27 +1,37 @@
 import type { Clock } from '../clock.ts';
-import type { SiteConfig } from '../config.ts';
+import { configFingerprint, type SiteConfig } from '../config.ts';
 import { createItemCache } from '../feeds/feed-items.ts';
 import type { FeedSpec } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { allSectionsSlug, issueKey, latestIssueKey } from '../site-layout.ts';
+import {
+  allSectionsSlug,
+  calendarKey,
+  dateHashKey,
+  issueKey,
+  keyOfKind,
+  latestIssueKey,
+  objectPolicy,
+  parseSiteKey,
+  siteConfigKey,
+  sitePrefixes,
+  uploadIndexKey,
+  windowKey,
+} from '../site-layout.ts';
 import { createSitemapRebuild } from '../sitemaps/rebuild-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
-import { dateHashKey, dateHashKeyRe, HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
+import { HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
 import {
   idAuthorityOf,
   readSiteConfigRecord,
   type SiteConfigRecord,
-  siteConfigFingerprint,
-  siteConfigKey,
   writeSiteConfigRecord,
 } from './site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
   type CalendarDoc,
-  calendarKey,
   catalogWith,
   decodeWindow,
   encodeWindow,
@@ -32,9 +42,7 @@ import {
   sectionSlugsOf,
   setCalendarDate,
   type UploadIndexDoc,
-  uploadIndexKey,
   type WindowDoc,
-  windowKey,
 } from './site-state.ts';
 import {
   feedSpecOf,
@@ -45,14 +53,7 @@ import {
   writeOpml,
   writeSubscriptionFeeds,
 } from './site-writers.ts';
-import {
-  cachePolicies,
-  contentTypes,
-  forEachLimit,
-  putIfChanged,
-  readJson,
-  type WriteLog,
-} from './store-io.ts';
+import { forEachLimit, putIfChanged, readJson, type WriteLog } from './store-io.ts';
 
 /** Progress of a rebuild, reported after each issue date. */
 export interface RebuildProgress {
@@ -134,12 +135,11 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
       ? deps.config
       : { ...deps.config, idAuthority: idAuthorityOf(await readSiteConfigRecord(site), deps.config) };
   const writes = countingLog();
-  const json = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
   const dates: string[] = [];
-  for await (const key of site.list('issues/')) {
-    const match = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key);
-    if (match) dates.push(match[1]!);
+  for await (const key of site.list(sitePrefixes.issues)) {
+    const date = keyOfKind(key, 'issue')?.date;
+    if (date !== undefined) dates.push(date);
   }
   dates.sort();
 
@@ -172,7 +172,13 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
 
   const flushCalendar = async () => {
     if (calendar !== undefined)
-      await putIfChanged(site, calendarKey(calendar.year), canonicalJsonBytes(calendar), json, writes);
+      await putIfChanged(
+        site,
+        calendarKey(calendar.year),
+        canonicalJsonBytes(calendar),
+        objectPolicy({ kind: 'calendar', year: calendar.year }),
+        writes,
+      );
     calendar = undefined;
   };
 
@@ -193,7 +199,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   const flushRecords = async (upTo: string | undefined) => {
     const waiting = new Set([...pending.values()].map((p) => p.issue.date));
     for (const group of site.loadedGroups()) {
-      const date = dateHashKeyRe.exec(group)?.[1];
+      const date = keyOfKind(group, 'date-hashes')?.date;
       if (date !== undefined && (upTo === undefined || date <= upTo) && !waiting.has(date))
         await site.flush(group);
     }
@@ -250,7 +256,13 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   await forEachLimit([...sources], writeConcurrency, async ([source, sourceDates]) => {
     let doc: UploadIndexDoc | undefined;
     for (const d of sourceDates) doc = addUploadDate(doc, source, d);
-    await putIfChanged(site, uploadIndexKey(source), canonicalJsonBytes(doc), json, writes);
+    await putIfChanged(
+      site,
+      uploadIndexKey(source),
+      canonicalJsonBytes(doc),
+      objectPolicy({ kind: 'upload-index', uploadKey: source }),
+      writes,
+    );
   });
   for (const key of uploadHashKeys) await site.flush(key);
   // The stored windows, as publishing left them:
@@ -263,8 +275,8 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   //   was written by a publish that ran during the rebuild: it is left alone, and pruning skipped.
   const rebuiltYears = new Set(dates.map((d) => d.slice(0, 4)));
   const racing: string[] = [];
-  for await (const key of site.list('state/windows/')) {
-    const slug = windowKeyRe.exec(key)?.[1];
+  for await (const key of site.list(sitePrefixes.windows)) {
+    const slug = keyOfKind(key, 'window')?.slug;
     if (slug === undefined) continue;
     const found = await site.get(key);
     if (found === undefined) continue;
@@ -289,7 +301,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   }
   // Whatever config the rebuild ran with is now the site's: record it (the `all` window carries
   // its fingerprint, as after a publish).
-  const fingerprint = siteConfigFingerprint(config);
+  const fingerprint = configFingerprint(config);
   // Sections left without any live date drop out of the catalog (and so the OPML).
   let all = windows.get(allSectionsSlug);
   if (all !== undefined) {
@@ -305,7 +317,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
       site,
       windowKey(window.slug),
       encodeWindow(window),
-      { contentType: contentTypes.ndjson, cacheControl: cachePolicies.none },
+      objectPolicy({ kind: 'window', slug: window.slug }),
       writes,
     );
     await writeSubscriptionFeeds(site, window, config, writes, items);
@@ -318,8 +330,8 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   // of the rebuild stands; run it again). Operators pause the build function first (runbook).
   const rebuilt = new Set(dates);
   const appeared: string[] = [];
-  for await (const key of site.list('issues/')) {
-    const date = /^issues\/(\d{4}-\d{2}-\d{2})\.json$/.exec(key)?.[1];
+  for await (const key of site.list(sitePrefixes.issues)) {
+    const date = keyOfKind(key, 'issue')?.date;
     if (date !== undefined && !rebuilt.has(date)) appeared.push(date);
   }
   let deleted = await sitemaps.finish(all?.issues ?? [], appeared.length + racing.length === 0);
@@ -336,12 +348,6 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   deps.log.info('site rebuilt', { dates: dates.length, articles, written: writes.count, deleted, records });
   return { dates: dates.length, articles, written: writes.count, deleted, records };
 };
-
-const feedFilePattern = '(?:rss\\.xml|atom\\.xml|feed\\.json)';
-const subscriptionKeyRe = new RegExp(`^feeds/([^/]+)/${feedFilePattern}$`);
-const archiveKeyRe = new RegExp(`^feeds/([^/]+)/archive/((\\d{4})-\\d{2}-\\d{2})/${feedFilePattern}$`);
-const windowKeyRe = /^state\/windows\/([^/]+)\.json$/;
-const calendarKeyRe = /^state\/calendar\/(\d{4})\.json$/;
 
 /**
  * Delete the derived objects the rebuilt state no longer calls for: after an issue document was
@@ -369,29 +375,25 @@ const pruneDerived = async (
     return calendars.get(year);
   };
   const stale: string[] = [];
-  for await (const key of site.list('feeds/')) {
-    const subscription = subscriptionKeyRe.exec(key);
-    if (subscription) {
-      if (!slugs.has(subscription[1]!)) stale.push(key);
-      continue;
-    }
-    const archive = archiveKeyRe.exec(key);
-    if (archive) {
-      const [, slug, date, year] = archive as unknown as [string, string, string, string];
-      const sections = (await calendarOf(year))?.dates[date];
+  for await (const key of site.list(sitePrefixes.feeds)) {
+    const parsed = parseSiteKey(key);
+    if (parsed?.kind === 'feed' && !slugs.has(parsed.slug)) stale.push(key);
+    if (parsed?.kind === 'archive') {
+      const { slug, date } = parsed;
+      const sections = (await calendarOf(date.slice(0, 4)))?.dates[date];
       const live = sections !== undefined && (slug === allSectionsSlug || sections.includes(slug));
       if (!live) stale.push(key);
     }
   }
-  for await (const key of site.list('state/calendar/')) {
-    const year = calendarKeyRe.exec(key);
-    if (year && !years.has(year[1]!)) stale.push(key);
+  for await (const key of site.list(sitePrefixes.calendars)) {
+    const year = keyOfKind(key, 'calendar')?.year;
+    if (year !== undefined && !years.has(year)) stale.push(key);
   }
   // Hash records of dates without an issue document: a date brought back must not find a record
   // vouching for archives pruned since.
   const records: string[] = [];
-  for await (const key of site.list('state/hashes/dates/')) {
-    const date = dateHashKeyRe.exec(key)?.[1];
+  for await (const key of site.list(sitePrefixes.dateHashRecords)) {
+    const date = keyOfKind(key, 'date-hashes')?.date;
     if (date !== undefined && !dates.has(date)) records.push(key);
   }
   for (const key of stale) await site.delete(key);

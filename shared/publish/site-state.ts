@@ -1,6 +1,11 @@
 import type { PublishedIssue, PublishedPage } from '../model/published.ts';
 import { allSectionsSlug } from '../site-layout.ts';
+
 import { canonicalJsonBytes } from './canonical-json.ts';
+
+// Transitional: publish-upload.ts and import-uploads.ts still import these keys from here; the
+// site map (shared/site-layout.ts) owns them.
+export { calendarKey, uploadIndexKey, windowKey } from '../site-layout.ts';
 
 /**
  * State documents under `state/` that make publishing incremental: a publish reads a fixed set
@@ -13,11 +18,9 @@ import { canonicalJsonBytes } from './canonical-json.ts';
  *                               also holds the section catalog (slug → 版名) for the OPML
  *   state/calendar/<yyyy>.json  date → slugs present that day: neighbour lookups beyond a window
  *   state/uploads/<key>.json    the dates an upload key published into: what to retract on delete
+ *
+ * Their keys and storage policies are the site map's (shared/site-layout.ts).
  */
-
-export const windowKey = (slug: string) => `state/windows/${slug}.json`;
-export const calendarKey = (year: string) => `state/calendar/${year}.json`;
-export const uploadIndexKey = (uploadKey: string) => `state/uploads/${uploadKey}.json`;
 
 /**
  * The inputs of one feed set: everything its subscription documents render from, in one read.

@@ -8,24 +8,17 @@ import {
   allSectionsSlug,
   archiveKey,
   type FeedFormat,
-  feedContentTypes,
   feedKey,
   latestIssueKey,
+  objectPolicy,
   opmlKey,
+  policyForKey,
 } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 import type { WindowDoc } from './site-state.ts';
-import {
-  cachePolicies,
-  contentTypes,
-  forEachLimit,
-  putIfChanged,
-  putKnownChanged,
-  settleAll,
-  type WriteLog,
-} from './store-io.ts';
+import { forEachLimit, putIfChanged, putKnownChanged, settleAll, type WriteLog } from './store-io.ts';
 
 /**
  * Render-and-write steps shared by the publish use case and the rebuild: each derives one set
@@ -49,13 +42,7 @@ export const feedSpecOf = (slug: string, section: string | undefined, config: Si
 /** `articles/<date>/<id>.json` for every article of the issue. */
 export const writeArticleRecords = async (site: Store, issue: PublishedIssue, writes: WriteLog) => {
   await forEachLimit(articleRecordsOf(issue), writeConcurrency, async ({ key, record }) => {
-    await putIfChanged(
-      site,
-      key,
-      canonicalJsonBytes(record),
-      { contentType: contentTypes.json, cacheControl: cachePolicies.short },
-      writes,
-    );
+    await putIfChanged(site, key, canonicalJsonBytes(record), policyForKey(key), writes);
   });
 };
 
@@ -84,7 +71,7 @@ export const writeSubscriptionFeeds = async (
         site,
         feedKey(window.slug, format),
         docs[format],
-        { contentType: feedContentTypes[format], cacheControl: cachePolicies.short },
+        objectPolicy({ kind: 'feed', slug: window.slug, format }),
         writes,
       ),
     ),
@@ -114,14 +101,14 @@ export const writeArchiveFeeds = async (
   cache?: ItemCache,
 ) => {
   const docs = buildArchiveFeeds(spec, issue, links, config, cache);
-  const cacheControl = links.nextDate === undefined ? cachePolicies.short : cachePolicies.long;
+  const archiveSettled = links.nextDate !== undefined;
   await settleAll(
     formats.map((format) =>
       putIfChanged(
         site,
         archiveKey(spec.slug, issue.date, format),
         docs[format],
-        { contentType: feedContentTypes[format], cacheControl },
+        objectPolicy({ kind: 'archive', slug: spec.slug, date: issue.date, format }, { archiveSettled }),
         writes,
       ),
     ),
@@ -153,7 +140,7 @@ export const writeOpml = async (
   known: 'changed' | 'unknown' = 'unknown',
 ) => {
   const body = buildOpml(opmlSpecs(catalog, config), config);
-  const options = { contentType: contentTypes.opml, cacheControl: cachePolicies.short };
+  const options = objectPolicy({ kind: 'opml' });
   if (known === 'changed') await putKnownChanged(site, opmlKey, body, options, writes);
   else await putIfChanged(site, opmlKey, body, options, writes);
 };
@@ -164,7 +151,7 @@ export const writeLatestIssue = async (site: Store, issue: PublishedIssue, write
     site,
     latestIssueKey,
     canonicalJsonBytes(issue),
-    { contentType: contentTypes.json, cacheControl: cachePolicies.short },
+    objectPolicy({ kind: 'latest-issue' }),
     writes,
   );
 };

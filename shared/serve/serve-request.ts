@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import type { SiteConfig } from '../config.ts';
+import { configFingerprint, type SiteConfig } from '../config.ts';
 import { StorageError } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { formatChineseDateTime } from '../pages/beijing-time.ts';
@@ -54,17 +53,6 @@ export const allowedMethods = 'GET, HEAD';
 const htmlType = 'text/html; charset=utf-8';
 const jsonType = 'application/json; charset=utf-8';
 const encoder = new TextEncoder();
-
-/** Config changes (site URL, title) change the HTML of unchanged records: part of the ETag. */
-const fingerprints = new WeakMap<SiteConfig, string>();
-const configFingerprint = (config: SiteConfig) => {
-  let fingerprint = fingerprints.get(config);
-  if (fingerprint === undefined) {
-    fingerprint = createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
-    fingerprints.set(config, fingerprint);
-  }
-  return fingerprint;
-};
 
 type Representation = 'html' | 'json';
 

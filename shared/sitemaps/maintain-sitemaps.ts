@@ -1,19 +1,23 @@
 import type { SiteConfig } from '../config.ts';
 import { StorageError } from '../errors.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { decodeWindow, type WindowDoc, windowKey } from '../publish/site-state.ts';
+import { decodeWindow, type WindowDoc } from '../publish/site-state.ts';
 import {
-  cachePolicies,
-  contentTypes,
   type RetryPolicy,
   readJson,
   updateJson,
   type Versioned,
   type WriteLog,
 } from '../publish/store-io.ts';
-import { allSectionsSlug, issueKey } from '../site-layout.ts';
+import {
+  allSectionsSlug,
+  issueKey,
+  monthStateKey,
+  objectPolicy,
+  sitemapIndexStateKey,
+  windowKey,
+} from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
-import { monthStateKey, sitemapIndexStateKey } from './sitemap-layout.ts';
 import {
   dateSitemapOf,
   type MonthSitemapDoc,
@@ -34,8 +38,6 @@ export interface SitemapDeps {
 
 /** Re-render passes when racing publishes keep moving a state document. */
 const settlePasses = 20;
-
-const stateOptions = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
 
 /**
  * Render from `first`, then re-read the state's ETag: another publish that changed it meanwhile may
@@ -83,7 +85,7 @@ export const maintainSitemaps = async (
       const fresh = (await readJson<PublishedIssue>(site, issueKey(issue.date)))?.value ?? issue;
       return withDate(current, issue.date, dateSitemapOf(fresh));
     },
-    stateOptions,
+    objectPolicy({ kind: 'month-sitemap-state', month }),
     writes,
     retry,
   );
@@ -104,7 +106,7 @@ export const maintainSitemaps = async (
         month,
         monthLastmod((await readJson<MonthSitemapDoc>(site, monthStateKey(month)))?.value),
       ),
-    stateOptions,
+    objectPolicy({ kind: 'sitemap-index-state' }),
     writes,
     retry,
   );

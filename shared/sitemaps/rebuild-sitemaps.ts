@@ -2,14 +2,16 @@ import type { SiteConfig } from '../config.ts';
 import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { canonicalJsonBytes } from '../publish/canonical-json.ts';
-import { cachePolicies, contentTypes, putIfChanged, type WriteLog } from '../publish/store-io.ts';
-import type { Store } from '../storage/store.ts';
+import { putIfChanged, type WriteLog } from '../publish/store-io.ts';
 import {
+  keyOfKind,
   monthSitemapKey,
   monthStateKey,
+  objectPolicy,
   sitemapIndexStateKey,
-  sitemapStatePrefix,
-} from './sitemap-layout.ts';
+  sitePrefixes,
+} from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
 import {
   dateSitemapOf,
   type MonthSitemapDoc,
@@ -27,12 +29,17 @@ import { writeMonthSitemap, writeNewsSitemap, writeRootFiles, writeSitemapIndex 
  * `all` window) and the root files, and the months no issue calls for any more are removed.
  */
 export const createSitemapRebuild = (site: Store, config: SiteConfig, writes: WriteLog, log: Log) => {
-  const stateOptions = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
   let month: MonthSitemapDoc | undefined;
   let index: SitemapIndexDoc = { schemaVersion: 1, months: {} };
   const flush = async () => {
     if (month === undefined) return;
-    await putIfChanged(site, monthStateKey(month.month), canonicalJsonBytes(month), stateOptions, writes);
+    await putIfChanged(
+      site,
+      monthStateKey(month.month),
+      canonicalJsonBytes(month),
+      objectPolicy({ kind: 'month-sitemap-state', month: month.month }),
+      writes,
+    );
     await writeMonthSitemap(site, month.month, month, config, writes);
     index = withMonth(index, month.month, monthLastmod(month));
     month = undefined;
@@ -46,14 +53,20 @@ export const createSitemapRebuild = (site: Store, config: SiteConfig, writes: Wr
     /** `newest`: the `all` window's issues; `prune`: false when a racing publish was seen. */
     finish: async (newest: readonly PublishedIssue[], prune: boolean) => {
       await flush();
-      await putIfChanged(site, sitemapIndexStateKey, canonicalJsonBytes(index), stateOptions, writes);
+      await putIfChanged(
+        site,
+        sitemapIndexStateKey,
+        canonicalJsonBytes(index),
+        objectPolicy({ kind: 'sitemap-index-state' }),
+        writes,
+      );
       await writeSitemapIndex(site, index, config, writes);
       await writeNewsSitemap(site, newest, config, writes);
       await writeRootFiles(site, config, writes);
       if (!prune) return 0;
       const stale: string[] = [];
-      for await (const key of site.list(sitemapStatePrefix)) {
-        const m = /^state\/sitemaps\/(\d{4}-\d{2})\.json$/.exec(key)?.[1];
+      for await (const key of site.list(sitePrefixes.sitemapState)) {
+        const m = keyOfKind(key, 'month-sitemap-state')?.month;
         if (m !== undefined && !(m in index.months)) stale.push(key, monthSitemapKey(m));
       }
       for (const key of stale) await site.delete(key);

@@ -1,17 +1,17 @@
 import type { SiteConfig } from '../config.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { cachePolicies, putIfChanged, type WriteLog } from '../publish/store-io.ts';
-import { siteFileUrl } from '../site-layout.ts';
-import type { Store } from '../storage/store.ts';
+import { putIfChanged, type WriteLog } from '../publish/store-io.ts';
 import {
   indexNowKeyFile,
   monthSitemapKey,
   newsSitemapKey,
-  robotsContentType,
+  objectPolicy,
+  policyForKey,
   robotsKey,
-  sitemapContentType,
+  siteFileUrl,
   sitemapIndexKey,
-} from './sitemap-layout.ts';
+} from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
 import { type MonthSitemapDoc, monthEntries, newsEntries, type SitemapIndexDoc } from './sitemap-state.ts';
 import { renderNewsSitemap, renderRobots, renderSitemapIndex, renderUrlset } from './sitemap-xml.ts';
 
@@ -21,11 +21,9 @@ import { renderNewsSitemap, renderRobots, renderSitemapIndex, renderUrlset } fro
  * no empty one).
  */
 
-const sitemapOptions = { contentType: sitemapContentType, cacheControl: cachePolicies.short };
-
 /** Write the document, or delete the key when there is none; true when something changed. */
 const putOrRemove = async (site: Store, key: string, body: string | undefined, writes: WriteLog) => {
-  if (body !== undefined) return putIfChanged(site, key, body, sitemapOptions, writes);
+  if (body !== undefined) return putIfChanged(site, key, body, policyForKey(key), writes);
   if ((await site.get(key)) === undefined) return false;
   await site.delete(key);
   writes.push(key);
@@ -78,9 +76,14 @@ export const writeNewsSitemap = (
  */
 export const writeRootFiles = async (site: Store, config: SiteConfig, writes: WriteLog) => {
   const robots = renderRobots([sitemapIndexKey, newsSitemapKey].map((k) => siteFileUrl(config.siteUrl, k)));
-  const options = { contentType: robotsContentType, cacheControl: cachePolicies.short };
-  await putIfChanged(site, robotsKey, robots, options, writes);
+  await putIfChanged(site, robotsKey, robots, objectPolicy({ kind: 'robots' }), writes);
   // IndexNow: the key file holds the key, UTF-8, at the root (https://www.indexnow.org/documentation).
   if (config.indexNowKey !== undefined)
-    await putIfChanged(site, indexNowKeyFile(config.indexNowKey), config.indexNowKey, options, writes);
+    await putIfChanged(
+      site,
+      indexNowKeyFile(config.indexNowKey),
+      config.indexNowKey,
+      objectPolicy({ kind: 'indexnow-key', key: config.indexNowKey }),
+      writes,
+    );
 };

@@ -2,7 +2,6 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   brandFiles,
-  brandKey,
   brandKitId,
   brandManifestFile,
   faviconIcoFile,
@@ -13,6 +12,7 @@ import { ensureBrandKit } from '../../shared/branding/write-brand-kit.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { ConfigError } from '../../shared/errors.ts';
 import { silentLog } from '../../shared/log.ts';
+import { brandKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 
 /** The branding kit rendered for real with sharp; test logos are generated here, none shipped. */

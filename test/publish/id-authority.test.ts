@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { resolveRebuildConfig } from '../../scripts/lib/rebuild-config.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
-import {
-  readSiteConfigRecord,
-  resolveRebuildConfig,
-  siteConfigKey,
-} from '../../shared/publish/site-config-record.ts';
+import { readSiteConfigRecord } from '../../shared/publish/site-config-record.ts';
+import { siteConfigKey } from '../../shared/site-layout.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { recordingLog } from '../support/recording-log.ts';
 import { fixture, makeDeps, text, upload } from './publish-kit.ts';

@@ -4,17 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSiteConfig } from '../../shared/config.ts';
-import { ConfigError } from '../../shared/errors.ts';
+import { configFingerprint, parseSiteConfig } from '../../shared/config.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
-import {
-  readSiteConfigRecord,
-  resolveRebuildConfig,
-  siteConfigFingerprint,
-  siteConfigKey,
-} from '../../shared/publish/site-config-record.ts';
+import { readSiteConfigRecord } from '../../shared/publish/site-config-record.ts';
 import { decodeWindow, windowKey } from '../../shared/publish/site-state.ts';
-import { feedKey } from '../../shared/site-layout.ts';
+import { feedKey, siteConfigKey } from '../../shared/site-layout.ts';
 import { FsStore } from '../../shared/storage/fs-store.ts';
 import { CountingStore } from '../support/instrumented-store.ts';
 import { config, fixture, makeDeps, snapshot, text, upload } from './publish-kit.ts';
@@ -22,8 +16,6 @@ import { config, fixture, makeDeps, snapshot, text, upload } from './publish-kit
 const key01 = 'incoming/2024-11-30/01.txt';
 const key02 = 'incoming/2024-11-30/02.txt';
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-const noEnvironment = {};
 
 describe('recorded site config', () => {
   const tempDirs: string[] = [];
@@ -41,7 +33,7 @@ describe('recorded site config', () => {
     const recordedConfig = { ...config, idAuthority: 'news.example.cn' };
     expect(await readSiteConfigRecord(deps.site)).toEqual(recordedConfig);
     const all = decodeWindow((await deps.site.get(windowKey('all')))!.body);
-    expect(all.siteConfig).toBe(siteConfigFingerprint(recordedConfig));
+    expect(all.siteConfig).toBe(configFingerprint(recordedConfig));
 
     const counting = new CountingStore(deps.site);
     const second = await publishUpload({ ...deps, site: counting }, { type: 'created', key: key02 });
@@ -87,87 +79,5 @@ describe('recorded site config', () => {
       before,
     );
     expect(text((await deps.site.get(feedKey('all', 'rss')))!.body)).toContain('https://news.example.cn/');
-  });
-
-  describe('resolveRebuildConfig', () => {
-    const recorded = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 5 });
-
-    it('uses the recorded config and ignores an exported SITE_URL', () => {
-      const resolved = resolveRebuildConfig({
-        recorded,
-        overrides: {},
-        environment: { SITE_URL: 'http://127.0.0.1:8080' },
-        remote: true,
-        localSiteUrl: 'http://127.0.0.1:8080',
-      });
-      expect(resolved).toEqual({
-        // A record without an id authority minted ids from its own host: that is pinned.
-        config: { ...recorded, idAuthority: 'news.example.cn' },
-        source: 'recorded',
-        ignoredEnvironment: ['SITE_URL'],
-      });
-    });
-
-    it('lets explicit flags override single keys of the record', () => {
-      const resolved = resolveRebuildConfig({
-        recorded,
-        overrides: { siteUrl: 'https://feeds.example.cn/', title: undefined },
-        environment: noEnvironment,
-        remote: true,
-        localSiteUrl: 'http://127.0.0.1:8080',
-      });
-      expect(resolved.config).toEqual({
-        ...recorded,
-        idAuthority: 'news.example.cn',
-        siteUrl: 'https://feeds.example.cn',
-      });
-      expect(resolved.source).toBe('recorded+flags');
-    });
-
-    it('refuses a remote site with neither a record nor --site-url', () => {
-      const resolve = () =>
-        resolveRebuildConfig({
-          recorded: undefined,
-          overrides: { windowIssues: '7' },
-          environment: { SITE_URL: 'http://127.0.0.1:8080' },
-          remote: true,
-          localSiteUrl: 'http://127.0.0.1:8080',
-        });
-      expect(resolve).toThrow(ConfigError);
-      expect(resolve).toThrow(/--site-url/);
-    });
-
-    it('takes a remote site without a record from the flags alone', () => {
-      const resolved = resolveRebuildConfig({
-        recorded: undefined,
-        overrides: { siteUrl: 'https://news.example.cn' },
-        environment: { WINDOW_ISSUES: '3' },
-        remote: true,
-        localSiteUrl: 'http://127.0.0.1:8080',
-      });
-      expect(resolved.config).toEqual(config);
-      expect(resolved.source).toBe('flags');
-    });
-
-    it('falls back to the environment, then the local URL, for a local site without a record', () => {
-      const fromEnvironment = resolveRebuildConfig({
-        recorded: undefined,
-        overrides: {},
-        environment: { SITE_URL: 'https://local.example.cn', WINDOW_ISSUES: '3' },
-        remote: false,
-        localSiteUrl: 'http://127.0.0.1:8080',
-      });
-      expect(fromEnvironment.config).toMatchObject({ siteUrl: 'https://local.example.cn', windowIssues: 3 });
-      expect(fromEnvironment.source).toBe('environment');
-      const local = resolveRebuildConfig({
-        recorded: undefined,
-        overrides: {},
-        environment: noEnvironment,
-        remote: false,
-        localSiteUrl: 'http://127.0.0.1:8080',
-      });
-      expect(local.config.siteUrl).toBe('http://127.0.0.1:8080');
-      expect(local.source).toBe('local default');
-    });
   });
 });

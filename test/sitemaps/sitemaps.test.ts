@@ -9,12 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PublishedIssue } from '../../shared/model/published.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
-import {
-  monthSitemapKey,
-  newsSitemapKey,
-  robotsKey,
-  sitemapIndexKey,
-} from '../../shared/sitemaps/sitemap-layout.ts';
+import { monthSitemapKey, newsSitemapKey, robotsKey, sitemapIndexKey } from '../../shared/site-layout.ts';
 import { newsEntries, newsMaxUrls } from '../../shared/sitemaps/sitemap-state.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { parseXml } from '../feeds/xml-check.ts';

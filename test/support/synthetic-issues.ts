@@ -1,4 +1,4 @@
-import type { SiteConfig } from '../../shared/config.ts';
+import { configFingerprint, type SiteConfig } from '../../shared/config.ts';
 import { sectionSlug } from '../../shared/feeds/feed-spec.ts';
 import { proposeArticleId } from '../../shared/model/article-id.ts';
 import type { Article, Issue, Page } from '../../shared/model/issue.ts';
@@ -6,7 +6,7 @@ import type { PublishedIssue } from '../../shared/model/published.ts';
 import { articleRecordsOf } from '../../shared/publish/article-records.ts';
 import { canonicalJsonBytes } from '../../shared/publish/canonical-json.ts';
 import { mergeUpload } from '../../shared/publish/merge-upload.ts';
-import { siteConfigFingerprint, writeSiteConfigRecord } from '../../shared/publish/site-config-record.ts';
+import { writeSiteConfigRecord } from '../../shared/publish/site-config-record.ts';
 import {
   addUploadDate,
   applyToWindow,
@@ -192,7 +192,7 @@ export const populateArchive = async (store: Store, options: ArchiveOptions) => 
   // A store in steady state: the `all` window carries the fingerprint of the config it was built
   // with, and the config record exists, so the measured publish writes no record (as after day one).
   const all = windows.get(allSectionsSlug);
-  if (all !== undefined) all.siteConfig = siteConfigFingerprint(config);
+  if (all !== undefined) all.siteConfig = configFingerprint(config);
   await writeSiteConfigRecord(store, config, sink);
   for (const window of windows.values()) {
     await store.put(windowKey(window.slug), encodeWindow(window), {
