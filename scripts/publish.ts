@@ -5,9 +5,10 @@ import { siteConfigFromEnvironment } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
-import { feedKey, inputPrefix, issueKey } from '../shared/site-layout.ts';
+import { inputPrefix } from '../shared/site-layout.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
+import { publishLines } from './lib/upload-report.ts';
 
 ignoreClosedPipes();
 
@@ -56,23 +57,9 @@ const main = async () => {
       { input, site, clock: systemClock, log: silentLog, config },
       { type: 'created', key },
     );
-    const { report } = outcome;
-    if (!report.ok) {
-      rejected += 1;
-      const where = report.location === undefined ? '' : ` at ${JSON.stringify(report.location)}`;
-      console.log(`✗ ${key}: rejected (${report.code}) ${report.message}${where}`);
-      console.log(`  report: ${join(values.data, 'site', 'reports', `${key}.json`)}`);
-      continue;
-    }
-    const issue = JSON.parse(new TextDecoder().decode((await site.get(issueKey(report.date!)))!.body)) as {
-      pages: { sectionSlug: string }[];
-    };
-    const slugs = [...new Set(['all', ...issue.pages.map((p) => p.sectionSlug)])];
-    console.log(
-      `✓ ${key} → ${report.date}: pages ${report.pages.join(', ')}, ${report.articles} articles; ` +
-        `${outcome.written.length === 0 ? 'nothing changed' : `${outcome.written.length} objects written`}`,
-    );
-    for (const slug of slugs) console.log(`  ${config.siteUrl}/${feedKey(slug, 'rss')}`);
+    if (!outcome.report.ok) rejected += 1;
+    const reportPath = join(values.data, 'site', 'reports', `${key}.json`);
+    for (const line of publishLines(outcome, { siteUrl: config.siteUrl, reportPath })) console.log(line);
   }
   return rejected > 0 ? 2 : 0;
 };

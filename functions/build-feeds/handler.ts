@@ -23,6 +23,7 @@ import { inputPrefix } from '../../shared/site-layout.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 import { decodeS3Key } from '../../shared/upload-key.ts';
 import { createInstruments, type Instruments, logOf } from '../instruments.ts';
+import { changedFeedSlugs } from './changed-feeds.ts';
 import { countingRetry, meteredStore, type PublishTally, recordOutcome } from './publish-metrics.ts';
 import { createSnsClient, SnsDeskNotifier } from './sns-desk-notifier.ts';
 
@@ -96,6 +97,20 @@ export interface BuildFeedsDeps extends PublishDeps {
   instruments?: Instruments;
   /** IndexNow / Baidu pings after a publish that changed articles; none when absent. */
   searchPings?: SearchPingConfig;
+  /**
+   * Hears the outcome of every record the use case published, rejected or found unchanged, as
+   * soon as it is known (before the notifications, and even when another record of the event
+   * fails). Lambda ignores it; the local publisher and tests print and assert from it.
+   */
+  onHandled?: (handled: HandledUpload) => void;
+}
+
+/** What the build function did with one record: the use case's outcome and the feeds it changed. */
+export interface HandledUpload {
+  upload: UploadEvent;
+  outcome: PublishOutcome;
+  /** Slugs of the feeds whose subscription documents the publish wrote or deleted (`all` first). */
+  feedsChanged: string[];
 }
 
 /** One upload through the use case, measured when the function has metrics. */
@@ -145,6 +160,7 @@ export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => 
             date: outcome.date,
             written: outcome.written.length,
           });
+          current.onHandled?.({ upload, outcome, feedsChanged: changedFeedSlugs(outcome.written) });
           // The desk hears of a refused page now, not when a reader misses it. A failed notice
           // fails the record: Lambda retries the event, which rejects (idempotently) and tells again.
           if (!outcome.report.ok && current.desk !== undefined)

@@ -1,36 +1,20 @@
-import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { S3Event } from 'aws-lambda';
-import { createHandler } from '../../functions/build-feeds/handler.ts';
 import { ensureBrandKit } from '../../shared/branding/write-brand-kit.ts';
 import { type Clock, systemClock } from '../../shared/clock.ts';
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { type Log, silentLog } from '../../shared/log.ts';
 import type { PublishedIssue } from '../../shared/model/published.ts';
-import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { serveRequest } from '../../shared/serve/serve-request.ts';
-import {
-  allSectionsSlug,
-  inputPrefix,
-  issueKey,
-  latestIssueKey,
-  reportKey,
-} from '../../shared/site-layout.ts';
+import { latestIssueKey } from '../../shared/site-layout.ts';
 import { FsStore } from '../../shared/storage/fs-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
-import {
-  type FileState,
-  type InboxChange,
-  type InboxWatcher,
-  scanFolder,
-  watchInbox,
-} from './inbox-watcher.ts';
-import { type LocalS3, startLocalS3 } from './local-s3.ts';
 import { type LocalServer, startLocalServer } from './local-server.ts';
+import { inboxUploads, startS3Uploads } from './local-sources.ts';
+import { openLocalState } from './local-state.ts';
 import type { RequestLogEntry } from './node-http.ts';
-import { createSequencer, s3EventFor } from './s3-event.ts';
-import { describeUpload, toUploadReport, type UploadOutcome } from './upload-report.ts';
+import { startBanner, type UploadOutcome } from './upload-report.ts';
+import { createUploadRunner, describeError, readJsonOrUndefined } from './upload-runner.ts';
 
 /** Options of the local publisher (what `npm start` passes, and what the e2e tests pass). */
 export interface LocalPublisherOptions {
@@ -88,89 +72,6 @@ export const appendBounded = <T>(log: T[], entry: T, limit: number) => {
   if (log.length > Math.floor(limit * 1.1)) log.splice(0, log.length - limit);
 };
 
-/** Name of the bundled sample files: `quzhou-daily-<date>-page<NN>.txt`. */
-const samplePattern = /^quzhou-daily-(\d{4}-\d{2}-\d{2})-page(\d{2})\.txt$/;
-
-const defaultSampleDir = () => fileURLToPath(new URL('../../sample/', import.meta.url));
-
-/** Local bookkeeping, so a restart neither republishes old files nor misses offline changes. */
-interface LocalState {
-  siteUrl?: string;
-  /** Inbox files handled, relative to the inbox, with the size and mtime they had then. */
-  inbox: Record<string, FileState>;
-}
-
-const stateFileName = 'local-state.json';
-
-const readState = async (dataDir: string): Promise<LocalState> => {
-  try {
-    const parsed = JSON.parse(await readFile(join(dataDir, stateFileName), 'utf8')) as Partial<LocalState>;
-    return { ...parsed, inbox: parsed.inbox ?? {} };
-  } catch (error) {
-    // Missing or unreadable state only means "handle everything in the inbox once more":
-    // publishing is idempotent, so the worst case is redundant work.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || error instanceof SyntaxError)
-      return { inbox: {} };
-    throw error;
-  }
-};
-
-const writeState = async (dataDir: string, state: LocalState) => {
-  const file = join(dataDir, stateFileName);
-  await writeFile(`${file}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(`${file}.tmp`, file);
-};
-
-const readJson = async (store: Store, key: string): Promise<unknown> => {
-  const object = await store.get(key);
-  if (object === undefined) return undefined;
-  try {
-    return JSON.parse(new TextDecoder().decode(object.body));
-  } catch {
-    return undefined;
-  }
-};
-
-/** ETags of the subscription documents (not archives): which feeds an upload touched. */
-const subscriptionDocument = /^feeds\/([^/]+)\/(rss\.xml|atom\.xml|feed\.json)$/;
-
-const feedEtags = async (site: Store) => {
-  const etags = new Map<string, string>();
-  for await (const key of site.list('feeds/')) {
-    if (!subscriptionDocument.test(key)) continue;
-    const object = await site.get(key);
-    if (object !== undefined) etags.set(key, object.etag);
-  }
-  return etags;
-};
-
-const touchedSlugs = (before: Map<string, string>, after: Map<string, string>) => {
-  const slugs = new Set<string>();
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    if (before.get(key) !== after.get(key)) slugs.add(subscriptionDocument.exec(key)?.[1] ?? key);
-  }
-  // The all-sections feed first, then sections alphabetically: the order a reader scans.
-  return [...slugs].sort((a, b) =>
-    a === allSectionsSlug ? -1 : b === allSectionsSlug ? 1 : a < b ? -1 : a > b ? 1 : 0,
-  );
-};
-
-/** Copy the bundled sample into an empty inbox as `incoming/<date>/<NN>.txt`. */
-const seedSample = async (sampleDir: string, inboxDir: string) => {
-  const copied: string[] = [];
-  for (const name of (await readdir(sampleDir)).sort()) {
-    const match = samplePattern.exec(name);
-    if (match === null) continue;
-    const [, date, page] = match;
-    await mkdir(join(inboxDir, date!), { recursive: true });
-    await copyFile(join(sampleDir, name), join(inboxDir, date!, `${page}.txt`));
-    copied.push(`${inputPrefix}${date}/${page}.txt`);
-  }
-  return copied;
-};
-
-const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * Start the whole publisher on this machine: the site store and inbox on the filesystem, the
  * build handler's code for every upload, the page use case and the static files on one HTTP
@@ -188,14 +89,10 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   await mkdir(inboxDir, { recursive: true });
   await mkdir(siteDir, { recursive: true });
 
-  // The input store is rooted at the data folder so its keys are `incoming/…`, as in the bucket.
-  const input = new FsStore(dataDir);
   const site = new FsStore(siteDir);
   const requests: RequestLogEntry[] = [];
   const requestLogLimit = options.requestLogLimit ?? 1000;
-  const uploads: UploadOutcome[] = [];
   let config: SiteConfig | undefined;
-  let local: LocalS3 | undefined;
 
   const server: LocalServer = await startLocalServer({
     host,
@@ -214,164 +111,36 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   // The generated default branding kit (icons and logo the feeds and pages name): once per site.
   await ensureBrandKit(site, siteConfig, log);
 
-  const state = await readState(dataDir);
-  const firstRun = state.siteUrl === undefined;
-  if (!firstRun && state.siteUrl !== siteConfig.siteUrl) {
-    // Feeds, archives and the OPML carry absolute links built from the site URL: regenerate them
-    // from the issue documents (the operator's rebuild) so no link points to a port nothing
-    // listens on.
-    const summary = await rebuildSite({ site, config: siteConfig, clock, log });
-    print(
-      `Site address changed (${state.siteUrl} → ${siteConfig.siteUrl}): rebuilt ${summary.dates} issues,` +
-        ` ${summary.articles} articles, ${summary.written} documents rewritten.`,
-    );
-  }
-  if (!firstRun && (await site.get(latestIssueKey)) === undefined) {
-    // The site folder was deleted (or never finished): the inbox is the source, publish it again.
-    state.inbox = {};
-  }
-  state.siteUrl = siteConfig.siteUrl;
+  const { state, firstRun } = await openLocalState({ dataDir, site, config: siteConfig, clock, log, print });
 
-  const nextSequencer = createSequencer(clock().getTime());
-  const handlerDeps = { site, clock, log, config: siteConfig };
-  const inboxHandler = createHandler({ ...handlerDeps, input });
-
-  // One upload at a time: output is the same as with concurrent builds (publishing is safe under
-  // concurrency), and the printed lines stay in the order things happened.
-  let queue: Promise<void> = Promise.resolve();
-  const enqueue = (task: () => Promise<void>) => {
-    queue = queue.then(task).catch((error: unknown) => {
-      print(`! local publisher: ${describeError(error)}`);
-    });
-    return queue;
-  };
-
-  const handle = async (
-    change: { type: 'created' | 'removed'; key: string; size?: number; eTag?: string },
-    via: UploadOutcome['via'],
-    run: (event: S3Event) => Promise<unknown>,
-  ) => {
-    const before = await feedEtags(site);
-    const event = s3EventFor({
-      ...change,
-      bucket: via === 's3' ? (local?.bucket ?? 'ingest') : 'local-inbox',
-      sequencer: nextSequencer(),
-      at: clock(),
-    });
-    let failure: string | undefined;
-    // Lambda retries a failed asynchronous invocation twice; so does the local run.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await run(event);
-        failure = undefined;
-        break;
-      } catch (error) {
-        failure = describeError(error);
-        log.warn('build failed', { key: change.key, attempt, error: failure });
-        if (attempt >= 2) break;
-        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
-      }
-    }
-    const after = await feedEtags(site);
-    const report = toUploadReport(await readJson(site, reportKey(change.key)));
-    const issue = report?.date === undefined ? undefined : await readJson(site, issueKey(report.date));
-    const published = issue as PublishedIssue | undefined;
-    const outcome: Omit<UploadOutcome, 'line'> = {
-      type: change.type,
-      key: change.key,
-      via,
-      ok: failure === undefined && (report?.ok ?? change.type === 'removed'),
-      feedsTouched: touchedSlugs(before, after),
-      ...(report === undefined ? {} : { report }),
-      ...(failure === undefined ? {} : { failure }),
-      ...(published?.pages === undefined
-        ? {}
-        : {
-            pages: published.pages.map((p) => p.number),
-            issueArticles: published.pages.reduce(
-              (n, p) => n + p.articles.filter((a) => a.status === 'published').length,
-              0,
-            ),
-          }),
-    };
-    const line = describeUpload(outcome);
-    uploads.push({ ...outcome, line });
-    print(line);
-  };
-
-  const handleInboxChanges = async (changes: InboxChange[]) => {
-    for (const change of changes) {
-      const key = `${inputPrefix}${change.path}`;
-      await handle(
-        { type: change.type, key, ...(change.size === undefined ? {} : { size: change.size }) },
-        'inbox',
-        inboxHandler,
-      );
-      if (change.type === 'created' && change.size !== undefined && change.mtimeMs !== undefined)
-        state.inbox[change.path] = { size: change.size, mtimeMs: change.mtimeMs };
-      else delete state.inbox[change.path];
-      await writeState(dataDir, state);
-    }
-  };
-
-  // First run: nothing published and nothing waiting → publish the bundled sample.
-  let current = await scanFolder(inboxDir);
-  if (firstRun && current.size === 0 && (await site.get(latestIssueKey)) === undefined) {
-    const seeded = await seedSample(options.sampleDir ?? defaultSampleDir(), inboxDir);
-    if (seeded.length > 0) print(`First run: publishing the bundled sample (${seeded.join(', ')})`);
-    current = await scanFolder(inboxDir);
-  }
-
-  // Catch up with what changed while nothing was watching, exactly as the watcher would.
-  const known = new Map(Object.entries(state.inbox));
-  const offline: InboxChange[] = [];
-  for (const [path, fileState] of current) {
-    const was = known.get(path);
-    if (was?.size === fileState.size && was.mtimeMs === fileState.mtimeMs) continue;
-    offline.push({ type: 'created', path, size: fileState.size, mtimeMs: fileState.mtimeMs });
-  }
-  for (const path of known.keys()) if (!current.has(path)) offline.push({ type: 'removed', path });
-  offline.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  await enqueue(() => handleInboxChanges(offline));
-  await writeState(dataDir, state);
-
-  if (options.s3 !== undefined) {
-    let s3Handler: ((event: S3Event) => Promise<void>) | undefined;
-    const runS3 = async (event: S3Event) => {
-      if (s3Handler === undefined) throw new Error('S3 endpoint not running');
-      await s3Handler(event);
-    };
-    local = await startLocalS3({
-      directory: join(dataDir, 's3'),
-      host,
-      port: options.s3.port,
-      bucket: options.s3.bucket ?? 'ingest',
-      onObject: (change) => {
-        // s3rver reports every key of every bucket; only the input prefix is an upload, the
-        // same notification filter the AWS deployment sets.
-        if (!change.key.startsWith(inputPrefix)) return;
-        void enqueue(() => handle(change, 's3', runS3));
-      },
-    });
-    s3Handler = createHandler({ ...handlerDeps, input: local.input });
-    // Objects the site has no report for were uploaded while the publisher was stopping, or their
-    // site folder was deleted: publish them now, as a redelivered notification would.
-    const pending: string[] = [];
-    for await (const key of local.input.list(inputPrefix)) {
-      if ((await site.get(reportKey(key))) === undefined) pending.push(key);
-    }
-    for (const key of pending) await enqueue(() => handle({ type: 'created', key }, 's3', runS3));
-  }
-
-  const watcher: InboxWatcher = watchInbox({
-    root: inboxDir,
-    known: new Map(Object.entries(state.inbox)),
-    intervalMs: options.pollIntervalMs ?? 500,
-    onChanges: (changes) => enqueue(() => handleInboxChanges(changes)),
-    onError: (error) => print(`! inbox: ${describeError(error)}`),
+  const runner = createUploadRunner({ site, clock, log, config: siteConfig, print });
+  const inbox = inboxUploads({
+    runner,
+    state,
+    firstRun,
+    dataDir,
+    inboxDir,
+    input: new FsStore(dataDir),
+    site,
+    print,
+    ...(options.sampleDir === undefined ? {} : { sampleDir: options.sampleDir }),
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
   });
+  await inbox.catchUp();
+  const local =
+    options.s3 === undefined
+      ? undefined
+      : await startS3Uploads({
+          runner,
+          dataDir,
+          host,
+          port: options.s3.port,
+          bucket: options.s3.bucket ?? 'ingest',
+          site,
+        });
+  const watcher = inbox.watch();
 
-  const latest = (await readJson(site, latestIssueKey)) as PublishedIssue | undefined;
+  const latest = (await readJsonOrUndefined(site, latestIssueKey)) as PublishedIssue | undefined;
   for (const line of startBanner(siteConfig.siteUrl, inboxDir, local, latest?.pages ?? [])) print(line);
 
   let stopping: Promise<void> | undefined;
@@ -387,57 +156,16 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
       ? {}
       : { s3: { endpoint: local.endpoint, bucket: local.bucket, port: local.port } }),
     requests,
-    uploads,
-    async whenIdle() {
-      // A task may enqueue more work (a watcher batch); wait until the chain stops growing.
-      for (;;) {
-        const seen = queue;
-        await seen;
-        if (seen === queue) return;
-      }
-    },
+    uploads: runner.uploads,
+    whenIdle: () => runner.whenIdle(),
     stop() {
       stopping ??= (async () => {
         await watcher.close();
         await local?.close();
-        await queue;
+        await runner.whenIdle();
         await server.close();
       })();
       return stopping;
     },
   };
-};
-
-/** The lines printed once everything is running. */
-export const startBanner = (
-  siteUrl: string,
-  inboxDir: string,
-  s3: { endpoint: string; bucket: string } | undefined,
-  sections: readonly { section: string; sectionSlug: string }[],
-) => {
-  const lines = [
-    '',
-    `衢州日报 feeds are served at ${siteUrl}/`,
-    `  Home page (latest issue): ${siteUrl}/`,
-    `  Subscribe to everything:  ${siteUrl}/feeds.opml   (OPML: import it in your feed reader)`,
-    `  All sections:             ${siteUrl}/feeds/${allSectionsSlug}/rss.xml  (also atom.xml, feed.json)`,
-    `  Inbox: drop a page into ${inboxDir}/<YYYY-MM-DD>/<NN>.txt to publish it; delete it to retract it.`,
-  ];
-  if (s3 !== undefined) {
-    lines.push(
-      `  S3 endpoint: ${s3.endpoint}  bucket ${s3.bucket}  (credentials S3RVER / S3RVER), e.g.`,
-      `    aws s3 cp page.txt s3://${s3.bucket}/incoming/2024-11-30/02.txt --endpoint-url ${s3.endpoint}`,
-    );
-  }
-  if (sections.length > 0) {
-    lines.push('  Section feeds of the latest issue:');
-    const seen = new Set<string>();
-    for (const { section, sectionSlug } of sections) {
-      if (seen.has(sectionSlug)) continue;
-      seen.add(sectionSlug);
-      lines.push(`    ${section}  ${siteUrl}/feeds/${sectionSlug}/rss.xml`);
-    }
-  }
-  lines.push('  Press Ctrl-C to stop.', '');
-  return lines;
 };

@@ -1,13 +1,15 @@
+import { changedFeedSlugs } from '../../functions/build-feeds/changed-feeds.ts';
 import type { ErrorLocation } from '../../shared/errors.ts';
+import type { PublishOutcome } from '../../shared/publish/publish-upload.ts';
+import { allSectionsSlug, feedKey, siteFileUrl } from '../../shared/site-layout.ts';
 
 /**
- * What `npm start` prints for each upload, built from what publishing left in the site store:
- * the upload's report (`reports/<key>.json`), the issue it went into and the feeds whose bytes
- * changed. Reading results back from the store (instead of from a return value) proves they were
- * written, and keeps this file independent of the use case's internals.
+ * What the local CLIs print. `npm start`: one line per upload, from the outcome the build handler
+ * hands back (the upload's report and the feeds it changed) and the issue it went into; and the
+ * banner. `npm run publish`: a published upload and the feeds it changed.
  */
 
-/** `reports/<upload key>.json` as the publish use case writes it; every field is optional here. */
+/** The fields of an upload's report (`reports/<upload key>.json`) this prints; every one optional. */
 export interface UploadReport {
   ok?: boolean;
   code?: string;
@@ -19,24 +21,6 @@ export interface UploadReport {
   warnings?: string[];
   at?: string;
 }
-
-/** Narrow an unknown JSON value to the report fields this file prints. */
-export const toUploadReport = (value: unknown): UploadReport | undefined => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const v = value as Record<string, unknown>;
-  const report: UploadReport = {};
-  if (typeof v.ok === 'boolean') report.ok = v.ok;
-  if (typeof v.code === 'string') report.code = v.code;
-  if (typeof v.message === 'string') report.message = v.message;
-  if (typeof v.date === 'string') report.date = v.date;
-  if (typeof v.at === 'string') report.at = v.at;
-  if (typeof v.articles === 'number') report.articles = v.articles;
-  else if (Array.isArray(v.articles)) report.articles = v.articles.length;
-  if (typeof v.location === 'object' && v.location !== null) report.location = v.location as ErrorLocation;
-  if (Array.isArray(v.warnings))
-    report.warnings = v.warnings.filter((w): w is string => typeof w === 'string');
-  return report;
-};
 
 /** `line 3, column 5` / `field pages.0.title` / `byte 120`. */
 export const formatLocation = (location: ErrorLocation | undefined) => {
@@ -93,4 +77,58 @@ export const describeUpload = (outcome: Omit<UploadOutcome, 'line'>): string => 
   if (outcome.issueArticles !== undefined) parts.push(`${outcome.issueArticles} in the issue`);
   const warnings = (report?.warnings ?? []).map((w) => `; ⚠ ${w}`).join('');
   return `${parts.join('; ')}; ${feeds}${warnings}`;
+};
+
+/** The lines printed once everything is running. */
+export const startBanner = (
+  siteUrl: string,
+  inboxDir: string,
+  s3: { endpoint: string; bucket: string } | undefined,
+  sections: readonly { section: string; sectionSlug: string }[],
+) => {
+  const lines = [
+    '',
+    `衢州日报 feeds are served at ${siteUrl}/`,
+    `  Home page (latest issue): ${siteUrl}/`,
+    `  Subscribe to everything:  ${siteUrl}/feeds.opml   (OPML: import it in your feed reader)`,
+    `  All sections:             ${siteUrl}/feeds/${allSectionsSlug}/rss.xml  (also atom.xml, feed.json)`,
+    `  Inbox: drop a page into ${inboxDir}/<YYYY-MM-DD>/<NN>.txt to publish it; delete it to retract it.`,
+  ];
+  if (s3 !== undefined) {
+    lines.push(
+      `  S3 endpoint: ${s3.endpoint}  bucket ${s3.bucket}  (credentials S3RVER / S3RVER), e.g.`,
+      `    aws s3 cp page.txt s3://${s3.bucket}/incoming/2024-11-30/02.txt --endpoint-url ${s3.endpoint}`,
+    );
+  }
+  if (sections.length > 0) {
+    lines.push('  Section feeds of the latest issue:');
+    const seen = new Set<string>();
+    for (const { section, sectionSlug } of sections) {
+      if (seen.has(sectionSlug)) continue;
+      seen.add(sectionSlug);
+      lines.push(`    ${section}  ${siteUrl}/feeds/${sectionSlug}/rss.xml`);
+    }
+  }
+  lines.push('  Press Ctrl-C to stop.', '');
+  return lines;
+};
+
+/**
+ * `npm run publish`'s lines for one upload: what went into which issue and the RSS address of
+ * every feed the upload changed; or, when rejected, why and where the report is.
+ */
+export const publishLines = (
+  outcome: PublishOutcome,
+  where: { siteUrl: string; reportPath: string },
+): string[] => {
+  const { key, report, written } = outcome;
+  if (!report.ok) {
+    const at = report.location === undefined ? '' : ` at ${JSON.stringify(report.location)}`;
+    return [`✗ ${key}: rejected (${report.code}) ${report.message}${at}`, `  report: ${where.reportPath}`];
+  }
+  return [
+    `✓ ${key} → ${report.date}: pages ${report.pages.join(', ')}, ${report.articles} articles; ` +
+      `${written.length === 0 ? 'nothing changed' : `${written.length} objects written`}`,
+    ...changedFeedSlugs(written).map((slug) => `  ${siteFileUrl(where.siteUrl, feedKey(slug, 'rss'))}`),
+  ];
 };

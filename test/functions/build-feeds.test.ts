@@ -3,7 +3,12 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHandler, productionDeps, uploadEventsOf } from '../../functions/build-feeds/handler.ts';
+import {
+  createHandler,
+  type HandledUpload,
+  productionDeps,
+  uploadEventsOf,
+} from '../../functions/build-feeds/handler.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { ConfigError, StorageError } from '../../shared/errors.ts';
 import type { Log } from '../../shared/log.ts';
@@ -73,6 +78,37 @@ describe('build-feeds handler', () => {
     await expect(createHandler({ ...base, input })(chineseKeys)).rejects.toBeInstanceOf(StorageError);
     expect((await readIssue(base.site, '2024-11-30'))!.pages.map((p) => p.number)).toEqual([2]);
     expect(lines.filter((l) => l.level === 'error')).toHaveLength(1);
+  });
+
+  it('hands over the outcome of every record it handled, with the feeds it changed, even when another fails', async () => {
+    const base = makeDeps();
+    const input = new FaultyStore(base.input).failOtherWhen(
+      (method, key) => method === 'get' && key.includes('01-'),
+    );
+    await upload(input, 'incoming/2024-11-30/01-要闻.txt', fixture('01'));
+    await upload(input, 'incoming/2024-11-30/page 02 final.txt', fixture('02'));
+    const handled: HandledUpload[] = [];
+    const handler = createHandler({ ...base, input, onHandled: (h) => handled.push(h) });
+    await expect(handler(chineseKeys)).rejects.toBeInstanceOf(StorageError);
+    const page2 = (await readIssue(base.site, '2024-11-30'))!.pages.find((p) => p.number === 2)!;
+    expect(handled.map((h) => [h.upload.key, h.outcome.status, h.feedsChanged])).toEqual([
+      ['incoming/2024-11-30/page 02 final.txt', 'published', ['all', page2.sectionSlug]],
+    ]);
+    expect(handled[0]!.outcome.written).toContain(`feeds/${page2.sectionSlug}/atom.xml`);
+
+    // Delivered again: page 02 changes nothing; page 01 now publishes, into its own section's feed
+    // and the all-sections feed at least.
+    input.clear();
+    handled.length = 0;
+    await handler(chineseKeys);
+    const page1 = (await readIssue(base.site, '2024-11-30'))!.pages.find((p) => p.number === 1)!;
+    expect(handled.map((h) => [h.upload.key, h.outcome.status])).toEqual([
+      ['incoming/2024-11-30/01-要闻.txt', 'published'],
+      ['incoming/2024-11-30/page 02 final.txt', 'unchanged'],
+    ]);
+    expect(handled[0]!.feedsChanged[0]).toBe('all');
+    expect(handled[0]!.feedsChanged).toContain(page1.sectionSlug);
+    expect(handled[1]!.feedsChanged).toEqual([]);
   });
 
   it('does not throw for a bad upload: the report is the answer', async () => {
