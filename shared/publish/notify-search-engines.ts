@@ -23,17 +23,17 @@ export interface SearchPingConfig {
 }
 
 /** Environment of the build function (the token stays out of SiteConfig and the site store). */
-export const searchPingEnvironmentNames = {
+const searchPingEnvironmentNames = {
   indexNowEndpoint: 'INDEXNOW_ENDPOINT',
   baiduEndpoint: 'BAIDU_PUSH_ENDPOINT',
   baiduToken: 'BAIDU_PUSH_TOKEN',
 } as const;
 
 export const defaultIndexNowEndpoint = 'https://api.indexnow.org/indexnow';
-export const defaultBaiduEndpoint = 'http://data.zz.baidu.com/urls';
+const defaultBaiduEndpoint = 'http://data.zz.baidu.com/urls';
 
 /** Per-request time limit, as for the WebSub hub: a slow third party must not hold the build. */
-export const searchPingTimeoutMs = 3000;
+const searchPingTimeoutMs = 3000;
 /** IndexNow takes up to 10,000 URLs per request; Baidu's quota is per day. */
 const maxUrlsPerPing = 10_000;
 

@@ -396,5 +396,5 @@ const proseRunEndsInJump = (blocks: readonly Block[], start: number) => {
 };
 
 /** A story with a dateline or byline: text after it is its own, not a photo's caption. */
-export const isNews = (draft: Draft) =>
+const isNews = (draft: Draft) =>
   draft.dateline !== undefined || draft.byline.length > 0 || draft.continued;

@@ -77,7 +77,7 @@ const editorTailRe = /(?:责任编辑|电话).*$/;
 const sectionLineRe = /^[\p{Script=Han}·]{2,6}$/u;
 
 /** True when the line is a masthead or page-header line. */
-export const isHeaderLine = (line: string) => {
+const isHeaderLine = (line: string) => {
   if (line.length > maxHeaderLineLength || sentencePunctuationRe.test(line)) return false;
   const text = line.replace(paperNamePrefixRe, '');
   return (

@@ -9,7 +9,7 @@ import { isCorrectionHeading } from './page-text-correction.ts';
  */
 
 /** A verse line is short; longer lines are prose (a poem's lines rarely exceed this). */
-export const maxVerseLineLength = 30;
+const maxVerseLineLength = 30;
 /** Fewer lines than this under an author line are no poem (a short essay paragraph or two). */
 const minVerseLines = 3;
 const innerStopRe = /[。；;！!？?](?!["”’」』)）]*$)/;

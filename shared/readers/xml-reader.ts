@@ -15,9 +15,9 @@ import { lineColumnAt, validateIssue } from './json-reader.ts';
  */
 
 /** Largest XML document, in UTF-16 code units (≈ characters). Matches the default upload cap. */
-export const maxXmlChars = 10 * 1024 * 1024;
+const maxXmlChars = 10 * 1024 * 1024;
 /** Deepest element nesting. The format needs 5 (issue/page/article/byline/person). */
-export const maxXmlDepth = 32;
+const maxXmlDepth = 32;
 
 /** Options of {@link readIssueXml}; defaults are {@link maxXmlChars} and {@link maxXmlDepth}. */
 export interface XmlReaderOptions {

@@ -48,7 +48,7 @@ export const isNotModified = (headers: Headers, etag: string, lastModified: Date
 };
 
 /** Seconds an answer about today's (or a future) issue stays fresh: corrections still arrive. */
-export const shortMaxAge = 300;
+const shortMaxAge = 300;
 /**
  * Seconds an older issue's answer stays fresh: long enough that crawlers and readers revalidate
  * rarely, short enough that a retraction (410) reaches every cache within a day without

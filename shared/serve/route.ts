@@ -20,9 +20,9 @@ export type Route =
   | { kind: 'not-found' };
 
 /** Longest raw path accepted (414 would be apt, 400 keeps the answer set small). */
-export const maxPathLength = 512;
+const maxPathLength = 512;
 /** Longest raw segment: a 64-character id with `.json`, percent-encoded, fits comfortably. */
-export const maxSegmentLength = 200;
+const maxSegmentLength = 200;
 
 /** Characters allowed in a raw path: RFC 3986 `pchar` plus `/`. */
 const rawPathPattern = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
@@ -41,13 +41,13 @@ export const isCalendarDate = (value: string) => {
 };
 
 /** True when the string is a valid article id. */
-export const isArticleId = (value: string) => articleIdPattern.test(value);
+const isArticleId = (value: string) => articleIdPattern.test(value);
 
 const bad = (reason: string, date?: string): Route =>
   date === undefined ? { kind: 'bad-request', reason } : { kind: 'bad-request', reason, date };
 
 /** The canonical path of a serving route. */
-export const canonicalPath = (route: Route): string | undefined => {
+const canonicalPath = (route: Route): string | undefined => {
   switch (route.kind) {
     case 'home':
       return '/';

@@ -38,7 +38,7 @@ export interface ServeDeps {
  * Scripts are forbidden outright; the one inline stylesheet is allowed by its hash; images only
  * from the site itself (the branding kit's favicons: Firefox applies img-src to them).
  */
-export const contentSecurityPolicy = `default-src 'none'; style-src ${pageStyleHash}; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+const contentSecurityPolicy = `default-src 'none'; style-src ${pageStyleHash}; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 /** Headers on every answer, whatever the status. */
 export const securityHeaders: Readonly<Record<string, string>> = {
@@ -48,7 +48,7 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
-export const allowedMethods = 'GET, HEAD';
+const allowedMethods = 'GET, HEAD';
 
 const htmlType = 'text/html; charset=utf-8';
 const jsonType = 'application/json; charset=utf-8';
