@@ -179,13 +179,7 @@ export const withFileLock = async <T>(
     await takeLockFile(path, owner, staleMs, Date.now() + timeoutMs);
     // Taken before looking: a site-wide holder that starts after this look sees our lock and
     // waits for it (holdExclusiveLock), so the two never both proceed.
-    const site =
-      options.yieldTo === undefined ? { kind: 'absent' as const } : await lockState(options.yieldTo, staleMs);
-    if (site.kind === 'absent') break;
-    if (site.kind === 'stale') {
-      await breakLock(options.yieldTo!, site.owner);
-      continue;
-    }
+    if (!(await yieldsTo(options.yieldTo, staleMs))) break;
     await releaseLockFile(path, owner);
     await pause(20 + Math.random() * 80);
   }
@@ -193,6 +187,16 @@ export const withFileLock = async <T>(
     return await task();
   } finally {
     await releaseLockFile(path, owner);
+  }
+};
+
+/** Whether a live holder has the site-wide lock at `path` (a stale one is broken first). */
+const yieldsTo = async (path: string | undefined, staleMs: number): Promise<boolean> => {
+  if (path === undefined) return false;
+  for (;;) {
+    const state = await lockState(path, staleMs);
+    if (state.kind !== 'stale') return state.kind === 'held';
+    await breakLock(path, state.owner);
   }
 };
 
