@@ -86,7 +86,16 @@ export const importUploads = async (
   const { site, config } = deps;
   const now = deps.clock();
   const at = formatBeijing(now.getTime());
-  const slugOf = (section: string) => sectionSlug(section, config);
+  // A catalogue names a few dozen 版名 thousands of times; their pinyin is worked out once each.
+  const slugs = new Map<string, string>();
+  const slugOf = (section: string) => {
+    let slug = slugs.get(section);
+    if (slug === undefined) {
+      slug = sectionSlug(section, config);
+      slugs.set(section, slug);
+    }
+    return slug;
+  };
   const writes: WriteLog = [];
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.short };
 
