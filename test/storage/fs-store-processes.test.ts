@@ -18,6 +18,12 @@ const deadPid = async () => {
   return pid;
 };
 
+/** A lock file as its owner leaves it. */
+const placeLock = async (path: string, owner: LockOwner) => {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(owner));
+};
+
 describe('FsStore across processes', () => {
   let root: string;
   beforeEach(async () => {
@@ -84,8 +90,7 @@ describe('FsStore across processes', () => {
     const store = new FsStore(root, { lock: { timeoutMs: 5_000 } });
     const keyLock = store.lockPathOf('a.txt');
     const owner: LockOwner = { pid: process.pid, host: hostname(), at: Date.now(), token: 'writing' };
-    await mkdir(dirname(keyLock), { recursive: true });
-    await writeFile(keyLock, JSON.stringify(owner));
+    await placeLock(keyLock, owner);
     let held = false;
     const taking = store.lockSite().then((lock) => {
       held = true;
@@ -102,8 +107,7 @@ describe('FsStore across processes', () => {
   it('breaks the site lock of an importer that died, and writes', async () => {
     const store = new FsStore(root);
     const owner: LockOwner = { pid: await deadPid(), host: hostname(), at: Date.now(), token: 'crashed' };
-    await mkdir(dirname(store.siteLockPath), { recursive: true });
-    await writeFile(store.siteLockPath, JSON.stringify(owner));
+    await placeLock(store.siteLockPath, owner);
     await store.put('a.txt', 'x', text);
     expect(new TextDecoder().decode((await store.get('a.txt'))!.body)).toBe('x');
     expect(await readdir(dirname(store.siteLockPath))).toEqual([]);
@@ -113,8 +117,7 @@ describe('FsStore across processes', () => {
     const store = new FsStore(root);
     const lock = store.lockPathOf('feeds/all/rss.xml');
     const owner: LockOwner = { pid: await deadPid(), host: hostname(), at: Date.now(), token: 'crashed' };
-    await mkdir(dirname(lock), { recursive: true });
-    await writeFile(lock, JSON.stringify(owner));
+    await placeLock(lock, owner);
     const { etag } = await store.put('feeds/all/rss.xml', '<rss/>', { ...text, ifNoneMatch: '*' });
     expect((await store.get('feeds/all/rss.xml'))?.etag).toBe(etag);
     expect(await readdir(dirname(lock))).toEqual([]);
@@ -124,8 +127,7 @@ describe('FsStore across processes', () => {
     const store = new FsStore(root, { lock: { timeoutMs: 300 } });
     const lock = store.lockPathOf('a.txt');
     const owner: LockOwner = { pid: process.pid, host: hostname(), at: Date.now(), token: 'alive' };
-    await mkdir(dirname(lock), { recursive: true });
-    await writeFile(lock, JSON.stringify(owner));
+    await placeLock(lock, owner);
     await expect(store.put('a.txt', 'x', text)).rejects.toBeInstanceOf(StorageError);
     expect(await store.get('a.txt')).toBeUndefined();
     expect(await readdir(dirname(lock))).toEqual([`${lock.slice(dirname(lock).length + 1)}`]);
@@ -135,8 +137,7 @@ describe('FsStore across processes', () => {
     const store = new FsStore(root, { lock: { staleMs: 1_000, timeoutMs: 5_000 } });
     const lock = store.lockPathOf('a.txt');
     const owner: LockOwner = { pid: process.pid, host: 'other-host', at: Date.now() - 2_000, token: 'old' };
-    await mkdir(dirname(lock), { recursive: true });
-    await writeFile(lock, JSON.stringify(owner));
+    await placeLock(lock, owner);
     await store.put('a.txt', 'x', text);
     expect(new TextDecoder().decode((await store.get('a.txt'))!.body)).toBe('x');
   });
