@@ -6,6 +6,7 @@ import { ConfigError } from '../shared/errors.ts';
 import { jsonLineLog } from '../shared/log.ts';
 import { importUploads } from '../shared/publish/import-uploads.ts';
 import { readSiteConfigRecord } from '../shared/publish/site-config-record.ts';
+import type { HeldLock } from '../shared/storage/file-lock.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
@@ -94,12 +95,32 @@ const main = async () => {
     ? undefined
     : (siteArg ?? (typeof values.data === 'string' ? join(values.data, 'site') : undefined));
   let site: Store;
+  let siteLock: HeldLock | undefined;
   if (siteArg !== undefined && remote)
     site = new S3Store({ client: client(), bucket: s3Location(siteArg).bucket });
-  else if (localDir !== undefined) site = new FsStore(localDir, { fsync: false });
-  else throw new ConfigError(`give the site: --data <dir> (local) or --site s3://<bucket>\n${usage}`);
+  else if (localDir !== undefined) {
+    const local = new FsStore(localDir, { fsync: false });
+    // One lock over the whole folder for the import (not a lock file per object written);
+    // `npm run publish` and `npm start` into the same folder wait until it is done.
+    siteLock = await local.lockSite();
+    site = local;
+  } else throw new ConfigError(`give the site: --data <dir> (local) or --site s3://<bucket>\n${usage}`);
+  try {
+    await importInto(site, source, values, remote);
+    if (localDir !== undefined) flushToDisk(localDir);
+  } finally {
+    await siteLock?.release();
+  }
+};
 
-  const overrides = configOverrides(configFlags, values as Record<string, unknown>);
+/** Resolve the config, import every upload of `source` into `site`, and print the summary. */
+const importInto = async (
+  site: Store,
+  source: UploadSource,
+  values: Record<string, unknown> & { workers?: string; concurrency?: string; verify?: boolean },
+  remote: boolean,
+) => {
+  const overrides = configOverrides(configFlags, values);
   const resolved = resolveRebuildConfig({
     recorded: await readSiteConfigRecord(site),
     overrides,
@@ -130,7 +151,6 @@ const main = async () => {
     }),
     uploads.length,
   );
-  if (localDir !== undefined) flushToDisk(localDir);
   const seconds = (performance.now() - started) / 1000;
   const { build } = summary;
   console.log(

@@ -8,14 +8,16 @@ import type { PublishedIssue } from '../model/published.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
+import { propagateCorrections } from './attach-corrections.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
+import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { formatBeijing } from './publish-times.ts';
 import { type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
-import { type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
+import { type CalendarDoc, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
 import { cachePolicies, contentTypes, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
@@ -68,9 +70,13 @@ const openIssues = 16;
  * windows and archives after every page. The result is the site that publishing the same uploads
  * one by one in date order gives (test/publish/import-uploads.test.ts).
  *
+ * 更正 notices are attached to the articles they correct as publishing attaches them, and the
+ * reports carry publishing's warnings (slug clashes, corrections whose article is not found,
+ * unplaced lines).
+ *
  * `uploads` must yield in ascending key order (publishing order within a date). Memory holds a
- * few issue documents, not the catalogue. Slug-clash warnings are not repeated in the reports:
- * they are for one page going live, which an operator importing years reads in the feeds.
+ * few issue documents, and the section and date of each issue (for the slug clashes), not the
+ * catalogue.
  */
 export const importUploads = async (
   deps: ImportDeps,
@@ -80,7 +86,16 @@ export const importUploads = async (
   const { site, config } = deps;
   const now = deps.clock();
   const at = formatBeijing(now.getTime());
-  const slugOf = (section: string) => sectionSlug(section, config);
+  // A catalogue names a few dozen 版名 thousands of times; their pinyin is worked out once each.
+  const slugs = new Map<string, string>();
+  const slugOf = (section: string) => {
+    let slug = slugs.get(section);
+    if (slug === undefined) {
+      slug = sectionSlug(section, config);
+      slugs.set(section, slug);
+    }
+    return slug;
+  };
   const writes: WriteLog = [];
   const json = { contentType: contentTypes.json, cacheControl: cachePolicies.short };
 
@@ -95,14 +110,35 @@ export const importUploads = async (
   const open = new Map<string, PublishedIssue | undefined>();
   const flushed = new Set<string>();
   let issuesWritten = 0;
-  const issueOf = async (date: string) => {
+  /** The issue of a date as the import has it now, without opening it. */
+  const currentIssue = async (date: string) => {
     if (open.has(date)) return open.get(date);
     if (flushed.has(date)) await writer.drain(); // its write must land before it is read back
     const stored = existing.has(issueKey(date)) || flushed.has(date);
-    const doc = stored ? (await readJson<PublishedIssue>(site, issueKey(date)))?.value : undefined;
+    return stored ? (await readJson<PublishedIssue>(site, issueKey(date)))?.value : undefined;
+  };
+  const issueOf = async (date: string) => {
+    if (open.has(date)) return open.get(date);
+    const doc = await currentIssue(date);
     open.set(date, doc);
     return doc;
   };
+  const clashes = createSlugClashTracker(
+    config.windowIssues,
+    existing.size === 0 ? [] : await readCalendars(site),
+    currentIssue,
+  );
+  /** Change one date's issue, as publishing commits it. */
+  const commit = async (
+    date: string,
+    transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
+  ) => {
+    const after = transform(await issueOf(date));
+    if (after === undefined) return;
+    open.set(date, after);
+    clashes.update(date, after);
+  };
+  const corrections = { now, publicationTime: config.publicationTime };
   const flush = async (date: string) => {
     const doc = open.get(date);
     open.delete(date);
@@ -145,18 +181,22 @@ export const importUploads = async (
         const index = await readJson<UploadIndexDoc>(site, uploadIndexKey(key));
         for (const date of index?.value.dates ?? []) {
           if (date === issue.date) continue;
-          const previous = await issueOf(date);
-          if (previous !== undefined) open.set(date, retractUpload(previous, key, now));
+          await commit(date, (previous) => (previous ? retractUpload(previous, key, now) : undefined));
         }
       }
-      open.set(
-        issue.date,
-        mergeUpload(await issueOf(issue.date), issue, { source: key, config, now, slugOf }),
+      await commit(issue.date, (previous) =>
+        mergeUpload(previous, issue, { source: key, config, now, slugOf }),
       );
+      const merged = open.get(issue.date);
       const count = issue.pages.reduce((n, p) => n + p.articles.length, 0);
       articles += count;
+      // The warnings publishing gives, in its order: slug clashes, 更正 targets not found, unplaced lines.
+      const warnings = await clashes.warnings(merged, key);
+      for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
+      const unfound = await propagateCorrections(commit, merged, key, corrections);
+      for (const warning of unfound) deps.log.warn('correction target not found', { key, warning });
       const unplaced = upload.unplaced ?? [];
-      const warnings = unplacedWarnings(unplaced);
+      warnings.push(...unfound, ...unplacedWarnings(unplaced));
       await report({
         key,
         ok: true,
@@ -194,6 +234,16 @@ export const importUploads = async (
   };
   deps.log.info('import done', { ...summary, rejected: rejected.length });
   return summary;
+};
+
+/** Every calendar of the site: the live dates of every section slug. */
+const readCalendars = async (site: Store): Promise<CalendarDoc[]> => {
+  const calendars: CalendarDoc[] = [];
+  for (const key of await keysUnder(site, 'state/calendar/')) {
+    const found = await readJson<CalendarDoc>(site, key);
+    if (found !== undefined) calendars.push(found.value);
+  }
+  return calendars;
 };
 
 const keysUnder = async (store: Store, prefix: string) => {

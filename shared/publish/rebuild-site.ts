@@ -235,7 +235,10 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
     }
 
     if (calendar !== undefined && calendar.year !== date.slice(0, 4)) await flushCalendar();
-    calendar = setCalendarDate(calendar, date, slugs);
+    // Dates come in ascending order, each once: appending keeps the calendar sorted, where
+    // setCalendarDate re-sorts the whole year on every date (quadratic in a year's dates).
+    calendar ??= setCalendarDate(undefined, date, []);
+    if (slugs.length > 0) calendar.dates[date] = [...slugs].sort();
     for (const page of issue.pages) {
       const known = sources.get(page.source) ?? [];
       if (known[known.length - 1] !== date) known.push(date);

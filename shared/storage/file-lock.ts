@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { StorageError } from '../errors.ts';
 
 /**
@@ -93,18 +93,18 @@ const breakLock = async (path: string, stale: LockOwner) => {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Remove our own lock file only: a lock broken as stale (a frozen holder) now belongs to another. */
+const releaseLockFile = async (path: string, owner: LockOwner) => {
+  const current = await readOwner(path);
+  if (current?.token === owner.token) await unlink(path).catch(() => undefined);
+};
+
 /**
- * Run `task` holding the lock file at `path` (its folder is created when missing).
- * @throws StorageError when the lock stays held by a live owner for `timeoutMs`
+ * Create the lock file at `path` exclusively, breaking a stale one; wait (with jitter) while a
+ * live owner holds it.
+ * @throws StorageError when it stays held by a live owner past `deadline`
  */
-export const withFileLock = async <T>(
-  path: string,
-  task: () => Promise<T>,
-  options: FileLockOptions = {},
-): Promise<T> => {
-  const staleMs = options.staleMs ?? defaultStaleMs;
-  const deadline = Date.now() + (options.timeoutMs ?? defaultTimeoutMs);
-  const owner: LockOwner = { pid: process.pid, host: hostname(), at: 0, token: randomUUID() };
+const takeLockFile = async (path: string, owner: LockOwner, staleMs: number, deadline: number) => {
   for (let attempt = 0; ; attempt += 1) {
     owner.at = Date.now();
     try {
@@ -114,7 +114,7 @@ export const withFileLock = async <T>(
       } finally {
         await handle.close();
       }
-      break;
+      return;
     } catch (error) {
       const code = errnoOf(error);
       if (code === 'ENOENT') {
@@ -123,33 +123,156 @@ export const withFileLock = async <T>(
       }
       if (code !== 'EEXIST') throw new StorageError(`taking lock ${path} failed`, { cause: error });
     }
-    const holder = await readOwner(path);
-    if (holder !== undefined && isStaleLock(holder, Date.now(), staleMs)) {
-      await breakLock(path, holder);
+    const state = await lockState(path, staleMs);
+    if (state.kind === 'stale') {
+      await breakLock(path, state.owner);
       continue;
-    }
-    if (holder === undefined) {
-      // Empty or unreadable: a creator between `open` and `write`, or one that crashed there.
-      const made = await stat(path).then(
-        (s) => s.mtimeMs,
-        () => undefined,
-      );
-      if (made !== undefined && Date.now() - made > staleMs) {
-        await breakLock(path, { pid: -1, host: '', at: made, token: '' });
-        continue;
-      }
     }
     if (Date.now() > deadline)
       throw new StorageError(
-        `lock ${path} still held${holder === undefined ? '' : ` by pid ${holder.pid} on ${holder.host}`}`,
+        `lock ${path} still held${state.kind === 'held' && state.owner !== undefined ? ` by pid ${state.owner.pid} on ${state.owner.host}` : ''}`,
       );
     await pause(1 + Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
+  }
+};
+
+type LockState =
+  | { kind: 'absent' }
+  | { kind: 'stale'; owner: LockOwner }
+  | { kind: 'held'; owner: LockOwner | undefined };
+
+/** Who holds the lock file at `path`, if anyone can still be holding it. */
+const lockState = async (path: string, staleMs: number): Promise<LockState> => {
+  const holder = await readOwner(path);
+  if (holder !== undefined)
+    return isStaleLock(holder, Date.now(), staleMs)
+      ? { kind: 'stale', owner: holder }
+      : { kind: 'held', owner: holder };
+  // Empty or unreadable: a creator between `open` and `write`, or one that crashed there.
+  const made = await stat(path).then(
+    (s) => s.mtimeMs,
+    () => undefined,
+  );
+  if (made === undefined) return { kind: 'absent' };
+  return Date.now() - made > staleMs
+    ? { kind: 'stale', owner: { pid: -1, host: '', at: made, token: '' } }
+    : { kind: 'held', owner: undefined };
+};
+
+/**
+ * Run `task` holding the lock file at `path` (its folder is created when missing).
+ *
+ * `yieldTo` names a site-wide lock ({@link holdExclusiveLock}): while another process holds it,
+ * this lock is given back and taken again once that holder is done — however long that takes,
+ * for a live holder keeps its lock fresh; only a stuck per-key holder times out.
+ * @throws StorageError when the lock stays held by a live owner for `timeoutMs`
+ */
+export const withFileLock = async <T>(
+  path: string,
+  task: () => Promise<T>,
+  options: FileLockOptions & { yieldTo?: string } = {},
+): Promise<T> => {
+  const staleMs = options.staleMs ?? defaultStaleMs;
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const owner: LockOwner = { pid: process.pid, host: hostname(), at: 0, token: randomUUID() };
+  for (;;) {
+    await takeLockFile(path, owner, staleMs, Date.now() + timeoutMs);
+    // Taken before looking: a site-wide holder that starts after this look sees our lock and
+    // waits for it (holdExclusiveLock), so the two never both proceed.
+    if (!(await yieldsTo(options.yieldTo, staleMs))) break;
+    await releaseLockFile(path, owner);
+    await pause(20 + Math.random() * 80);
   }
   try {
     return await task();
   } finally {
-    // Remove only our own file: a lock broken as stale (a frozen holder) now belongs to another.
-    const current = await readOwner(path);
-    if (current?.token === owner.token) await rm(path, { force: true });
+    await releaseLockFile(path, owner);
+  }
+};
+
+/** Whether a live holder has the site-wide lock at `path` (a stale one is broken first). */
+const yieldsTo = async (path: string | undefined, staleMs: number): Promise<boolean> => {
+  if (path === undefined) return false;
+  for (;;) {
+    const state = await lockState(path, staleMs);
+    if (state.kind !== 'stale') return state.kind === 'held';
+    await breakLock(path, state.owner);
+  }
+};
+
+/** A site-wide lock held by this process; `release` gives it back (idempotent). */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Take the lock file at `path` as a lock over every per-key lock in `folder` (those whose
+ * `withFileLock` yields to `path`): once it is ours, wait until no per-key lock is held any more
+ * (they last the milliseconds of one write); from then on, other processes wait before each
+ * write until it is released, and its holder may write without per-key lock files. A second
+ * site-wide taker waits for the first. The holder rewrites its `at` every quarter of `staleMs`,
+ * so a long import is not mistaken for a crashed one; a crashed holder's lock goes stale.
+ * @throws StorageError when a per-key lock stays held by a live owner for `timeoutMs`
+ */
+export const holdExclusiveLock = async (
+  path: string,
+  folder: string,
+  options: FileLockOptions = {},
+): Promise<HeldLock> => {
+  const staleMs = options.staleMs ?? defaultStaleMs;
+  const owner: LockOwner = { pid: process.pid, host: hostname(), at: 0, token: randomUUID() };
+  await takeLockFile(path, owner, staleMs, Number.POSITIVE_INFINITY);
+  const heartbeat = setInterval(() => {
+    void refreshLockFile(path, owner).catch(() => undefined);
+  }, staleMs / 4);
+  heartbeat.unref();
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    clearInterval(heartbeat);
+    await releaseLockFile(path, owner);
+  };
+  try {
+    await waitForKeyLocks(path, folder, staleMs, Date.now() + (options.timeoutMs ?? defaultTimeoutMs));
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { release };
+};
+
+/** Rewrite the holder's lock file with a fresh `at` (in place: same length, so never empty to a reader). */
+const refreshLockFile = async (path: string, owner: LockOwner) => {
+  if ((await readOwner(path))?.token !== owner.token) return;
+  owner.at = Date.now();
+  const handle = await open(path, 'r+');
+  try {
+    const bytes = Buffer.from(JSON.stringify(owner));
+    await handle.write(bytes, 0, bytes.byteLength, 0);
+    await handle.truncate(bytes.byteLength);
+  } finally {
+    await handle.close();
+  }
+};
+
+/** Wait until `folder` holds no live lock file but `own` (stale ones are broken). */
+const waitForKeyLocks = async (own: string, folder: string, staleMs: number, deadline: number) => {
+  for (let attempt = 0; ; attempt += 1) {
+    const names = await readdir(folder).catch((error: unknown) => {
+      if (errnoOf(error) === 'ENOENT') return [] as string[];
+      throw new StorageError(`listing locks in ${folder} failed`, { cause: error });
+    });
+    let held: string | undefined;
+    for (const name of names) {
+      const path = join(folder, name);
+      if (!name.endsWith('.lock') || path === own) continue;
+      const state = await lockState(path, staleMs);
+      if (state.kind === 'stale') await breakLock(path, state.owner);
+      else if (state.kind === 'held') held = path;
+    }
+    if (held === undefined) return;
+    if (Date.now() > deadline) throw new StorageError(`lock ${held} still held`);
+    await pause(1 + Math.random() * Math.min(50, 2 ** Math.min(attempt, 6)));
   }
 };

@@ -13,7 +13,7 @@ import {
 } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
-import { type FileLockOptions, withFileLock } from './file-lock.ts';
+import { type FileLockOptions, type HeldLock, holdExclusiveLock, withFileLock } from './file-lock.ts';
 import { etagOf } from './memory-store.ts';
 import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
 
@@ -54,6 +54,11 @@ export class KeyedLock {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
     });
     return result;
+  }
+
+  /** Resolves once every task queued so far has settled. */
+  async idle(): Promise<void> {
+    await Promise.all(this.#tails.values());
   }
 
   /** Keys with queued or running tasks (tests). */
@@ -128,6 +133,9 @@ const segmentsOf = (key: string, kind: 'key' | 'prefix'): string[] => {
  *   and its rename are therefore one step for every process writing the folder, so several
  *   `npm run publish` processes may publish into one data folder at once. Reads take no file
  *   lock: the rename makes the new body appear whole.
+ * - A bulk writer (`npm run import`) may instead hold ONE site-wide lock, `<root>/.locks/site.lock`
+ *   ({@link FsStore.lockSite}): while it does, its own writes take no lock file, and every other
+ *   process's write waits until it is released (file-lock.ts, `holdExclusiveLock`).
  * - A key cannot be both an object and the folder of other keys (`a` and `a/b`); S3 allows it,
  *   the site layout never needs it, and such a write throws InvalidKeyError.
  */
@@ -136,6 +144,10 @@ export class FsStore implements Store {
   readonly #lock = new KeyedLock();
   readonly #fsync: boolean;
   readonly #lockOptions: FileLockOptions;
+  /** Set while this store holds the site-wide lock: its writes need no per-key lock file. */
+  #siteLock: HeldLock | undefined;
+  /** The temp folder exists (created once; recreated if someone removes it). */
+  #tmpReady = false;
 
   /**
    * @param rootDir folder holding the objects; created on first write.
@@ -156,9 +168,43 @@ export class FsStore implements Store {
     return join(this.#root, locksDir, `${name}.lock`);
   }
 
-  /** In-process queue first (no file contention among our own callers), then the lock file. */
+  /** The lock file a bulk writer holds over the whole folder ({@link lockSite}). */
+  get siteLockPath() {
+    return join(this.#root, locksDir, 'site.lock');
+  }
+
+  /**
+   * In-process queue first (no file contention among our own callers), then the key's lock file
+   * — yielding to a site-wide lock another process holds — unless this store holds that lock.
+   */
   #exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
-    return this.#lock.run(key, () => withFileLock(this.lockPathOf(key), task, this.#lockOptions));
+    return this.#lock.run(key, () =>
+      this.#siteLock !== undefined
+        ? task()
+        : withFileLock(this.lockPathOf(key), task, { ...this.#lockOptions, yieldTo: this.siteLockPath }),
+    );
+  }
+
+  /**
+   * Hold the site-wide lock until the returned lock is released: waits for other processes'
+   * writes under way (and for another site-wide holder), then lets this store write without a
+   * lock file per object while every other process's writes wait — a bulk import writes tens of
+   * thousands of objects, and a lock file per write costs as much as the write. Take it before
+   * this store's first write; reads by anyone go on meanwhile.
+   */
+  async lockSite(): Promise<HeldLock> {
+    if (this.#siteLock !== undefined) throw new Error('this store already holds the site lock');
+    const held = await holdExclusiveLock(this.siteLockPath, join(this.#root, locksDir), this.#lockOptions);
+    this.#siteLock = held;
+    return {
+      release: async () => {
+        if (this.#siteLock !== held) return;
+        // Writes queued in this process land before others may write.
+        await this.#lock.idle();
+        this.#siteLock = undefined;
+        await held.release();
+      },
+    };
   }
 
   /** Absolute folder this store writes to. */
@@ -328,37 +374,18 @@ export class FsStore implements Store {
 
   /** Write a temp file, fsync it, rename it over `target`, fsync the folder (so the rename lasts). */
   async #writeAtomic(key: string, target: string, bytes: Uint8Array | { file: string }): Promise<void> {
-    const tmpFolder = join(this.#root, tmpDir);
-    const tmp = join(tmpFolder, randomUUID());
+    const tmp = join(this.#root, tmpDir, randomUUID());
     try {
-      await mkdir(tmpFolder, { recursive: true });
-      if (bytes instanceof Uint8Array) {
-        const handle = await open(tmp, 'w');
-        try {
-          await handle.writeFile(bytes);
-          if (this.#fsync) await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      } else {
-        // A kernel copy: a file of any size passes without being held in memory.
-        await copyFile(bytes.file, tmp);
-        const handle = await open(tmp, 'r+');
-        try {
-          if (this.#fsync) await handle.sync();
-        } finally {
-          await handle.close();
-        }
-      }
-      // A concurrent delete of a sibling key may prune the folder between mkdir and rename.
+      await this.#writeTemp(tmp, bytes);
+      // The target's folder usually exists: rename first, create it only when missing. A
+      // concurrent delete of a sibling key may prune it between mkdir and rename: retry.
       for (let attempt = 0; ; attempt++) {
         try {
-          await mkdir(dirname(target), { recursive: true });
           await rename(tmp, target);
           break;
         } catch (error) {
-          if (errnoOf(error) === 'ENOENT' && attempt < 3) continue;
-          throw error;
+          if (errnoOf(error) !== 'ENOENT' || attempt > 3) throw error;
+          await mkdir(dirname(target), { recursive: true });
         }
       }
       if (this.#fsync) await syncFolder(dirname(target));
@@ -372,6 +399,42 @@ export class FsStore implements Store {
       if (code === 'ENAMETOOLONG')
         throw new InvalidKeyError(key, 'is too long for the filesystem', { cause: error });
       throw new StorageError(`writing ${key} failed`, { cause: error });
+    }
+  }
+
+  /** The temp file, written (and fsynced); its folder is created on first use, and again if gone. */
+  async #writeTemp(tmp: string, bytes: Uint8Array | { file: string }): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#tmpReady) {
+        await mkdir(dirname(tmp), { recursive: true });
+        this.#tmpReady = true;
+      }
+      try {
+        if (bytes instanceof Uint8Array) {
+          const handle = await open(tmp, 'w');
+          try {
+            await handle.writeFile(bytes);
+            if (this.#fsync) await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } else {
+          // A kernel copy: a file of any size passes without being held in memory.
+          await copyFile(bytes.file, tmp);
+          if (this.#fsync) {
+            const handle = await open(tmp, 'r+');
+            try {
+              await handle.sync();
+            } finally {
+              await handle.close();
+            }
+          }
+        }
+        return;
+      } catch (error) {
+        if (errnoOf(error) !== 'ENOENT' || attempt > 0) throw error;
+        this.#tmpReady = false;
+      }
     }
   }
 

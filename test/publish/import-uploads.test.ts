@@ -3,6 +3,8 @@ import { listUploads, parseUploads } from '../../scripts/lib/import-parse.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { silentLog } from '../../shared/log.ts';
+import type { Article, CorrectionTarget } from '../../shared/model/issue.ts';
+import type { PublishedIssue } from '../../shared/model/published.ts';
 import { importUploads } from '../../shared/publish/import-uploads.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
@@ -21,6 +23,18 @@ const small = {
 };
 
 type Upload = { key: string; bytes: Uint8Array };
+
+/** A 更正 notice, as the page-text reader would give it. */
+const correction = (id: string, corrects: CorrectionTarget): Article => ({
+  id,
+  kind: 'correction',
+  title: '更正',
+  byline: [],
+  paragraphs: [
+    `本报${corrects.date}第${corrects.page}版《${corrects.title}》一文中，“三个”应为“四个”。特此更正。`,
+  ],
+  corrects,
+});
 
 /** Two uploads per date (pages 1–2, then page 3), as a newsroom drops them. */
 const fortnight = (start: string, days: number): Upload[] =>
@@ -117,6 +131,72 @@ describe('importUploads', () => {
     expect(JSON.parse(new TextDecoder().decode(report!.body))).toMatchObject({ ok: false });
     const expected = await snapshot(await published(uploads));
     expect(await snapshot(site)).toEqual(expected);
+  });
+
+  it('attaches an imported 更正 notice to the earlier article it corrects, as publishing does', async () => {
+    const target = syntheticIssue('2024-12-27', small).pages[1]!.articles[0]!;
+    const noticeDay = syntheticIssue('2025-01-02', small);
+    const withNotices = {
+      ...noticeDay,
+      pages: noticeDay.pages.map((page) =>
+        page.number !== 3
+          ? page
+          : {
+              ...page,
+              articles: [
+                ...page.articles,
+                correction('c1', { date: '2024-12-27', page: 2, title: target.title }),
+                // No such article: the notice publishes with a warning in its report.
+                correction('c2', { date: '2024-12-26', page: 1, title: '并不存在的一篇报道' }),
+              ],
+            },
+      ),
+    };
+    const uploads = fortnight('2024-12-25', 14).map((part) =>
+      part.key === 'incoming/2025-01-02/b.json' ? jsonUpload(issuePages(withNotices, [3]), 'b') : part,
+    );
+    const { site } = await imported(uploads);
+    const expected = await snapshot(await published(uploads));
+    const actual = await snapshot(site);
+    expect(actual).toEqual(expected);
+    const corrected = JSON.parse(actual['issues/2024-12-27.json']!.body) as PublishedIssue;
+    const note = corrected.pages[1]!.articles.find((a) => a.title === target.title)!.corrections;
+    expect(note).toEqual([expect.objectContaining({ noticeDate: '2025-01-02', noticePage: 3 })]);
+    const report = JSON.parse(actual['reports/incoming/2025-01-02/b.json.json']!.body) as {
+      warnings: string[];
+    };
+    expect(report.warnings).toEqual([expect.stringContaining('《并不存在的一篇报道》')]);
+  });
+
+  /** Five days; 综合 and 宗和 are both `zonghe`: publishing warns on every page that shares the feed. */
+  const homophones = datesFrom('2024-12-25', 5).flatMap((date, i) => {
+    const issue = syntheticIssue(date, { ...small, sections: ['要闻', i < 2 ? '综合' : '宗和', '体育'] });
+    return [jsonUpload(issuePages(issue, [1, 2]), 'a'), jsonUpload(issuePages(issue, [3]), 'b')];
+  });
+  const warnedReports = (site: Record<string, { body: string }>) =>
+    Object.entries(site)
+      .filter(([key, { body }]) => key.startsWith('reports/') && body.includes('shares the feed slug'))
+      .map(([key]) => key);
+
+  it('reports two 版名 sharing a feed slug exactly as publishing reports them', async () => {
+    const { site } = await imported(homophones);
+    const expected = await snapshot(await published(homophones));
+    const actual = await snapshot(site);
+    expect(actual).toEqual(expected);
+    // The window holds 3 issues: 宗和's pages clash while 综合 is among them, then no more.
+    expect(warnedReports(actual)).toEqual([
+      'reports/incoming/2024-12-27/a.json.json',
+      'reports/incoming/2024-12-28/a.json.json',
+    ]);
+  });
+
+  it('reports a slug clash with the issues a site already has, as publishing does', async () => {
+    const [before, after] = [homophones.slice(0, 4), homophones.slice(4)];
+    const expected = await snapshot(await published(after, await published(before)));
+    const { site } = await imported(after, await published(before));
+    const actual = await snapshot(site);
+    expect(actual).toEqual(expected);
+    expect(warnedReports(actual)).toContain('reports/incoming/2024-12-27/a.json.json');
   });
 
   it('writes nothing but what changed when the same catalogue is imported again', async () => {

@@ -9,6 +9,8 @@ import { FsStore } from '../../../shared/storage/fs-store.ts';
 const [root, key, times] = process.argv.slice(2);
 const store = new FsStore(root!);
 const options = { contentType: 'text/plain', cacheControl: 'no-store' };
+// Tells a parent holding the site lock that the first write is about to be tried.
+console.log('ready');
 for (let i = 0; i < Number(times); i += 1) {
   for (;;) {
     const current = await store.get(key!);
