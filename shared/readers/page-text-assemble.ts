@@ -396,5 +396,4 @@ const proseRunEndsInJump = (blocks: readonly Block[], start: number) => {
 };
 
 /** A story with a dateline or byline: text after it is its own, not a photo's caption. */
-const isNews = (draft: Draft) =>
-  draft.dateline !== undefined || draft.byline.length > 0 || draft.continued;
+const isNews = (draft: Draft) => draft.dateline !== undefined || draft.byline.length > 0 || draft.continued;
