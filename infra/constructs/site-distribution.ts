@@ -135,7 +135,11 @@ export class SiteDistribution extends Construct {
     };
 
     // Pictures and PDFs are compressed already; CORS stays open so web readers may use them.
-    const mediaBehavior: cloudfront.BehaviorOptions = { ...feedBehavior, cachePolicy: mediaCachePolicy, compress: false };
+    const mediaBehavior: cloudfront.BehaviorOptions = {
+      ...feedBehavior,
+      cachePolicy: mediaCachePolicy,
+      compress: false,
+    };
 
     const domain = props.customDomain;
     const behaviors = { function: articleBehavior, bucket: feedBehavior, media: mediaBehavior };

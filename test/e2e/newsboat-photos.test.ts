@@ -3,31 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PhotoFeeds, servePhotoFeeds } from './support/photo-feeds.ts';
-import { findFeedparserPython, findTool, run, warnMissing } from './support/tools.ts';
+import { findFeedparserPython, findTool, readNewsboatCache, run, warnMissing } from './support/tools.ts';
 
 const newsboat = findTool('/usr/bin/newsboat');
 if (newsboat === undefined) warnMissing('newsboat', 'newsboat');
 const python = newsboat === undefined ? undefined : await findFeedparserPython();
 
-interface CachedItem {
-  feedurl: string;
-  guid: string;
-  title: string;
-  content: string;
-}
+type CachedItem = Record<'feedurl' | 'guid' | 'title' | 'content', string>;
 
 /** newsboat's SQLite cache, read with python3's sqlite3. */
-const readCache = async (cacheFile: string): Promise<CachedItem[]> => {
-  const code = [
-    'import json, sqlite3, sys',
-    'db = sqlite3.connect(sys.argv[1])',
-    'cols = ["feedurl", "guid", "title", "content"]',
-    'rows = db.execute("SELECT " + ", ".join(cols) + " FROM rss_item ORDER BY id").fetchall()',
-    'print(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False))',
-  ].join('\n');
-  const { stdout } = await run(python!, ['-c', code, cacheFile]);
-  return JSON.parse(stdout) as CachedItem[];
-};
+const readCache = (cacheFile: string): Promise<CachedItem[]> =>
+  readNewsboatCache(python!, cacheFile, ['feedurl', 'guid', 'title', 'content']);
 
 /** newsboat (libxml2, its own RSS/Atom code) still reads feeds whose items carry photos. */
 describe.skipIf(newsboat === undefined || python === undefined)('newsboat reads feeds with photos', () => {
