@@ -221,6 +221,14 @@ describe('publisher stack (default context)', () => {
     const distribution = () =>
       Object.values(s.template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties
         .DistributionConfig;
+    /** The cache policy whose logical id starts with `prefix`: its id and its config. */
+    const cachePolicy = (prefix: string) => {
+      const id = s.logicalId('AWS::CloudFront::CachePolicy', prefix);
+      return {
+        id,
+        config: s.template.findResources('AWS::CloudFront::CachePolicy')[id]!.Properties.CachePolicyConfig,
+      };
+    };
 
     it('reaches both origins through origin access control only', () => {
       const oacs = Object.entries(s.template.findResources('AWS::CloudFront::OriginAccessControl'));
@@ -422,13 +430,11 @@ describe('publisher stack (default context)', () => {
     });
 
     it('caches feeds by origin Cache-Control without cookies, headers or query strings in the key', () => {
-      const policyId = s.logicalId('AWS::CloudFront::CachePolicy', 'SiteFeedCachePolicy');
+      const { id: policyId, config: policy } = cachePolicy('SiteFeedCachePolicy');
       const feedBehaviors = (distribution().CacheBehaviors as Array<Record<string, unknown>>).filter(
         (b) => b.PathPattern !== '/articles/*' && b.PathPattern !== '/media/*',
       );
       for (const b of feedBehaviors) expect(b.CachePolicyId).toEqual({ Ref: policyId });
-      const policy = s.template.findResources('AWS::CloudFront::CachePolicy')[policyId]!.Properties
-        .CachePolicyConfig;
       expect(policy).toMatchObject({
         MinTTL: 0,
         DefaultTTL: 300,
@@ -444,7 +450,7 @@ describe('publisher stack (default context)', () => {
     });
 
     it('caches photos and facsimiles a year, with nothing from the viewer (no Referer) in the key', () => {
-      const policyId = s.logicalId('AWS::CloudFront::CachePolicy', 'SiteMediaCachePolicy');
+      const { id: policyId, config: policy } = cachePolicy('SiteMediaCachePolicy');
       const behaviors = distribution().CacheBehaviors as Array<Record<string, unknown>>;
       const media = behaviors.find((b) => b.PathPattern === '/media/*')!;
       expect(media.CachePolicyId).toEqual({ Ref: policyId });
@@ -452,8 +458,6 @@ describe('publisher stack (default context)', () => {
       expect(media.FunctionAssociations).toBeUndefined();
       expect(media.OriginRequestPolicyId).toBeUndefined();
       expect(distribution().WebACLId).toBeUndefined();
-      const policy = s.template.findResources('AWS::CloudFront::CachePolicy')[policyId]!.Properties
-        .CachePolicyConfig;
       expect(policy).toMatchObject({
         MinTTL: 0,
         DefaultTTL: 31_536_000,
