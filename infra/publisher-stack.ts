@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps, Token, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -23,6 +24,18 @@ import { PublisherMonitoring } from './constructs/publisher-monitoring.ts';
 import { SiteDistribution, viewerHostHeader } from './constructs/site-distribution.ts';
 import { functionEnvironment, type StackSettings } from './context-config.ts';
 import { assertSupportedRegion } from './regions.ts';
+
+const packageJson = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8'),
+) as { dependencies?: Record<string, string> };
+
+/** The exact version package.json pins, so the function's asset and the tests use the same one. */
+const dependencyVersion = (name: string): string => {
+  const version = packageJson.dependencies?.[name];
+  if (version === undefined || !/^\d+\.\d+\.\d+$/.test(version))
+    throw new Error(`package.json must pin ${name} to an exact version (found ${version ?? 'none'})`);
+  return version;
+};
 
 /** Properties of {@link PublisherStack}: the validated context (see context-config.ts). */
 export interface PublisherStackProps extends StackProps {
@@ -54,6 +67,8 @@ export const siteOutputKeyPatterns = [
   underPrefix(sitePrefixes.sitemaps),
   sitemapIndexKey,
   rootTextFiles,
+  // Photo renditions and page facsimiles (docs/photos.md).
+  underPrefix(sitePrefixes.media),
 ] as const;
 
 /**
@@ -63,11 +78,13 @@ export const siteOutputKeyPatterns = [
  * publish invalidates before it writes into their group (shared/publish/derived-hashes.ts).
  * Nothing else is ever deleted.
  */
-const siteDeleteKeyPatterns = [
+export const siteDeleteKeyPatterns = [
   underPrefix(sitePrefixes.feeds),
   underPrefix(sitePrefixes.sitemaps),
   sitemapIndexKey,
   underPrefix(sitePrefixes.hashRecords),
+  // Renditions no record references any more: a photo replaced or retracted (docs/photos.md).
+  underPrefix(sitePrefixes.media),
 ] as const;
 
 /** Key prefixes the permalink function reads: article and issue records, nothing else. */
@@ -189,8 +206,13 @@ export class PublisherStack extends Stack {
     const build = new PublisherFunction(this, 'BuildFeeds', {
       description: 'Publishes uploads under incoming/: article records, issue documents, feeds, OPML',
       entry,
-      // Rendering ~20 feed documents per upload is CPU-bound; memory buys CPU on Lambda.
-      memorySize: 1024,
+      // Rendering ~20 feed documents per upload and decoding photos (libvips) are CPU-bound, and
+      // memory buys CPU on Lambda: 1769 MB is one full vCPU, where one 12-megapixel photo takes
+      // about 0.5–0.7 s of a core. Memory itself is not the limit: four 12 MP photos peaked at
+      // 185 MB RSS (docs/photos.md, "Measurements and decisions").
+      memorySize: 1769,
+      // sharp's libvips binary must be the linux-arm64 build, not the synthesizing machine's.
+      nativeModules: { sharp: dependencyVersion('sharp') },
       timeout: Duration.minutes(3),
       // A year of publishing history: what was published when, and every rejected upload.
       logRetention: logs.RetentionDays.ONE_YEAR,

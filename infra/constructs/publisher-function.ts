@@ -32,6 +32,30 @@ const bundling: nodejs.BundlingOptions = {
   forceDockerBundling: false,
 };
 
+/**
+ * Bundling for a function that loads native modules (sharp's libvips). `bundling.nodeModules`
+ * would run `npm install` for the machine that synthesizes (x64 here and in CI), and the arm64
+ * function would fail with "Could not load the sharp module using the linux-arm64 runtime".
+ * Instead the modules stay external to esbuild, and after bundling npm installs them into the
+ * asset folder for the function's platform: `--os=linux --cpu=arm64 --libc=glibc` (the Lambda
+ * runtimes are Amazon Linux, glibc; a musl build would not load). This needs the npm registry
+ * at synth time. test/infra/synth.test.ts asserts the asset holds the arm64 binary and no x64.
+ */
+export const nativeModuleBundling = (modules: Record<string, string>): nodejs.BundlingOptions => {
+  const specs = Object.entries(modules).map(([name, version]) => `${name}@${version}`);
+  return {
+    ...bundling,
+    externalModules: [...(bundling.externalModules ?? []), ...Object.keys(modules)],
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir, outputDir) => [
+        `npm install --prefix "${outputDir}" --no-save --no-package-lock --no-audit --no-fund --ignore-scripts --os=linux --cpu=arm64 --libc=glibc ${specs.join(' ')}`,
+      ],
+    },
+  };
+};
+
 /** Properties of {@link PublisherFunction}. */
 export interface PublisherFunctionProps {
   /** Handler file (exports `handler`). */
@@ -48,6 +72,11 @@ export interface PublisherFunctionProps {
   logLevel: string;
   environment: Record<string, string>;
   reservedConcurrentExecutions?: number | undefined;
+  /**
+   * Native modules (name → exact version) left out of the esbuild bundle and installed into the
+   * asset for linux-arm64 with glibc (see {@link nativeModuleBundling}).
+   */
+  nativeModules?: Record<string, string>;
   /** For asynchronous invocations (S3 events): retries, event age, where failures go. */
   async?: Pick<lambda.FunctionProps, 'retryAttempts' | 'maxEventAge' | 'onFailure'>;
 }
@@ -95,7 +124,7 @@ export class PublisherFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      bundling,
+      bundling: props.nativeModules ? nativeModuleBundling(props.nativeModules) : bundling,
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       ...props.async,
       environment: {

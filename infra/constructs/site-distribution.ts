@@ -36,9 +36,10 @@ export const viewerHostHeader = 'x-forwarded-host';
 
 /**
  * Every cache behaviour besides the default one (`/` and anything else → the permalink
- * function), and which origin it goes to. Adding a behaviour is one line here: a `bucket` path
- * also gets its read grant in the site bucket's policy, and every behaviour gets the security
- * response headers.
+ * function), and which origin it goes to. Adding a behaviour is one line here: a `bucket` or
+ * `media` path also gets its read grant in the site bucket's policy, and every behaviour gets
+ * the security response headers. `media` is the site bucket too, under a cache policy for
+ * content-addressed objects (a key never changes content: cached a year).
  */
 export const pathRoutes = {
   [`/${underPrefix(sitePrefixes.articles)}`]: 'function',
@@ -51,11 +52,15 @@ export const pathRoutes = {
   [`/${underPrefix(sitePrefixes.sitemaps)}`]: 'bucket',
   [`/${sitemapIndexKey}`]: 'bucket',
   [`/${rootTextFiles}`]: 'bucket',
-} as const satisfies Record<string, 'bucket' | 'function'>;
+  // Photo renditions and page facsimiles (docs/photos.md). No Referer check, on purpose: feed
+  // readers and aggregators load these from their own pages, and a paper refusing their
+  // Referer is what leaves scraped e-paper feeds without pictures.
+  [`/${underPrefix(sitePrefixes.media)}`]: 'media',
+} as const satisfies Record<string, 'bucket' | 'function' | 'media'>;
 
-/** Paths served straight from the site bucket: subscription documents, archives and OPML. */
-const staticPathPatterns = Object.entries(pathRoutes)
-  .filter(([, origin]) => origin === 'bucket')
+/** Paths served straight from the site bucket: feeds, archives, OPML, discovery files, media. */
+export const staticPathPatterns = Object.entries(pathRoutes)
+  .filter(([, origin]) => origin !== 'function')
   .map(([pattern]) => pattern);
 
 // CloudFront Functions run on the cloudfront-js-2.0 runtime (ES5.1 + a few ES6 features), not Node.
@@ -82,7 +87,8 @@ export class SiteDistribution extends Construct {
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
 
-    const { feedCachePolicy, articleCachePolicy, pageHeaders, feedHeaders } = this.policies();
+    const { feedCachePolicy, articleCachePolicy, mediaCachePolicy, pageHeaders, feedHeaders } =
+      this.policies();
 
     const viewerRequest = new cloudfront.Function(this, 'ViewerRequest', {
       comment: 'Forward the viewer host; normalise Accept for the cache key',
@@ -134,8 +140,15 @@ export class SiteDistribution extends Construct {
       compress: true,
     };
 
+    // Pictures and PDFs are compressed already; CORS stays open so web readers may use them.
+    const mediaBehavior: cloudfront.BehaviorOptions = {
+      ...feedBehavior,
+      cachePolicy: mediaCachePolicy,
+      compress: false,
+    };
+
     const domain = props.customDomain;
-    const behaviors = { function: articleBehavior, bucket: feedBehavior };
+    const behaviors = { function: articleBehavior, bucket: feedBehavior, media: mediaBehavior };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Quzhou Daily feeds and permalinks',
       defaultBehavior: articleBehavior,
@@ -181,6 +194,20 @@ export class SiteDistribution extends Construct {
       queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
+    });
+
+    // Media keys are content-addressed (shared/site-layout.ts `mediaKey`) and written with
+    // `immutable, max-age=31536000`: a year at the edge (also for an object stored without the
+    // header), with nothing from the viewer (no Referer, cookie, header or query string) in the
+    // key or sent to S3. A deleted rendition stays at the edge until invalidated (docs/photos.md).
+    const mediaCachePolicy = new cloudfront.CachePolicy(this, 'MediaCachePolicy', {
+      comment: 'Photos and facsimiles: content-addressed, immutable, cached a year',
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.days(365),
+      maxTtl: Duration.days(365),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
     });
 
     // Article pages answer HTML or JSON by Accept (Vary: Accept), so Accept is part of the key.
@@ -241,7 +268,7 @@ export class SiteDistribution extends Construct {
       },
     });
 
-    return { feedCachePolicy, articleCachePolicy, pageHeaders, feedHeaders };
+    return { feedCachePolicy, articleCachePolicy, mediaCachePolicy, pageHeaders, feedHeaders };
   }
 
   /** The site bucket's policy: this distribution may read the public paths and hear 404s. */

@@ -6,6 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
+import { atomPhotoXml } from './feed-photos.ts';
 import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength, utf8Extra } from './xml-text.ts';
 
 /**
@@ -18,7 +19,7 @@ import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength, utf8Extra 
  * Feed: `xml:lang="zh-CN"`, the paper as `<author>`, `updated` = latest content change.
  * Entries: tag: `id`, `published`/`updated` with `+08:00`, an `author` per contributor (the
  * paper when none), `category term=<section slug> label=<版名>`, `summary` (text) and
- * `content type="html"`. Retracted articles become `<at:deleted-entry ref when>`; they come
+ * `content type="html"`, and a `link rel="enclosure"` per photo (feed-photos.ts). Retracted articles become `<at:deleted-entry ref when>`; they come
  * before the entries because RFC 4287's grammar puts extension elements before `atom:entry`.
  */
 
@@ -39,12 +40,14 @@ const atomEntry = (item: FeedItem, head: FeedHead): Fragment => {
   const x = item.xml;
   const byPaper = x.authors.length === 0;
   const authors = byPaper ? [escapeCleanXmlText(head.paperName)] : x.authors;
-  let xml = `  <entry>\n    <id>${x.id}</id>\n    <title>${x.title}</title>\n    <link rel="alternate" type="text/html" href="${x.url}"/>\n    <published>${item.published}</published>\n    <updated>${item.updated}</updated>\n`;
+  const photos = item.photos === undefined ? '' : atomPhotoXml(item.photos);
+  let xml = `  <entry>\n    <id>${x.id}</id>\n    <title>${x.title}</title>\n    <link rel="alternate" type="text/html" href="${x.url}"/>\n${photos}    <published>${item.published}</published>\n    <updated>${item.updated}</updated>\n`;
   for (const author of authors) xml += `    <author><name>${author}</name></author>\n`;
   xml += `    <category term="${x.sectionSlug}" label="${x.section}"/>\n    <summary>${x.summary}</summary>\n`;
   xml += '    <content type="html">';
   const text = `${xml}${item.contentXml}</content>\n  </entry>\n`;
-  return { text, bytes: text.length + item.extraBytes.atom + (byPaper ? utf8Extra(head.paperName) : 0) };
+  const extra = item.extraBytes.atom + (byPaper ? utf8Extra(head.paperName) : 0) + utf8Extra(photos);
+  return { text, bytes: text.length + extra };
 };
 
 const atomDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {

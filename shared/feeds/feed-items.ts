@@ -2,6 +2,7 @@ import type { SiteConfig } from '../config.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../model/published.ts';
 import { contributorText } from '../model/role-labels.ts';
 import { articleUrl } from '../site-layout.ts';
+import { type FeedPhoto, feedFigureHtml, feedPhotosOf } from './feed-photos.ts';
 import type { FeedSpec } from './feed-spec.ts';
 import { rfc822Of, rfc3339Of, toBeijingTime } from './feed-time.ts';
 import {
@@ -77,6 +78,8 @@ export interface FeedItem {
   };
   /** Epoch seconds of the item's last change (`deletedAt` or `updated`), for feed dates. */
   changedSeconds: number;
+  /** The article's photos (shared/feeds/feed-photos.ts); absent when it has none. */
+  photos?: FeedPhoto[];
 }
 
 /** Characters of the plain-text summary before the ellipsis. */
@@ -130,6 +133,8 @@ const contentHtmlOf = (
   page: PublishedPage,
   article: PublishedArticle,
   authors: string[],
+  photos: readonly FeedPhoto[],
+  title: string,
   config: SiteConfig,
 ): { html: string; jsonPlain: boolean } => {
   const html: string[] = [];
@@ -147,7 +152,14 @@ const contentHtmlOf = (
   if (article.column) html.push(`<p class='column'>【${h(article.column)}】</p>`);
   const byline = [article.dateline ?? '', authors.join(' ')].filter((s) => s !== '').join(' ');
   if (byline !== '') html.push(`<p class='byline'>${h(byline)}</p>`);
-  if (article.caption) html.push(`<p class='caption'>${h(article.caption)}</p>`);
+  for (const photo of photos) {
+    const figure = feedFigureHtml(photo, title);
+    if (needsJsonEscape(figure)) jsonPlain = false;
+    html.push(figure);
+  }
+  // A photo's figcaption already shows the caption a photo article carries: show it once.
+  if (article.caption && !photos.some((photo) => photo.caption === plainText(article.caption!)))
+    html.push(`<p class='caption'>${h(article.caption)}</p>`);
   // Verse keeps its line breaks: a stanza is a paragraph, its lines end in <br>.
   for (const paragraph of article.paragraphs)
     html.push(
@@ -181,7 +193,16 @@ const toItem = (
 ): FeedItem => {
   const title = plainText(article.title);
   const authors = bylineOf(article);
-  const { html: contentHtml, jsonPlain } = contentHtmlOf(issue, page, article, authors, config);
+  const photos = article.photos?.length ? feedPhotosOf(article.photos, config.siteUrl) : [];
+  const { html: contentHtml, jsonPlain } = contentHtmlOf(
+    issue,
+    page,
+    article,
+    authors,
+    photos,
+    title,
+    config,
+  );
   const retracted = article.status === 'retracted';
   // Parse each stored time once; most articles were never corrected (updated = published).
   const publishedTime = toBeijingTime(article.published);
@@ -237,6 +258,7 @@ const toItem = (
   if (subtitle !== undefined) item.subtitle = subtitle;
   if (column !== undefined) item.column = column;
   if (deletedTime !== undefined) item.deletedAt = rfc3339Of(deletedTime);
+  if (photos.length > 0) item.photos = photos;
   return item;
 };
 
@@ -307,8 +329,24 @@ const versionKey = ({ issue, page, article }: Entry) => {
     article.status,
     article.retractedAt ?? '',
     jump === undefined ? '' : `${jump.page}\u0001${jump.id}\u0001${jump.title}`,
+    photosVersion(article),
   ].join('\u0000');
 };
+
+/** What of an article's photos its item shows: attaching, replacing or re-captioning one is a new version. */
+const photosVersion = (article: PublishedArticle) =>
+  (article.photos ?? [])
+    .map((p) =>
+      [
+        p.large.key,
+        p.large.bytes,
+        p.thumbnail.key,
+        p.caption ?? '',
+        p.credit?.printed ?? '',
+        ...(p.credit?.photographers ?? []),
+      ].join('\u0001'),
+    )
+    .join('\u0002');
 
 /** A fragment made once per item and renderer within a build (see {@link ItemCache}). */
 export const cachedFragment = <F>(

@@ -6,6 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import type { FeedItem } from './feed-items.ts';
+import { jsonPhotoMembers } from './feed-photos.ts';
 import { jsonString, utf8Extra } from './xml-text.ts';
 
 /**
@@ -20,6 +21,8 @@ import { jsonString, utf8Extra } from './xml-text.ts';
  * - feed `_rfc5005`: RFC 5005 archive links (`archive`, `current`, `prev_archive`,
  *   `next_archive`). JSON Feed has no standard for archived feeds; `next_url` (pagination) is
  *   not used because archive documents overlap the subscription window.
+ *
+ * An item with photos carries `image` and `attachments` (feed-photos.ts).
  *
  * Text is sanitised (XML-forbidden characters dropped) like the XML formats, so the three
  * formats show the same text. Retracted articles are omitted (JSON Feed has no tombstone).
@@ -49,9 +52,11 @@ const jsonItem = (item: FeedItem, head: FeedHead): Fragment => {
   quzhou += `"issue_date":${jsonString(item.issueDate)}}`;
   // Dates are fixed-format ASCII; every other string goes through jsonString.
   const before = `{"id":${jsonString(item.id)},"url":${jsonString(item.url)},"title":${jsonString(item.title)},"content_html":`;
-  const after = `,"summary":${jsonString(item.summary)},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${jsonString(item.section)}],"_quzhou":${quzhou}}`;
+  const photos = item.photos === undefined ? '' : jsonPhotoMembers(item.photos);
+  const after = `,"summary":${jsonString(item.summary)}${photos},"date_published":"${item.published}","date_modified":"${item.updated}","authors":[${authors}],"tags":[${jsonString(item.section)}],"_quzhou":${quzhou}}`;
   const text = before + item.contentJson + after;
-  return { text, bytes: text.length + item.extraBytes.json + (byPaper ? utf8Extra(head.paperName) : 0) };
+  const extra = item.extraBytes.json + (byPaper ? utf8Extra(head.paperName) : 0) + utf8Extra(photos);
+  return { text, bytes: text.length + extra };
 };
 
 const jsonDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {

@@ -6,6 +6,7 @@ import {
   type RenderedItem,
 } from './feed-document.ts';
 import { type FeedItem, latestChange } from './feed-items.ts';
+import { mediaRssNamespace, rssPhotoXml } from './feed-photos.ts';
 import { formatRfc822 } from './feed-time.ts';
 import { syndicationNamespace } from './polling-hints.ts';
 import {
@@ -30,7 +31,7 @@ export const webfeedsNamespace = 'http://webfeeds.org/rss/1.0';
  * `description` = plain-text summary (HTML-escaped, since readers render description as HTML),
  * `content:encoded` = full text HTML, one `dc:creator` per contributor, `category` = section.
  * Retracted articles are left out (RSS has no tombstone). RFC 5005 links go through
- * `atom:link`.
+ * `atom:link`. An item with photos adds one `<enclosure>` and Media RSS (feed-photos.ts).
  */
 
 export const rssNamespaces = {
@@ -50,15 +51,19 @@ const rssItem = (item: FeedItem, head: FeedHead): Fragment => {
   const x = item.xml;
   const byPaper = x.authors.length === 0;
   const creators = byPaper ? [escapeCleanRssPlainText(head.paperName)] : x.authors;
-  let xml = `    <item>\n      <title>${x.title}</title>\n      <link>${x.url}</link>\n      <guid isPermaLink="false">${x.id}</guid>\n      <pubDate>${item.publishedRfc822}</pubDate>\n`;
+  // Media RSS is declared where it is used (feed-photos.ts): items without photos are unchanged.
+  const open = item.photos === undefined ? '<item>' : `<item xmlns:media="${mediaRssNamespace}">`;
+  let xml = `    ${open}\n      <title>${x.title}</title>\n      <link>${x.url}</link>\n      <guid isPermaLink="false">${x.id}</guid>\n      <pubDate>${item.publishedRfc822}</pubDate>\n`;
   for (const creator of creators) xml += `      <dc:creator>${creator}</dc:creator>\n`;
   xml += `      <category>${x.section}</category>\n`;
   // description is HTML by the spec: the plain summary is HTML-escaped, then XML-escaped (HTML
   // text and XML text escape `& < >` alike).
   xml += `      <description>${escapeCleanXmlText(escapeCleanXmlText(item.summary))}</description>\n`;
   xml += '      <content:encoded>';
-  const text = `${xml}${item.contentXml}</content:encoded>\n    </item>\n`;
-  return { text, bytes: text.length + item.extraBytes.common + (byPaper ? utf8Extra(head.paperName) : 0) };
+  const photos = item.photos === undefined ? '' : rssPhotoXml(item.photos);
+  const text = `${xml}${item.contentXml}</content:encoded>\n${photos}    </item>\n`;
+  const extra = item.extraBytes.common + (byPaper ? utf8Extra(head.paperName) : 0) + utf8Extra(photos);
+  return { text, bytes: text.length + extra };
 };
 
 const rssDocument = (head: FeedHead, items: readonly RenderedItem[]): string => {

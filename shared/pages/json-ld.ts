@@ -1,8 +1,8 @@
 import type { SiteConfig } from '../config.ts';
 import type { ContributorRole, Paper } from '../model/issue.ts';
-import type { ArticleRecord, PublishedIssue } from '../model/published.ts';
+import type { ArticleRecord, PublishedIssue, PublishedPhoto } from '../model/published.ts';
 import { roleLabels } from '../model/role-labels.ts';
-import { articleUrl, issueUrl } from '../site-layout.ts';
+import { articleUrl, issueUrl, siteFileUrl } from '../site-layout.ts';
 import { toBeijingIso } from './beijing-time.ts';
 import { stripUnwanted } from './html.ts';
 import { homeUrl } from './site-links.ts';
@@ -101,6 +101,27 @@ export const publicationIssueJsonLd = ({ date, paper, issue }: IssueFacts, confi
 };
 
 /**
+ * schema.org `ImageObject` of a photo: the large JPEG (the URL feeds and og:image name), its
+ * size, caption, the credit as printed (`creditText`) and the photographers (`creator`).
+ */
+export const imageObjectJsonLd = (photo: PublishedPhoto, config: SiteConfig) => {
+  const url = siteFileUrl(config.siteUrl, photo.large.key);
+  const creators = photo.credit?.photographers ?? [];
+  return {
+    '@type': 'ImageObject',
+    url,
+    contentUrl: url,
+    encodingFormat: photo.large.type,
+    width: photo.large.width,
+    height: photo.large.height,
+    thumbnailUrl: siteFileUrl(config.siteUrl, photo.thumbnail.key),
+    ...(photo.caption ? { caption: photo.caption } : {}),
+    ...(photo.credit ? { creditText: photo.credit.printed } : {}),
+    ...(creators.length > 0 ? { creator: creators.map((name) => ({ '@type': 'Person', name })) } : {}),
+  };
+};
+
+/**
  * schema.org `NewsArticle` of a permalink: `isPartOf` the `PublicationIssue` (期 number, its
  * pages) of the `Periodical`; the print fields say where it stood in the paper — `printEdition`
  * (总第N期), `printPage` (第N版), `printSection` (版名), `printColumn` (栏目) — with
@@ -138,7 +159,13 @@ export const articleJsonLd = (record: ArticleRecord, config: SiteConfig) => {
     ...(article.dateline ? { dateline: article.dateline } : {}),
     ...(authors.length > 0 ? { author: authors } : {}),
     ...(contributors.length > 0 ? { contributor: contributors } : {}),
-    ...(article.caption ? { about: { '@type': 'ImageObject', caption: article.caption } } : {}),
+    // With photos, `image` carries the pictures and their captions; without, the printed
+    // caption still says what the (unpublished) photo showed.
+    ...(article.photos?.length
+      ? { image: article.photos.map((photo) => imageObjectJsonLd(photo, config)) }
+      : article.caption
+        ? { about: { '@type': 'ImageObject', caption: article.caption } }
+        : {}),
     // 更正 notices about this article: schema.org's CorrectionComment, dated by the notice's issue.
     ...(article.corrections?.length
       ? {

@@ -35,6 +35,9 @@ h1{margin:.25rem 0;font-size:1.625rem;line-height:1.4;font-weight:700;letter-spa
 .caption{margin:1rem 0;padding:.75rem 1rem;border-left:3px solid var(--rule);color:var(--muted);font-size:.9375rem}
 .caption strong{color:var(--fg);margin-right:.5em}
 .jump{margin:1.25rem 0;font-weight:700}
+.photo{margin:1rem 0 1.25rem}
+.photo img{display:block;width:100%;height:auto;background:var(--rule)}
+.photo figcaption{margin-top:.4rem;color:var(--muted);font-size:.875rem;line-height:1.6}
 .article-footer,.feeds,.site-footer{color:var(--muted);font-size:.9375rem}
 .article-footer{margin-top:1.5rem;border-top:1px solid var(--rule);padding-top:.75rem}
 h2{font-size:1.1875rem;line-height:1.5;margin:1.75rem 0 .5rem;padding-bottom:.25rem;border-bottom:1px solid var(--rule)}
@@ -43,6 +46,9 @@ h2{font-size:1.1875rem;line-height:1.5;margin:1.75rem 0 .5rem;padding-bottom:.25
 .toc .kicker-inline{display:block;color:var(--muted);font-size:.875rem}
 .toc .by{color:var(--muted);font-size:.875rem;margin-left:.5em;white-space:nowrap}
 .page-feeds a{margin-right:.5em}
+.facsimile{margin:.5rem 0 1rem}
+.facsimile img{display:block;max-width:12.5rem;height:auto;border:1px solid var(--rule)}
+.page-turn a{margin-right:1em}
 .edition{font-size:1rem;font-weight:400;color:var(--muted);margin-left:.5em;white-space:nowrap}
 .feeds ul{list-style:none;padding:0;margin:.25rem 0}
 .feeds li{margin:.25rem 0}

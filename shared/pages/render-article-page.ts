@@ -7,13 +7,14 @@ import { formatChineseDate, formatChineseDateTime, toBeijingIso } from './beijin
 import { html, trustedHtml } from './html.ts';
 import { articleJsonLd, serializeJsonLd, summarize } from './json-ld.ts';
 import { alternateLinks, feedsSection, renderDocument } from './layout.ts';
+import { openGraphImage, photoFigures } from './photo-figure.ts';
 import { allSectionsFeedLinks, feedLinks } from './site-links.ts';
 
 /**
  * Bumped whenever the HTML of a page changes for the same record, so response ETags (derived from
  * the stored record's ETag and this version) change with it.
  */
-export const pageRendererVersion = '1';
+export const pageRendererVersion = '2';
 
 /** Consecutive contributors with the same role share one label: 记者 胡灵萍 郑菁菁 通讯员 余黎红. */
 const groupByRole = (byline: readonly Contributor[]) => {
@@ -114,6 +115,13 @@ export const renderArticlePage = (record: ArticleRecord, config: SiteConfig): st
   const published = toBeijingIso(article.published) ?? article.published;
   const updated = toBeijingIso(article.updated) ?? article.updated;
   const updatedText = updated !== published ? formatChineseDateTime(article.updated) : undefined;
+  const photos = article.photos ?? [];
+  const lead = photos[0];
+  // A photo article's caption is its photo's: the figcaption shows it, so it is not repeated.
+  const caption =
+    article.caption && !photos.some((photo) => photo.caption === article.caption)
+      ? article.caption
+      : undefined;
 
   const head = html`${alternateLinks(sectionFeeds, `${config.title}·${page.section}`)}${alternateLinks(allFeeds, `${config.title}·全部版面`)}<meta property="og:type" content="article">
 <meta property="og:title" content="${article.title}">
@@ -121,7 +129,7 @@ export const renderArticlePage = (record: ArticleRecord, config: SiteConfig): st
 <meta property="og:url" content="${url}">
 <meta property="og:site_name" content="${config.title}">
 <meta property="og:locale" content="zh_CN">
-<meta property="article:published_time" content="${published}">
+${lead ? openGraphImage(lead, config.siteUrl, article.title) : ''}<meta property="article:published_time" content="${published}">
 <meta property="article:modified_time" content="${updated}">
 <meta property="article:section" content="${page.section}">
 <script type="application/ld+json">${trustedHtml(serializeJsonLd(articleJsonLd(record, config)))}</script>
@@ -132,7 +140,7 @@ export const renderArticlePage = (record: ArticleRecord, config: SiteConfig): st
 ${article.kicker ? html`<p class="kicker">${article.kicker}</p>\n` : ''}<h1>${article.title}</h1>
 ${article.subtitle ? html`<p class="subtitle">${article.subtitle}</p>\n` : ''}${issueLine(record)}${article.column ? html`<p class="meta">栏目：${article.column}</p>\n` : ''}${renderByline(article.byline)}</header>
 <div class="article-body">
-${article.caption ? html`<p class="caption"><strong>图片说明</strong>${article.caption}</p>\n` : ''}${paragraphs(record)}${jumpLine(record, config)}${correctionNotes(record)}</div>
+${photoFigures(photos, config.siteUrl, article.title)}${caption ? html`<p class="caption"><strong>图片说明</strong>${caption}</p>\n` : ''}${paragraphs(record)}${jumpLine(record, config)}${correctionNotes(record)}</div>
 <footer class="article-footer">
 ${updatedText ? html`<p>更新于 <time datetime="${updated}">${updatedText}</time></p>\n` : ''}${page.editor ? html`<p>责任编辑：${page.editor}</p>\n` : ''}<p><a href="${toc}">本期目录（${formatChineseDate(date)}）</a> · <a href="${toc}#page-${page.number}">第${page.number}版 ${page.section}</a></p>
 </footer>

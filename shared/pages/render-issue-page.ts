@@ -6,6 +6,7 @@ import { formatChineseDate } from './beijing-time.ts';
 import { html, trustedHtml } from './html.ts';
 import { issueJsonLd, serializeJsonLd } from './json-ld.ts';
 import { alternateLinks, feedLinkList, feedsSection, renderDocument } from './layout.ts';
+import { facsimileBlock, pageTurnLinks } from './page-facsimile.ts';
 import { paperFooter } from './render-article-page.ts';
 import { allSectionsFeedLinks, feedLinks, homeUrl } from './site-links.ts';
 
@@ -68,11 +69,11 @@ export const renderIssuePage = (
 ${details.length > 0 ? html`<p class="meta">${details.join(' · ')}</p>\n` : ''}${options.home ? html`<p class="meta"><a href="${issueUrl(config.siteUrl, issue.date)}">本期目录的永久链接</a></p>\n` : ''}<nav aria-label="版面"><p class="meta">${pages.map(
     (p, i) => html`${i > 0 ? ' · ' : ''}<a href="#page-${p.number}">第${p.number}版 ${p.section}</a>`,
   )}</p></nav>
-${pages.map((page) => {
+${pages.map((page, index) => {
   const articles = page.articles.filter((a) => a.status !== 'retracted').sort((a, b) => a.order - b.order);
   return html`<section id="page-${page.number}" aria-labelledby="page-${page.number}-heading">
 <h2 id="page-${page.number}-heading">第${page.number}版 ${page.section}</h2>
-${
+${facsimileBlock(page, config.siteUrl, index === 0)}${
   articles.length > 0
     ? html`<ul class="toc">
 ${articles.map((a) => tocEntry(issue, a, config))}</ul>
@@ -80,7 +81,7 @@ ${articles.map((a) => tocEntry(issue, a, config))}</ul>
     : html`<p class="meta">本版暂无文章。</p>
 `
 }<p class="meta page-feeds">订阅本版：${feedLinkList(feedLinks(config, page.sectionSlug))}</p>
-</section>
+${pageTurnLinks(pages, index)}</section>
 `;
 })}${feedsSection(config, [{ slug: allSectionsSlug, name: '全部版面' }, ...sections.map((s) => ({ slug: s.slug, name: `${s.name}版` }))])}`;
 

@@ -290,7 +290,12 @@ const toPage = (page: XmlElement, field: string) => {
 };
 
 const toArticle = (article: XmlElement, field: string) => {
-  allowOnly(article, field, ['id', 'kind'], [...articleTextElements, 'byline', 'p', 'jump', 'corrects']);
+  allowOnly(
+    article,
+    field,
+    ['id', 'kind'],
+    [...articleTextElements, 'byline', 'p', 'jump', 'corrects', 'photo'],
+  );
   const texts = Object.fromEntries(
     articleTextElements.map((name) => {
       const el = single(article, name, `${field}.${name}`);
@@ -306,6 +311,7 @@ const toArticle = (article: XmlElement, field: string) => {
   if (corrects) allowOnly(corrects, `${field}.corrects`, ['date', 'page'], []);
   const paragraphs = children(article, 'p');
   for (const [i, p] of paragraphs.entries()) allowOnly(p, `${field}.paragraphs.${i}`, [], []);
+  const photos = children(article, 'photo').map((photo, i) => toPhoto(photo, `${field}.photos.${i}`));
   return compact({
     id: attr(article, 'id'),
     kind: attr(article, 'kind'),
@@ -329,5 +335,19 @@ const toArticle = (article: XmlElement, field: string) => {
           title: text(corrects),
         })
       : undefined,
+    photos: photos.length > 0 ? photos : undefined,
   });
+};
+
+/** `<photo file="01-古城韵味.jpg"><caption>…</caption><credit>记者 刘芸 摄</credit></photo>` → `PhotoRef`. */
+const toPhoto = (photo: XmlElement, field: string) => {
+  allowOnly(photo, field, ['file'], ['caption', 'credit']);
+  const words = Object.fromEntries(
+    (['caption', 'credit'] as const).map((name) => {
+      const el = single(photo, name, `${field}.${name}`);
+      if (el) allowOnly(el, `${field}.${name}`, [], []);
+      return [name, el ? text(el) : undefined];
+    }),
+  );
+  return compact({ file: attr(photo, 'file'), caption: words.caption, credit: words.credit });
 };

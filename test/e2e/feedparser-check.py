@@ -2,7 +2,8 @@
 
 Usage: python3 feedparser-check.py URL...
 Prints one JSON document: a list with, per URL, feedparser's verdict (bozo and its exception),
-the detected version and every entry's id, link, title and published date. `published` is the
+the detected version and every entry's id, link, title and published date, and its pictures
+(enclosures, Media RSS content, thumbnails and credits, as feedparser lists them). `published` is the
 raw string from the document (feedparser keeps it as written), so the caller can check the
 +08:00 offset survived.
 """
@@ -20,6 +21,11 @@ def entry_fields(entry):
         "title": entry.get("title"),
         "published": entry.get("published"),
         "updated": entry.get("updated"),
+        "summary": entry.get("summary"),
+        "enclosures": [dict(e) for e in entry.get("enclosures", [])],
+        "media_content": [dict(m) for m in entry.get("media_content", [])],
+        "media_thumbnail": [dict(m) for m in entry.get("media_thumbnail", [])],
+        "media_credit": [dict(m) for m in entry.get("media_credit", [])],
     }
 
 

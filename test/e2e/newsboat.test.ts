@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogEntry } from '../../scripts/lib/node-http.ts';
 import { opmlFeedUrls, type StartedSite, startSite } from './support/local-site.ts';
-import { findFeedparserPython, findTool, run, warnMissing } from './support/tools.ts';
+import { findFeedparserPython, findTool, readNewsboatCache, run, warnMissing } from './support/tools.ts';
 
 const newsboat = findTool('/usr/bin/newsboat');
 if (newsboat === undefined) warnMissing('newsboat', 'newsboat');
@@ -12,23 +12,10 @@ if (newsboat === undefined) warnMissing('newsboat', 'newsboat');
 const python = newsboat === undefined ? undefined : await findFeedparserPython();
 if (newsboat !== undefined && python === undefined) warnMissing('python3 with sqlite3', 'python3');
 
-interface CachedItem {
-  feedurl: string;
-  guid: string;
-  title: string;
-  url: string;
-}
+type CachedItem = Record<'feedurl' | 'guid' | 'title' | 'url', string>;
 
-const readCache = async (cacheFile: string): Promise<CachedItem[]> => {
-  const code = [
-    'import json, sqlite3, sys',
-    'db = sqlite3.connect(sys.argv[1])',
-    'rows = db.execute("SELECT feedurl, guid, title, url FROM rss_item ORDER BY id").fetchall()',
-    'print(json.dumps([dict(zip(["feedurl", "guid", "title", "url"], r)) for r in rows], ensure_ascii=False))',
-  ].join('\n');
-  const { stdout } = await run(python!, ['-c', code, cacheFile], { maxBuffer: 64 * 1024 * 1024 });
-  return JSON.parse(stdout) as CachedItem[];
-};
+const readCache = (cacheFile: string): Promise<CachedItem[]> =>
+  readNewsboatCache(python!, cacheFile, ['feedurl', 'guid', 'title', 'url']);
 
 /** One newsboat profile: the feeds of one OPML folder (format), its own cache and requests. */
 interface Profile {

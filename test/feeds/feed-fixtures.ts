@@ -1,6 +1,7 @@
 import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { sectionSlug } from '../../shared/feeds/feed-spec.ts';
 import type { PublishedArticle, PublishedIssue, PublishedPage } from '../../shared/model/published.ts';
+import { frontPagePhoto, makePhoto } from '../support/photo-fixtures.ts';
 import { beijingTime, hostileText, makeIssue, samplePaper } from '../support/published-fixtures.ts';
 
 /**
@@ -123,6 +124,34 @@ export const richIssue = (date = '2024-11-30'): PublishedIssue => {
     pages,
     updated: `${date}T09:30:00+08:00`,
   };
+};
+
+/**
+ * The rich issue with photos: the photo article carries one whose caption is its own (shown
+ * once), the lead article two (the second with a hostile caption and a credit naming nobody),
+ * everything else none.
+ */
+export const photoIssue = (date = '2024-11-30'): PublishedIssue => {
+  const issue = richIssue(date);
+  const front = issue.pages[0]!;
+  const lead = front.articles.find((a) => a.id === 'p1-0a0a0a0a')!;
+  const photo = front.articles.find((a) => a.id === 'p1-0c0c0c0c')!;
+  photo.photos = [
+    makePhoto('初冬衢江', {
+      caption: '11月29日,衢江两岸层林尽染。',
+      credit: { printed: '叶根林 摄', photographers: ['叶根林'] },
+      aspect: 1.5,
+    }),
+  ];
+  lead.photos = [
+    frontPagePhoto(),
+    makePhoto('资料', {
+      caption: `${hostileText.ampersand} ${hostileText.attribute}${hostileText.controls}`,
+      credit: { printed: '本报资料图片', photographers: [] },
+      withWebp: false,
+    }),
+  ];
+  return issue;
 };
 
 /** Article ids that are feed items (teaser excluded), in reading order, and the retracted one. */

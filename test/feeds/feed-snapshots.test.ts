@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildArchiveFeeds, buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
 import { buildOpml } from '../../shared/feeds/build-opml.ts';
 import { allSectionsSpec, sectionSpec } from '../../shared/feeds/feed-spec.ts';
-import { richIssue, testConfig } from './feed-fixtures.ts';
+import { photoIssue, richIssue, testConfig } from './feed-fixtures.ts';
 
 /**
  * One snapshot per format on a fixed input (the times are in the fixture: no clock is read).
@@ -48,5 +48,24 @@ describe('feed snapshots', () => {
       config,
     );
     await expect(opml).toMatchFileSnapshot('./__snapshots__/feeds.opml');
+  });
+});
+
+/** Photo items: added beside the snapshots above, which photos must not change. */
+describe('feed snapshots with photos', () => {
+  const subscription = buildSubscriptionFeeds(sectionSpec('要闻', config), [photoIssue()], {}, config);
+
+  it('renders RSS enclosures and Media RSS for the photo items', async () => {
+    await expect(subscription.rss).toMatchFileSnapshot('./__snapshots__/photos.rss.xml');
+  });
+
+  it('renders Atom enclosure links for the photo items', async () => {
+    await expect(subscription.atom).toMatchFileSnapshot('./__snapshots__/photos.atom.xml');
+  });
+
+  it('renders JSON Feed image and attachments for the photo items', async () => {
+    await expect(`${JSON.stringify(JSON.parse(subscription.json), null, 2)}\n`).toMatchFileSnapshot(
+      './__snapshots__/photos.feed.json',
+    );
   });
 });

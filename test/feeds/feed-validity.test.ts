@@ -12,7 +12,14 @@ import {
   type FeedDocuments,
 } from '../../shared/feeds/build-feeds.ts';
 import { allSectionsSpec, sectionSpec } from '../../shared/feeds/feed-spec.ts';
-import { dailyIssues, hostileIssue, richIssue, richItemIds, testConfig } from './feed-fixtures.ts';
+import {
+  dailyIssues,
+  hostileIssue,
+  photoIssue,
+  richIssue,
+  richItemIds,
+  testConfig,
+} from './feed-fixtures.ts';
 import { assertWellFormed, parseXml } from './xml-check.ts';
 
 /**
@@ -54,6 +61,7 @@ const documents: Array<[name: string, docs: FeedDocuments]> = [
   ],
   ['hostile', buildSubscriptionFeeds(sectionSpec(hostile.pages[0]!.section, config), [hostile], {}, config)],
   ['empty', buildSubscriptionFeeds(sectionSpec('体育', config), [issue], {}, config)],
+  ['photos', buildSubscriptionFeeds(sectionSpec('要闻', config), [photoIssue()], {}, config)],
 ];
 
 const rfc3339Beijing = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
@@ -169,6 +177,18 @@ describe('read by a feed reader (rss-parser)', () => {
     const atom = await parser.parseString(docs.atom);
     expect(rss.items[0]!.title).toBe('<script>alert("x")</script></script><!--badchars');
     expect(atom.items[0]!.title).toBe('<script>alert("x")</script></script><!--badchars');
+  });
+
+  // rss-parser reads enclosures from RSS only (Atom's link rel="enclosure" is checked by jing).
+  it("reads a photo item's enclosure from RSS", async () => {
+    const [, docs] = documents[5]!;
+    const photo = photoIssue().pages[0]!.articles[0]!.photos![0]!;
+    const expected = {
+      url: `https://news.example.cn/${photo.large.key}`,
+      length: '141234',
+      type: 'image/jpeg',
+    };
+    expect((await parser.parseString(docs.rss)).items[0]!.enclosure).toEqual(expected);
   });
 
   it('reads JSON Feed the way a reader does: string ids, absolute URLs, parseable dates', () => {

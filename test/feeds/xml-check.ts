@@ -36,6 +36,9 @@ const parser = new XMLParser({
       'at:deleted-entry',
       'outline',
       'category',
+      'enclosure',
+      'media:content',
+      'media:credit',
     ].includes(name),
 });
 

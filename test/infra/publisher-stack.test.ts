@@ -221,6 +221,14 @@ describe('publisher stack (default context)', () => {
     const distribution = () =>
       Object.values(s.template.findResources('AWS::CloudFront::Distribution'))[0]!.Properties
         .DistributionConfig;
+    /** The cache policy whose logical id starts with `prefix`: its id and its config. */
+    const cachePolicy = (prefix: string) => {
+      const id = s.logicalId('AWS::CloudFront::CachePolicy', prefix);
+      return {
+        id,
+        config: s.template.findResources('AWS::CloudFront::CachePolicy')[id]!.Properties.CachePolicyConfig,
+      };
+    };
 
     it('reaches both origins through origin access control only', () => {
       const oacs = Object.entries(s.template.findResources('AWS::CloudFront::OriginAccessControl'));
@@ -288,9 +296,15 @@ describe('publisher stack (default context)', () => {
               Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
               Effect: 'Allow',
               Principal: { Service: 'cloudfront.amazonaws.com' },
-              Resource: ['feeds/*', 'feeds.opml', 'brand/*', 'sitemaps/*', 'sitemap.xml', '*.txt'].map((p) =>
-                objectArn(siteId, p),
-              ),
+              Resource: [
+                'feeds/*',
+                'feeds.opml',
+                'brand/*',
+                'sitemaps/*',
+                'sitemap.xml',
+                '*.txt',
+                'media/*',
+              ].map((p) => objectArn(siteId, p)),
             },
           ]),
         },
@@ -379,6 +393,7 @@ describe('publisher stack (default context)', () => {
         '/sitemaps/*': s3OriginId,
         '/sitemap.xml': s3OriginId,
         '/*.txt': s3OriginId,
+        '/media/*': s3OriginId,
       });
       expect(config.DefaultCacheBehavior.TargetOriginId).toBe(fnOriginId);
       // issues/, state/ and reports/ are internal: no behaviour sends them to the bucket.
@@ -386,7 +401,8 @@ describe('publisher stack (default context)', () => {
       for (const behavior of [...behaviors, config.DefaultCacheBehavior]) {
         expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
         expect(behavior.AllowedMethods).toEqual(['GET', 'HEAD']);
-        expect(behavior.Compress).toBe(true);
+        // Pictures and PDFs are compressed already.
+        expect(behavior.Compress).toBe(behavior.PathPattern !== '/media/*');
       }
       expect(config.HttpVersion).toBe('http2and3');
     });
@@ -414,13 +430,11 @@ describe('publisher stack (default context)', () => {
     });
 
     it('caches feeds by origin Cache-Control without cookies, headers or query strings in the key', () => {
-      const policyId = s.logicalId('AWS::CloudFront::CachePolicy', 'SiteFeedCachePolicy');
+      const { id: policyId, config: policy } = cachePolicy('SiteFeedCachePolicy');
       const feedBehaviors = (distribution().CacheBehaviors as Array<Record<string, unknown>>).filter(
-        (b) => b.PathPattern !== '/articles/*',
+        (b) => b.PathPattern !== '/articles/*' && b.PathPattern !== '/media/*',
       );
       for (const b of feedBehaviors) expect(b.CachePolicyId).toEqual({ Ref: policyId });
-      const policy = s.template.findResources('AWS::CloudFront::CachePolicy')[policyId]!.Properties
-        .CachePolicyConfig;
       expect(policy).toMatchObject({
         MinTTL: 0,
         DefaultTTL: 300,
@@ -433,6 +447,28 @@ describe('publisher stack (default context)', () => {
           EnableAcceptEncodingBrotli: true,
         },
       });
+    });
+
+    it('caches photos and facsimiles a year, with nothing from the viewer (no Referer) in the key', () => {
+      const { id: policyId, config: policy } = cachePolicy('SiteMediaCachePolicy');
+      const behaviors = distribution().CacheBehaviors as Array<Record<string, unknown>>;
+      const media = behaviors.find((b) => b.PathPattern === '/media/*')!;
+      expect(media.CachePolicyId).toEqual({ Ref: policyId });
+      // Nothing decides by Referer: no function, no origin request policy, no WAF.
+      expect(media.FunctionAssociations).toBeUndefined();
+      expect(media.OriginRequestPolicyId).toBeUndefined();
+      expect(distribution().WebACLId).toBeUndefined();
+      expect(policy).toMatchObject({
+        MinTTL: 0,
+        DefaultTTL: 31_536_000,
+        MaxTTL: 31_536_000,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          CookiesConfig: { CookieBehavior: 'none' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+        },
+      });
+      expect(JSON.stringify(policy)).not.toMatch(/referer/i);
     });
 
     it('keys article pages on Accept so HTML and JSON are cached apart', () => {
@@ -524,7 +560,7 @@ describe('publisher stack (default context)', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 1024,
+        MemorySize: 1769,
         Timeout: 180,
       });
       expect(functionProps(s, 'ServeArticle')).toMatchObject({
@@ -613,6 +649,7 @@ describe('publisher stack (default context)', () => {
         'sitemaps/*',
         'sitemap.xml',
         '*.txt',
+        'media/*',
       ];
       const ingestId = s.logicalId('AWS::S3::Bucket', 'IngestBucket');
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
@@ -637,7 +674,7 @@ describe('publisher stack (default context)', () => {
         {
           Action: 's3:DeleteObject',
           Effect: 'Allow',
-          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml', 'state/hashes/*'].map((p) =>
+          Resource: ['feeds/*', 'sitemaps/*', 'sitemap.xml', 'state/hashes/*', 'media/*'].map((p) =>
             objectArn(siteId, p),
           ),
         },

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +19,8 @@ interface AssetManifest {
 
 /**
  * A real `cdk synth` through the CLI and cdk.json, with bundling: esbuild runs for both
- * handlers exactly as it does before a deploy. Offline, no Docker.
+ * handlers exactly as it does before a deploy. No Docker; the network only for the npm registry,
+ * which installs the build function's native module (sharp) for linux-arm64 into its asset.
  */
 describe('cdk synth with bundling', () => {
   let outdir: string;
@@ -32,11 +33,12 @@ describe('cdk synth with bundling', () => {
       cwd: root,
       // The CLI must not try to reach AWS for account/region lookups or version checks.
       env: { ...process.env, CDK_DISABLE_VERSION_CHECK: '1', AWS_REGION: 'ap-southeast-1', CI: 'true' },
-      timeout: 120_000,
+      // esbuild twice plus an npm install from the registry, on a machine other jobs share.
+      timeout: 280_000,
     });
     template = JSON.parse(readFileSync(join(outdir, `${publisherStackId}.template.json`), 'utf8'));
     assets = JSON.parse(readFileSync(join(outdir, `${publisherStackId}.assets.json`), 'utf8'));
-  }, 150_000);
+  }, 300_000);
 
   const bundleDir = (logicalIdPrefix: string): string => {
     const fn = Object.entries(template.Resources).find(
@@ -98,6 +100,30 @@ describe('cdk synth with bundling', () => {
       { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 },
     );
     expect(stdout.trim()).toBe('function');
+  });
+
+  it('ships the linux-arm64 build of sharp in the build function, and no x64 build', () => {
+    const modules = join(bundleDir('BuildFeeds'), 'node_modules');
+    const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const version = dependencies.sharp!;
+    expect(JSON.parse(readFileSync(join(modules, 'sharp/package.json'), 'utf8')).version).toBe(version);
+    const binaries = readdirSync(join(modules, '@img/sharp-linux-arm64/lib'));
+    expect(binaries).toContain(`sharp-linux-arm64-${version}.node`);
+    // The shared object is an ELF for AArch64 (e_machine 183), not the synthesizing machine's.
+    const elf = readFileSync(join(modules, `@img/sharp-linux-arm64/lib/sharp-linux-arm64-${version}.node`));
+    expect([elf.subarray(0, 4).toString('latin1'), elf.readUInt16LE(18)]).toEqual(['\x7fELF', 183]);
+    expect(readdirSync(join(modules, '@img')).sort()).toEqual([
+      'colour',
+      'sharp-libvips-linux-arm64',
+      'sharp-linux-arm64',
+    ]);
+    expect(existsSync(join(modules, '@img/sharp-linux-x64'))).toBe(false);
+  });
+
+  it('gives the permalink function no native modules', () => {
+    expect(existsSync(join(bundleDir('ServeArticle'), 'node_modules'))).toBe(false);
   });
 
   it('writes the cdk-nag validation report with no violations', () => {

@@ -160,3 +160,28 @@ describe('readIssueJson', () => {
     );
   });
 });
+
+describe('photos named in a JSON document', () => {
+  const withPhotos = (photos: unknown) => {
+    const doc = structuredClone(issue) as unknown as {
+      pages: Array<{ articles: Array<Record<string, unknown>> }>;
+    };
+    doc.pages[0]!.articles[0]!.photos = photos;
+    return JSON.stringify(doc);
+  };
+
+  it('reads photos with file, caption and credit', () => {
+    const photos = [
+      { file: '01-古城韵味.jpg', caption: '古城韵味 大美衢州', credit: '记者 刘芸 摄' },
+      { file: 'b.webp' },
+    ];
+    expect(readIssueJson(withPhotos(photos)).pages[0]!.articles[0]!.photos).toEqual(photos);
+  });
+
+  it('rejects a photo file that is a path or not a picture', () => {
+    for (const file of ['../a.jpg', 'a/b.jpg', '01.pdf', '']) {
+      const error = failure(withPhotos([{ file }]));
+      expect(error.location?.field, file).toBe('pages.0.articles.0.photos.0.file');
+    }
+  });
+});

@@ -188,3 +188,52 @@ describe('readIssueXml', () => {
     );
   });
 });
+
+describe('photos named in an XML document', () => {
+  const withPhotos = (photos: string) =>
+    xml.replace('<p>方世忠参加。</p>', `<p>方世忠参加。</p>\n      ${photos}`);
+
+  it('reads each <photo> with its file, caption and credit, in document order', () => {
+    const issue = readIssueXml(
+      withPhotos(`<photo file="01-古城韵味.jpg">
+        <caption>古城韵味 大美衢州</caption>
+        <credit>记者 刘芸 摄</credit>
+      </photo>
+      <photo file="01-古城韵味-2.JPG"/>`),
+    );
+    expect(issue.pages[0]!.articles[0]!.photos).toEqual([
+      { file: '01-古城韵味.jpg', caption: '古城韵味 大美衢州', credit: '记者 刘芸 摄' },
+      { file: '01-古城韵味-2.JPG' },
+    ]);
+    // An article without <photo> has no photos field, as in JSON.
+    expect('photos' in issue.pages[0]!.articles[1]!).toBe(false);
+  });
+
+  it('keeps the article caption and a photo caption apart', () => {
+    const issue = readIssueXml(
+      withPhotos('<caption>文章图片说明</caption><photo file="a.png"><caption>照片说明</caption></photo>'),
+    );
+    const article = issue.pages[0]!.articles[0]!;
+    expect([article.caption, article.photos]).toEqual([
+      '文章图片说明',
+      [{ file: 'a.png', caption: '照片说明' }],
+    ]);
+  });
+
+  it.each([
+    ['no file', '<photo><caption>说明</caption></photo>', 'pages.0.articles.0.photos.0.file'],
+    ['a path, not a file name', '<photo file="../02/a.jpg"/>', 'pages.0.articles.0.photos.0.file'],
+    ['not a picture', '<photo file="01.pdf"/>', 'pages.0.articles.0.photos.0.file'],
+    ['an unknown attribute', '<photo file="a.jpg" width="3"/>', 'pages.0.articles.0.photos.0'],
+    ['an unknown child', '<photo file="a.jpg"><title>x</title></photo>', 'pages.0.articles.0.photos.0'],
+    [
+      'two credits',
+      '<photo file="a.jpg"><credit>a</credit><credit>b</credit></photo>',
+      'pages.0.articles.0.photos.0.credit',
+    ],
+  ])('rejects a photo with %s', (_why, photo, field) => {
+    const error = failure(withPhotos(photo));
+    expect(error.code).toBe('schema');
+    expect(error.location?.field).toBe(field);
+  });
+});

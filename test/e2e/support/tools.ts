@@ -29,3 +29,24 @@ export const warnMissing = (tool: string, pkg: string) => {
     `e2e: ${tool} is not installed (Debian package ${pkg}); skipping its test. .ci/run installs it.`,
   );
 };
+
+/**
+ * Rows of newsboat's SQLite cache (`rss_item`), the named columns of each, in insertion order:
+ * read with a python3 that has sqlite3 (Debian's, see `findFeedparserPython`).
+ */
+export const readNewsboatCache = async <Column extends string>(
+  python: string,
+  cacheFile: string,
+  columns: readonly Column[],
+): Promise<Array<Record<Column, string>>> => {
+  const code = [
+    'import json, sqlite3, sys',
+    'cols = sys.argv[2].split(",")',
+    'rows = sqlite3.connect(sys.argv[1]).execute("SELECT " + ", ".join(cols) + " FROM rss_item ORDER BY id").fetchall()',
+    'print(json.dumps([dict(zip(cols, r)) for r in rows], ensure_ascii=False))',
+  ].join('\n');
+  const { stdout } = await run(python, ['-c', code, cacheFile, columns.join(',')], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Array<Record<Column, string>>;
+};
