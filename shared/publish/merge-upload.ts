@@ -162,6 +162,9 @@ const publishedArticle = (
   updated: decided.updated,
   contentHash: decided.contentHash,
   status: decided.status,
+  // Photos a document names: kept so a picture uploaded later still finds its article. Not content:
+  // naming a photo moves neither the hash nor `updated`.
+  ...(article.photos === undefined ? {} : { photoRefs: article.photos }),
 });
 
 /**

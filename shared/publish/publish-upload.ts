@@ -4,6 +4,7 @@ import { type ErrorLocation, InvalidUploadError, PreconditionFailedError, Storag
 import { createItemCache } from '../feeds/feed-items.ts';
 import { sectionSlug } from '../feeds/feed-spec.ts';
 import type { Log } from '../log.ts';
+import { isMediaKey } from '../media/media-key.ts';
 import type { Issue } from '../model/issue.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
@@ -18,6 +19,7 @@ import { canonicalJson, canonicalJsonBytes, parseJsonBytes } from './canonical-j
 import { invalidatingStore } from './derived-hashes.ts';
 import { checkIssueDate } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
+import { publishMedia, settleTextMedia, withAttachedMedia } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
 import { retractUpload } from './retract-upload.ts';
 import { siteConfigFingerprint, withSiteIdAuthority, writeSiteConfigRecord } from './site-config-record.ts';
@@ -155,6 +157,7 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
 };
 
 const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  if (isMediaKey(event.key)) return publishMedia(deps, event, { commitAndPropagate, writeReport });
   const writes: WriteLog = [];
   const object = await getUploadObject(deps.input, event.key, deps.config.maxUploadBytes);
   if (object === undefined) {
@@ -227,6 +230,7 @@ const publish = async (
     (prev) => mergeUpload(prev, issue, { source: key, config, now, slugOf }),
     writes,
   );
+  await settleTextMedia(deps, key, committed?.issue, { commitAndPropagate, writeReport }, writes);
   const warnings = slugClashes(committed, key);
   for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
   const corrections = await propagateCorrections(correctionCommit(deps, writes), committed?.issue, key, {
@@ -414,7 +418,7 @@ const commitIssue = async (
   for (let attempt = 0; attempt < retry.attempts; attempt += 1) {
     if (attempt > 0) await retry.pause(attempt);
     const current = await readJson<PublishedIssue>(site, key);
-    const after = transform(current?.value);
+    const after = await withAttachedMedia(site, date, current?.value, transform(current?.value));
     if (after === undefined) return { before: current?.value, after: current?.value, etag: current?.etag };
     const bytes = canonicalJsonBytes(after);
     if (current !== undefined && sameBytes(current.bytes, bytes)) {
