@@ -1,4 +1,5 @@
 import { rawPathOf } from '../../shared/serve/raw-request.ts';
+import { mediaPrefix } from '../../shared/site-layout.ts';
 import { isDiscoveryKey } from '../../shared/sitemaps/sitemap-layout.ts';
 import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
@@ -8,7 +9,8 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
  * If-None-Match / If-Modified-Since (GET and HEAD).
  *
  * Which keys are public: `feeds/…` and `feeds.opml` (what readers subscribe to), the branding
- * kit, robots.txt, sitemaps and the IndexNow key file (`isDiscoveryKey`) and, locally
+ * kit, robots.txt, sitemaps and the IndexNow key file (`isDiscoveryKey`), photos and page
+ * facsimiles (`media/…`, as CloudFront serves them) and, locally
  * only, `reports/…` (why an upload was rejected — the person who dropped the file is the one
  * reading it). `issues/`, `articles/` (records: `/articles/…` goes to the page renderer) and
  * anything else stay private, as they do behind CloudFront.
@@ -16,7 +18,11 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
 
 /** Is this site-store key served as a static file? */
 export const isPublicSiteKey = (key: string) =>
-  key === 'feeds.opml' || key.startsWith('feeds/') || key.startsWith('reports/') || isDiscoveryKey(key);
+  key === 'feeds.opml' ||
+  key.startsWith('feeds/') ||
+  key.startsWith('reports/') ||
+  key.startsWith(mediaPrefix) ||
+  isDiscoveryKey(key);
 
 /** Content types by extension, for objects stored without one (older stores, hand-made files). */
 const fallbackTypes: Record<string, string> = {
@@ -26,6 +32,9 @@ const fallbackTypes: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
   png: 'image/png',
+  jpg: 'image/jpeg',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
   ico: 'image/x-icon',
 };
 
