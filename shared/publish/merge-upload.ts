@@ -67,6 +67,9 @@ export const mergeUpload = (
       number: pick(upload.number, previous?.number),
       pageCount: pick(upload.pageCount, previous?.pageCount),
       pages: [...pages.values()],
+      // The date's media stay announced (publish-media.ts): whoever merges without committing
+      // through commitIssue (the bulk import) must not make later publishes forget them.
+      ...(previous?.hasMedia === true ? { hasMedia: true as const } : {}),
       updated: '',
     },
     publicationBase(previous, upload.date, context.config.publicationTime, nowMs),
