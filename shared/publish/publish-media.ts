@@ -1,13 +1,12 @@
 import { InvalidUploadError } from '../errors.ts';
 import { mediaDigest } from '../media/media-digest.ts';
 import { type MediaKeyInfo, parseMediaKey } from '../media/media-key.ts';
-import { defaultPdfLimits, validatePdfFacsimile } from '../media/pdf-facsimile.ts';
-import { defaultImageLimits, type ProcessedImage } from '../media/process-image.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { mediaCacheControl } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { attachMedia, type MediaOutcome } from './attach-media.ts';
 import { checkIssueDate } from './issue-date-range.ts';
+import { maxBytesOf, processUpload, type StoredMedia } from './media-entry.ts';
 import {
   type MediaEntry,
   type MediaRefsDoc,
@@ -134,88 +133,6 @@ export const settleTextMedia = async (
     if (!pages.has(outcome.page)) continue;
     await host.writeReport(deps.site, mediaReport(mediaKey, issue.date, outcome, nowMs), writes);
   }
-};
-
-/** An object to store under `media/`. */
-interface StoredMedia {
-  key: string;
-  bytes: Uint8Array;
-  contentType: string;
-}
-
-/** Upload size caps: a PDF page may be larger than a photo. */
-const maxBytesOf = (info: MediaKeyInfo) =>
-  info.kind === 'facsimile' && info.format === 'pdf'
-    ? defaultPdfLimits.maxBytes
-    : defaultImageLimits.maxBytes;
-
-/** Validate and process an upload into a state entry plus the objects to store. */
-const processUpload = async (
-  info: MediaKeyInfo,
-  bytes: Uint8Array,
-): Promise<{ entry: MediaEntry; objects: StoredMedia[] }> => {
-  const digest = mediaDigest(bytes);
-  if (info.kind === 'facsimile' && info.format === 'pdf') {
-    const pdf = validatePdfFacsimile(bytes, info, defaultPdfLimits);
-    return {
-      entry: {
-        kind: 'facsimile',
-        page: info.page,
-        digest,
-        facsimile: { document: { key: pdf.key, type: 'application/pdf', bytes: pdf.bytes.length } },
-      },
-      objects: [{ key: pdf.key, bytes: pdf.bytes, contentType: pdf.contentType }],
-    };
-  }
-  // sharp loads libvips: only media uploads pay for it, never a text publish's cold start.
-  const images = await import('../media/process-image.ts');
-  const processed: ProcessedImage =
-    info.kind === 'photo'
-      ? await images.processPhoto(bytes, defaultImageLimits)
-      : await images.processFacsimileImage(bytes, defaultImageLimits);
-  const pick = (role: 'primary' | 'thumbnail', format: 'jpeg' | 'webp') => {
-    const r = processed.renditions.find(
-      (x) => x.format === format && (role === 'thumbnail' ? x.role === 'thumbnail' : x.role !== 'thumbnail'),
-    )!;
-    return {
-      key: r.key,
-      type: r.contentType as 'image/jpeg' | 'image/webp',
-      width: r.width,
-      height: r.height,
-      bytes: r.bytes.length,
-    };
-  };
-  const objects = processed.renditions.map((r) => ({
-    key: r.key,
-    bytes: r.bytes,
-    contentType: r.contentType,
-  }));
-  const large = pick('primary', 'jpeg');
-  const thumbnail = pick('thumbnail', 'jpeg');
-  const webp = { large: pick('primary', 'webp'), thumbnail: pick('thumbnail', 'webp') };
-  if (info.kind === 'photo') {
-    return {
-      entry: {
-        kind: 'photo',
-        page: info.page,
-        label: info.label,
-        sequence: info.sequence,
-        digest,
-        photo: { large, thumbnail, webp },
-      },
-      objects,
-    };
-  }
-  const { type: _type, ...size } = large;
-  return {
-    entry: {
-      kind: 'facsimile',
-      page: info.page,
-      digest,
-      facsimile: { document: { ...size, type: 'image/jpeg' }, thumbnail },
-    },
-    objects,
-  };
 };
 
 const refsUpdate = (

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -286,6 +287,22 @@ describe('text publishes and media', () => {
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((key) => key.startsWith('state/media/'))).toEqual([]);
   });
+
+  it('never loads libvips for a text publish (sharp is imported by media uploads only)', () => {
+    const probe = (module: string) => {
+      const script =
+        `await import(${JSON.stringify(new URL(module, import.meta.url).href)});` +
+        `const { readFileSync } = await import('node:fs');` +
+        `process.stdout.write(String(readFileSync('/proc/self/maps', 'utf8').includes('libvips')));`;
+      const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        encoding: 'utf8',
+      });
+      return run.stdout.trim();
+    };
+    expect(probe('../../shared/publish/publish-upload.ts')).toBe('false');
+    // The probe can see libvips: the image module maps it.
+    expect(probe('../../shared/media/process-image.ts')).toBe('true');
+  }, 60_000);
 
   it('leaves the sites of text-only uploads exactly as before', async () => {
     const deps = makeDeps({ site: new MemoryStore() });
