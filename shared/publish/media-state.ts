@@ -30,6 +30,13 @@ export interface MediaStateDoc {
   date: string;
   /** Upload key (decoded) → what it published. */
   uploads: Record<string, MediaEntry>;
+  /**
+   * Upload key → earlier versions (replaced or deleted) whose renditions are still to be released
+   * once the issue no longer shows them. Recorded in the same write that drops them from
+   * `uploads`, so a crash before the release leaves the work here for the retry (or the next
+   * media publish of the date) instead of leaving a deleted picture on the site.
+   */
+  released?: Record<string, MediaEntry[]>;
 }
 
 export const readMediaState = async (site: Store, date: string) =>
@@ -48,7 +55,23 @@ export const renditionKeysOf = (entry: MediaEntry): string[] => {
   return all.map((r) => r.key);
 };
 
-/** The state with `key`'s entry set (or, for `undefined`, removed); undefined when nothing changes. */
+const primaryOf = (entry: MediaEntry) => renditionKeysOf(entry)[0]!;
+
+/** The state document with `released` written only when something is pending (stable bytes). */
+const stateWith = (
+  date: string,
+  uploads: Record<string, MediaEntry>,
+  released: Record<string, MediaEntry[]>,
+) => {
+  const pending = Object.entries(released).filter(([, entries]) => entries.length > 0);
+  return pending.length === 0 ? { date, uploads } : { date, uploads, released: Object.fromEntries(pending) };
+};
+
+/**
+ * The state with `key`'s entry set (or, for `undefined`, removed): a replaced or removed version
+ * with other renditions moves to `released`; a version uploaded again leaves it. Undefined when
+ * nothing changes.
+ */
 export const withMediaEntry = (
   current: MediaStateDoc | undefined,
   date: string,
@@ -56,11 +79,33 @@ export const withMediaEntry = (
   entry: MediaEntry | undefined,
 ): MediaStateDoc | undefined => {
   const uploads = { ...(current?.uploads ?? {}) };
-  if (entry === undefined) {
-    if (current === undefined || !(key in uploads)) return undefined;
-    delete uploads[key];
-  } else uploads[key] = entry;
-  return { date, uploads };
+  const old = uploads[key];
+  if (entry === undefined && old === undefined) return undefined;
+  let pending = current?.released?.[key] ?? [];
+  if (old !== undefined && (entry === undefined || primaryOf(old) !== primaryOf(entry))) {
+    pending = [...pending.filter((e) => primaryOf(e) !== primaryOf(old)), old];
+  }
+  if (entry === undefined) delete uploads[key];
+  else {
+    uploads[key] = entry;
+    pending = pending.filter((e) => primaryOf(e) !== primaryOf(entry));
+  }
+  return stateWith(date, uploads, { ...current?.released, [key]: pending });
+};
+
+/** The state without the released versions listed in `done` (upload key → primary keys). */
+export const withoutReleased = (
+  current: MediaStateDoc | undefined,
+  done: ReadonlyMap<string, readonly string[]>,
+): MediaStateDoc | undefined => {
+  if (current?.released === undefined) return undefined;
+  const released = Object.fromEntries(
+    Object.entries(current.released).map(([key, entries]) => [
+      key,
+      entries.filter((e) => !(done.get(key) ?? []).includes(primaryOf(e))),
+    ]),
+  );
+  return stateWith(current.date, current.uploads, released);
 };
 
 /**

@@ -18,6 +18,7 @@ import {
   unreferencedKeys,
   withMediaEntry,
   withMediaRefs,
+  withoutReleased,
 } from './media-state.ts';
 import { formatBeijing } from './publish-times.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
@@ -152,22 +153,39 @@ const refsUpdate = (
   );
 
 /**
- * Take `key` off the renditions of `old`; delete those no upload uses any more (`kept`: the keys
- * of its own new version, which a changed upload may share with the old one).
+ * Release the earlier versions of upload `key` that the state lists in `released`, AFTER the
+ * issue was committed without them: the upload is taken off their renditions' references, the
+ * renditions no upload uses any more are deleted, and the versions leave `released`. Idempotent,
+ * so the retry of an interrupted publish finishes the job. (Only this key's versions: another
+ * key's wait for its own publish, which may not have committed its issue yet.)
  */
 const releaseRenditions = async (
   deps: PublishDeps,
   key: string,
-  old: MediaEntry,
+  state: MediaStateDoc | undefined,
   writes: WriteLog,
-  kept: ReadonlySet<string>,
 ) => {
-  const refs = await refsUpdate(deps, key, old, undefined, writes);
-  const candidates = renditionKeysOf(old).filter((k) => !kept.has(k));
-  for (const orphan of unreferencedKeys(refs.after, candidates)) {
-    await deps.site.delete(orphan);
-    writes.push(orphan);
+  const entries = state?.released?.[key] ?? [];
+  if (state === undefined || entries.length === 0) return;
+  const current = state.uploads[key];
+  const kept = new Set(current === undefined ? [] : renditionKeysOf(current));
+  for (const old of entries) {
+    const refs = await refsUpdate(deps, key, old, undefined, writes);
+    const candidates = renditionKeysOf(old).filter((k) => !kept.has(k));
+    for (const orphan of unreferencedKeys(refs.after, candidates)) {
+      await deps.site.delete(orphan);
+      writes.push(orphan);
+    }
   }
+  const done = new Map([[key, entries.map((old) => renditionKeysOf(old)[0]!)]]);
+  await updateJson<MediaStateDoc>(
+    deps.site,
+    mediaStateKey(state.date),
+    (latest) => withoutReleased(latest, done),
+    stateDoc,
+    writes,
+    deps.retry ?? defaultRetryPolicy,
+  );
 };
 
 /** Store renditions unconditionally: under a content-addressed key the bytes are always the same. */
@@ -257,11 +275,7 @@ export const publishMedia = async (
     (issue) => issue && (issue.hasMedia ? issue : { ...issue, hasMedia: true }),
     writes,
   );
-  const before = state.before?.uploads[event.key];
-  // The same primary rendition means the same pixels: the refs document is already up to date.
-  if (before !== undefined && renditionKeysOf(before)[0] !== renditionKeysOf(entry)[0]) {
-    await releaseRenditions(deps, event.key, before, writes, new Set(renditionKeysOf(entry)));
-  }
+  await releaseRenditions(deps, event.key, state.after, writes);
   const outcome: MediaOutcome = committed
     ? attachMedia(committed.issue, state.after).outcomes.get(event.key)!
     : { status: 'waiting-for-page', page: info.page };
@@ -291,10 +305,11 @@ const retractMedia = async (
     deps.retry ?? defaultRetryPolicy,
   );
   const old = state.before?.uploads[key];
-  if (old !== undefined) {
+  // Also when the entry is gone already but its release is pending: a retry after a crash.
+  if (old !== undefined || state.after?.released?.[key] !== undefined) {
     // Re-attaching without it (withAttachedMedia) takes it off every article and page.
     await host.commitAndPropagate(deps, info.date, (issue) => issue, writes);
-    await releaseRenditions(deps, key, old, writes, new Set());
+    await releaseRenditions(deps, key, state.after, writes);
   }
   const report: UploadReport = {
     key,

@@ -10,6 +10,7 @@ import { articleKey, reportKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { photoLikeJpeg, photoLikePixels, pngBomb } from '../media/generated-pictures.ts';
+import { FaultyStore } from '../support/instrumented-store.ts';
 import { fixture, makeDeps, readIssue, snapshot, upload } from './publish-kit.ts';
 
 const date = '2024-11-30';
@@ -149,6 +150,43 @@ describe('replacing and deleting media', () => {
     expect(await mediaKeys(deps.site)).toEqual([]);
     const state = await json<MediaStateDoc>(deps.site, mediaStateKey(date));
     expect(state?.uploads).toEqual({});
+  });
+
+  it.each([
+    ['the issue document', (f: FaultyStore) => f.failPutWhen((a) => a.key.startsWith('issues/2024'))],
+    [
+      'a rendition delete',
+      (f: FaultyStore) => f.failOtherWhen((m, k) => m === 'delete' && k.startsWith('media/')),
+    ],
+    ['the refs document', (f: FaultyStore) => f.failPutWhen((a) => a.key.startsWith('state/media/refs/'))],
+  ])('finishes a deletion interrupted at %s when the event is retried', async (_what, inject) => {
+    const faulty = new FaultyStore(new MemoryStore());
+    const deps = makeDeps({ site: faulty });
+    await publish(deps, textKey, fixture('01'));
+    await publish(deps, photoKey, await photoLikeJpeg(800, 600, 1));
+    await deps.input.delete(photoKey);
+    inject(faulty);
+    await expect(publishUpload(deps, removed(photoKey))).rejects.toThrow('injected fault');
+    faulty.clear();
+    await publishUpload(deps, removed(photoKey));
+    expect((await photoArticle(deps.site)).photos).toBeUndefined();
+    expect(await mediaKeys(deps.site)).toEqual([]);
+    expect(await json<MediaStateDoc>(deps.site, mediaStateKey(date))).toEqual({ date, uploads: {} });
+  });
+
+  it('finishes a replacement interrupted before the old renditions were deleted', async () => {
+    const faulty = new FaultyStore(new MemoryStore());
+    const deps = makeDeps({ site: faulty });
+    await publish(deps, textKey, fixture('01'));
+    await publish(deps, photoKey, await photoLikeJpeg(800, 600, 1));
+    const old = await mediaKeys(deps.site);
+    faulty.failOtherWhen((m, k) => m === 'delete' && k.startsWith('media/'));
+    await expect(publish(deps, photoKey, await photoLikeJpeg(800, 600, 2))).rejects.toThrow('injected fault');
+    faulty.clear();
+    await publishUpload(deps, created(photoKey));
+    const now = await mediaKeys(deps.site);
+    expect(now).toHaveLength(4);
+    expect(now.filter((k) => old.includes(k))).toEqual([]);
   });
 
   it('keeps renditions another upload of the same picture still uses', async () => {
