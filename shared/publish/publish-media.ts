@@ -98,8 +98,9 @@ const mediaReport = (key: string, date: string, outcome: MediaOutcome, nowMs: nu
 
 /**
  * The second hook, after a text upload's commit (publish-upload.ts, publish): a date whose issue
- * this upload just created (or which has media) may have pictures waiting; they attach now, and
- * the reports of the media on this upload's pages are rewritten to say where they went.
+ * this upload just created (every page of it is this upload's: the date's first upload, or the
+ * retry of one) or which has media may have pictures waiting; they attach now, and the reports
+ * of the media on this upload's pages are rewritten to say where they went.
  *
  * Why after the commit: a photo writes its state, then reads the issue; a text upload writes the
  * issue, then reads the state — whichever comes second sees the other, so nothing waits forever.
