@@ -16,7 +16,9 @@ import { type BenchResult, median } from './goal.ts';
  *     what validation, orientation, colour conversion, metadata stripping and hashing cost;
  * (b) the WebP decision: the same with JPEG only, and the bytes each format writes;
  * (c) libvips threads per picture (sharp.concurrency) 1 against 2;
- * (d) peak RSS of processing a page's four 12-megapixel photos, in a child process.
+ * (d) peak RSS of processing a page's four 12-megapixel photos, in a child process;
+ * (e) peak RSS of publishing them through the real publish path (text page first, then the four
+ *     photo uploads) on the filesystem store, in a child process.
  *
  * The pictures are generated (seeded smooth noise with grain, 4000 × 3000, JPEG quality 90).
  */
@@ -47,7 +49,7 @@ const time = async (f: () => Promise<unknown>) => {
   return performance.now() - started;
 };
 
-const memoryChild = (mode: 'concurrent' | 'sequential', files: string[]) => {
+const memoryChild = (mode: 'concurrent' | 'sequential' | 'publish', files: string[]) => {
   const script = fileURLToPath(new URL('./photo-memory-child.ts', import.meta.url));
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, mode, ...files], {
     encoding: 'utf8',
@@ -95,6 +97,7 @@ export const run = async (): Promise<BenchResult> => {
   const dir = mkdtempSync(join(tmpdir(), 'photo-bench-'));
   let concurrent: { peakMb: number; baselineMb: number };
   let sequential: { peakMb: number; baselineMb: number };
+  let published: { peakMb: number; baselineMb: number; renditions: number };
   try {
     const files = await Promise.all(
       [11, 12, 13, 14].map(async (seed) => {
@@ -105,6 +108,7 @@ export const run = async (): Promise<BenchResult> => {
     );
     concurrent = memoryChild('concurrent', files);
     sequential = memoryChild('sequential', files);
+    published = memoryChild('publish', [join(dir, 'data'), ...files]) as typeof published;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -130,10 +134,12 @@ export const run = async (): Promise<BenchResult> => {
       '',
       `libvips threads per picture: 1 → ${ms(median(threads[1]))}, 2 → ${ms(median(threads[2]))}`,
       `peak RSS, four 12-MP photos: ${concurrent.peakMb.toFixed(0)} MB at once, ${sequential.peakMb.toFixed(0)} MB one after another (process at start ${concurrent.baselineMb.toFixed(0)} MB)`,
+      `peak RSS, publishing the front page and its four 12-MP photos through publishUpload on the filesystem store: ${published.peakMb.toFixed(0)} MB (${published.renditions} renditions written; process at start ${published.baselineMb.toFixed(0)} MB)`,
     ],
     goals: [
       { name: 'photo-process-ratio', measured: ratio, op: '<=', target: 1.5 },
       { name: 'photo-peak-mb', measured: concurrent.peakMb, op: '<=', target: 512, unit: 'MB' },
+      { name: 'photo-publish-peak-mb', measured: published.peakMb, op: '<=', target: 512, unit: 'MB' },
     ],
   };
 };

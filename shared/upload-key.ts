@@ -1,4 +1,5 @@
 import { InvalidUploadError } from './errors.ts';
+import { type MediaKeyInfo, parseMediaKey } from './media/media-key.ts';
 import { IsoDateSchema } from './model/issue.ts';
 import { inputPrefix } from './site-layout.ts';
 
@@ -11,11 +12,14 @@ import { inputPrefix } from './site-layout.ts';
  * - `incoming/<YYYY-MM-DD>/<anything>.txt`: page text with a date hint;
  * - `incoming/<anything>.txt`: page text whose masthead must carry the date (a front page);
  * - `incoming/<anything>.json` / `.xml`: issue documents; under a dated folder the document's
- *   date must match the folder's.
+ *   date must match the folder's;
+ * - `incoming/<YYYY-MM-DD>/<NN>-<label>.{jpg,jpeg,png,webp}`, `<NN>.pdf`, `<NN>.{jpg,…}`: photos
+ *   and page facsimiles (shared/media/media-key.ts), published by shared/publish/publish-media.ts.
  */
 export type UploadKeyInfo =
   | { kind: 'page-text'; date?: string; page?: number; section?: string }
-  | { kind: 'json' | 'xml'; date?: string };
+  | { kind: 'json' | 'xml'; date?: string }
+  | { kind: 'media'; media: MediaKeyInfo };
 
 /** Prefix every upload key lives under; the bucket notification filters on it. */
 export const uploadPrefix = inputPrefix;
@@ -30,10 +34,13 @@ const unsupported = (key: string, why: string) =>
 /**
  * Classify an upload key (already decoded) and extract the hints its name carries.
  *
- * @throws InvalidUploadError `unsupported-key` for keys outside `incoming/`, other extensions,
+ * @throws InvalidUploadError `unsupported-key` for keys outside `incoming/`, other extensions, media
+ *   keys breaking their contract (parseMediaKey),
  *   path tricks (`..`, empty segments), impossible dates or page 0 in a dated page-text name.
  */
 export const parseUploadKey = (key: string): UploadKeyInfo => {
+  const media = parseMediaKey(key);
+  if (media !== undefined) return { kind: 'media', media };
   if (!key.startsWith(uploadPrefix)) throw unsupported(key, `uploads live under ${uploadPrefix}`);
   const rest = key.slice(uploadPrefix.length);
   const segments = rest.split('/');
@@ -51,7 +58,11 @@ export const parseUploadKey = (key: string): UploadKeyInfo => {
   if (extension === 'json' || extension === 'xml') {
     return folderDate === undefined ? { kind: extension } : { kind: extension, date: folderDate };
   }
-  if (extension !== 'txt') throw unsupported(key, 'expected a .txt, .json or .xml file');
+  if (extension !== 'txt')
+    throw unsupported(
+      key,
+      'expected a .txt, .json or .xml file, a picture (.jpg, .jpeg, .png, .webp) or a .pdf',
+    );
 
   // Hints come only from files directly inside the dated folder (incoming/<date>/<file>).
   if (folderDate === undefined || segments.length !== 2) return { kind: 'page-text' };

@@ -57,11 +57,29 @@ describe('parseUploadKey', () => {
     expect(parseUploadKey('incoming/2024-11-30/issue.json')).toEqual({ kind: 'json', date: '2024-11-30' });
   });
 
+  it('recognises photos and page facsimiles (shared/media/media-key.ts)', () => {
+    expect(parseUploadKey('incoming/2024-11-30/01-古城韵味-2.JPG')).toEqual({
+      kind: 'media',
+      media: { kind: 'photo', date: '2024-11-30', page: 1, label: '古城韵味', sequence: 2 },
+    });
+    expect(parseUploadKey('incoming/2024-11-30/01.pdf')).toEqual({
+      kind: 'media',
+      media: { kind: 'facsimile', date: '2024-11-30', page: 1, format: 'pdf' },
+    });
+    expect(parseUploadKey('incoming/2024-11-30/04.png')).toEqual({
+      kind: 'media',
+      media: { kind: 'facsimile', date: '2024-11-30', page: 4, format: 'image' },
+    });
+  });
+
   it.each([
     'outgoing/2024-11-30/01.txt',
     'incoming',
     'incoming/',
-    'incoming/2024-11-30/01.pdf',
+    'incoming/2024-11-30/01-版面.pdf',
+    'incoming/photo.jpg',
+    'incoming/2024-11-30/sub/01-古城韵味.jpg',
+    'incoming/2024-11-30/01.gif',
     'incoming/2024-11-30/01',
     'Incoming/01.txt',
     'incoming/../site/index.txt',

@@ -8,17 +8,19 @@ import type { Store, StoredObject } from '../../shared/storage/store.ts';
  * If-None-Match / If-Modified-Since (GET and HEAD).
  *
  * Which keys are public: `feeds/…` and `feeds.opml` (what readers subscribe to), the branding
- * kit, robots.txt, sitemaps and the IndexNow key file (`isDiscoveryKey`) and, locally
+ * kit, robots.txt, sitemaps and the IndexNow key file (`isDiscoveryKey`), photos and page
+ * facsimiles (`media/…`, as CloudFront serves them) and, locally
  * only, `reports/…` (why an upload was rejected — the person who dropped the file is the one
  * reading it). `issues/`, `articles/` (records: `/articles/…` goes to the page renderer) and
  * anything else stay private, as they do behind CloudFront.
  */
 
 /** Is this site-store key served as a static file? */
-const isPublicSiteKey = (key: string) =>
+export const isPublicSiteKey = (key: string) =>
   key === opmlKey ||
   key.startsWith(sitePrefixes.feeds) ||
   key.startsWith(sitePrefixes.reports) ||
+  key.startsWith(sitePrefixes.media) ||
   isDiscoveryKey(key);
 
 /** Content types by extension, for objects stored without one (older stores, hand-made files). */
@@ -29,6 +31,9 @@ const fallbackTypes: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   txt: contentTypes.text,
   png: contentTypes.png,
+  jpg: contentTypes.jpeg,
+  webp: contentTypes.webp,
+  pdf: contentTypes.pdf,
   ico: contentTypes.ico,
 };
 

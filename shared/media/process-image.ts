@@ -1,6 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import { type InvalidUploadCode, InvalidUploadError } from '../errors.ts';
 import { mediaCacheControl, mediaKey } from '../site-layout.ts';
+import { defaultImageLimits, type ImageLimits } from './image-limits.ts';
 import { mediaDigest } from './media-digest.ts';
 import { configureSharp } from './sharp-tuning.ts';
 import { type AcceptedImageFormat, isAcceptedImageFormat, sniffFormat } from './sniff-format.ts';
@@ -14,18 +15,8 @@ import { type AcceptedImageFormat, isAcceptedImageFormat, sniffFormat } from './
  * upload — EXIF with GPS position, XMP, IPTC, ICC, comments — can reach a published file.
  */
 
-export interface ImageLimits {
-  /** Upload size cap in bytes, checked before anything is read. */
-  maxBytes: number;
-  /** Width × height cap, checked in the header before any pixel is decoded (decompression bombs). */
-  maxPixels: number;
-}
-
-/**
- * 40 MB takes a full-quality JPEG of the largest full-frame sensors (61 MP); 100 megapixels take
- * them and a broadsheet page scanned at 600 dpi, and refuse bombs (30000 × 30000 is 900 MP).
- */
-export const defaultImageLimits: ImageLimits = { maxBytes: 40 * 2 ** 20, maxPixels: 100_000_000 };
+// The limits live apart from sharp, so the publish path reads them without loading libvips.
+export { defaultImageLimits, type ImageLimits };
 
 export type RenditionRole = 'large' | 'page' | 'thumbnail';
 export type RenditionFormat = 'jpeg' | 'webp';

@@ -112,6 +112,12 @@ export interface PublishedIssue {
   number?: number;
   pageCount?: number;
   pages: PublishedPage[];
+  /**
+   * Set once a picture or PDF was uploaded for this date: publishes then read
+   * `state/media/<date>.json` and attach its media (shared/publish/publish-media.ts); an issue
+   * without it costs text publishes no extra read.
+   */
+  hasMedia?: true;
   /** Latest content change of any article in the issue, +08:00. */
   updated: string;
 }

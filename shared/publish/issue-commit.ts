@@ -3,6 +3,7 @@ import type { PublishedIssue } from '../model/published.ts';
 import { issueKey } from '../site-layout.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJson } from './canonical-json.ts';
+import { withAttachedMedia } from './publish-media.ts';
 import { type IssueTransform, type PublishDeps, retryOf, settleAttempts } from './publish-types.ts';
 import { writeArticleRecords } from './site-writers.ts';
 import {
@@ -43,7 +44,8 @@ export const commitIssue = async (
       format: jsonFormat<PublishedIssue>,
       options: { contentType: contentTypes.json, cacheControl: cachePolicies.short },
     },
-    (current) => transform(current?.value),
+    // Media (photos, facsimiles) are attached afresh on every commit: arrival order does not matter.
+    (current) => withAttachedMedia(site, date, current?.value, transform(current?.value)),
     {
       writes,
       retry: retryOf(deps),

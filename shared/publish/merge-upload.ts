@@ -67,6 +67,9 @@ export const mergeUpload = (
       number: pick(upload.number, previous?.number),
       pageCount: pick(upload.pageCount, previous?.pageCount),
       pages: [...pages.values()],
+      // The date's media stay announced (publish-media.ts): whoever merges without committing
+      // through commitIssue (the bulk import) must not make later publishes forget them.
+      ...(previous?.hasMedia === true ? { hasMedia: true as const } : {}),
       updated: '',
     },
     publicationBase(previous, upload.date, context.config.publicationTime, nowMs),
@@ -162,6 +165,9 @@ const publishedArticle = (
   updated: decided.updated,
   contentHash: decided.contentHash,
   status: decided.status,
+  // Photos a document names: kept so a picture uploaded later still finds its article. Not content:
+  // naming a photo moves neither the hash nor `updated`.
+  ...(article.photos === undefined ? {} : { photoRefs: article.photos }),
 });
 
 /**

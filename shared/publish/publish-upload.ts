@@ -1,5 +1,6 @@
 import { InvalidUploadError } from '../errors.ts';
 import { sectionSlug } from '../feeds/feed-spec.ts';
+import { isMediaKey } from '../media/media-key.ts';
 import type { Issue } from '../model/issue.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { readUploadReport } from '../readers/read-upload.ts';
@@ -8,6 +9,7 @@ import { invalidatingStore } from './derived-hashes.ts';
 import { checkIssueDate } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { commitAndPropagate } from './propagate.ts';
+import { publishMedia, settleTextMedia } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
 import {
   type IssueTransform,
@@ -59,6 +61,8 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
 };
 
 const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
+  // Photos and facsimiles (docs/photos.md) have a use case of their own.
+  if (isMediaKey(event.key)) return publishMedia(deps, event, { commitAndPropagate, writeReport });
   const writes: WriteLog = [];
   const upload = await readEventUpload(deps, event);
   if (upload === 'gone') return retract(deps, event.key, writes);
@@ -119,6 +123,8 @@ const publish = async (
     if (date !== issue.date) await commitAndPropagate(deps, date, retraction(key, now), writes);
   }
   const committed = await commitAndPropagate(deps, issue.date, merging(deps, key, issue, now), writes);
+  // A picture that arrived before any text of its date attaches now (publish-media.ts).
+  await settleTextMedia(deps, key, committed?.issue, { commitAndPropagate, writeReport }, writes);
   const warnings = slugClashes(committed, key);
   for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
   const corrections = await attachCorrections(deps, committed, key, now, writes);

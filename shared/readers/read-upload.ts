@@ -52,6 +52,12 @@ export const readUploadReport = (
 ): UploadReading => {
   try {
     const info = parseUploadKey(key);
+    if (info.kind === 'media') {
+      throw new InvalidUploadError(
+        'unsupported-key',
+        `${key} is a picture or PDF: publish it, it holds no text`,
+      );
+    }
     const { text } = decodeText(bytes, options);
     const format = info.kind === 'page-text' ? sniffDocument(text) : info.kind;
     if (info.kind === 'page-text' && format === undefined) {
@@ -88,7 +94,7 @@ export const readUploadReport = (
 export const readUpload = (bytes: Uint8Array, key: string, options?: ReadUploadOptions): Issue =>
   readUploadReport(bytes, key, options).issue;
 
-const checkAgainstKey = (issue: Issue, info: UploadKeyInfo, key: string) => {
+const checkAgainstKey = (issue: Issue, info: Exclude<UploadKeyInfo, { kind: 'media' }>, key: string) => {
   if (info.date !== undefined && issue.date !== info.date) {
     throw new InvalidUploadError(
       'contradicting-date',

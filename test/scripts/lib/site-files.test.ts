@@ -29,6 +29,8 @@ describe('siteKeyFromPath', () => {
       '/reports/incoming/2024-11-30/%E7%AC%AC1%E7%89%88.txt.json',
       'reports/incoming/2024-11-30/第1版.txt.json',
     ],
+    ['/media/c6e7c4a994aa90cc/1200.jpg', 'media/c6e7c4a994aa90cc/1200.jpg'],
+    ['/media/c6e7c4a994aa90cc/2024-11-30-01.pdf', 'media/c6e7c4a994aa90cc/2024-11-30-01.pdf'],
   ])('maps %s to the key %s', (path, key) => {
     expect(siteKeyFromPath(path)).toBe(key);
   });
@@ -38,6 +40,8 @@ describe('siteKeyFromPath', () => {
     '/articles/2024-11-30/p1-abc',
     '/issues/latest.json',
     '/state/x.json',
+    '/state/media/2024-11-30.json',
+    '/media/../state/media/2024-11-30.json',
     '/feeds/../issues/latest.json',
     '/feeds/%2e%2e/issues/latest.json',
     '/feeds/a%2fb/rss.xml',

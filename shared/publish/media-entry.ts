@@ -1,0 +1,94 @@
+import { defaultImageLimits } from '../media/image-limits.ts';
+import { mediaDigest } from '../media/media-digest.ts';
+import type { MediaKeyInfo } from '../media/media-key.ts';
+import { defaultPdfLimits, validatePdfFacsimile } from '../media/pdf-facsimile.ts';
+import type { ProcessedImage } from '../media/process-image.ts';
+import type { MediaEntry } from './media-state.ts';
+
+/** From an uploaded picture or PDF to what the media state records (publish-media.ts). */
+
+/** An object to store under `media/`. */
+export interface StoredMedia {
+  key: string;
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+/** Upload size caps: a PDF page may be larger than a photo. */
+export const maxBytesOf = (info: MediaKeyInfo) =>
+  info.kind === 'facsimile' && info.format === 'pdf'
+    ? defaultPdfLimits.maxBytes
+    : defaultImageLimits.maxBytes;
+
+/**
+ * Validate and process an upload into its media-state entry and the objects to store.
+ *
+ * @throws InvalidUploadError for a bad picture or PDF (process-image.ts, pdf-facsimile.ts)
+ */
+export const processUpload = async (
+  info: MediaKeyInfo,
+  bytes: Uint8Array,
+): Promise<{ entry: MediaEntry; objects: StoredMedia[] }> => {
+  const digest = mediaDigest(bytes);
+  if (info.kind === 'facsimile' && info.format === 'pdf') {
+    const pdf = validatePdfFacsimile(bytes, info, defaultPdfLimits);
+    return {
+      entry: {
+        kind: 'facsimile',
+        page: info.page,
+        digest,
+        facsimile: { document: { key: pdf.key, type: 'application/pdf', bytes: pdf.bytes.length } },
+      },
+      objects: [{ key: pdf.key, bytes: pdf.bytes, contentType: pdf.contentType }],
+    };
+  }
+  // sharp loads libvips: only media uploads pay for it, never a text publish's cold start.
+  const images = await import('../media/process-image.ts');
+  const processed: ProcessedImage =
+    info.kind === 'photo'
+      ? await images.processPhoto(bytes, defaultImageLimits)
+      : await images.processFacsimileImage(bytes, defaultImageLimits);
+  const pick = (role: 'primary' | 'thumbnail', format: 'jpeg' | 'webp') => {
+    const r = processed.renditions.find(
+      (x) => x.format === format && (role === 'thumbnail' ? x.role === 'thumbnail' : x.role !== 'thumbnail'),
+    )!;
+    return {
+      key: r.key,
+      type: r.contentType as 'image/jpeg' | 'image/webp',
+      width: r.width,
+      height: r.height,
+      bytes: r.bytes.length,
+    };
+  };
+  const objects = processed.renditions.map((r) => ({
+    key: r.key,
+    bytes: r.bytes,
+    contentType: r.contentType,
+  }));
+  const large = pick('primary', 'jpeg');
+  const thumbnail = pick('thumbnail', 'jpeg');
+  const webp = { large: pick('primary', 'webp'), thumbnail: pick('thumbnail', 'webp') };
+  if (info.kind === 'photo') {
+    return {
+      entry: {
+        kind: 'photo',
+        page: info.page,
+        label: info.label,
+        sequence: info.sequence,
+        digest,
+        photo: { large, thumbnail, webp },
+      },
+      objects,
+    };
+  }
+  const { type: _type, ...size } = large;
+  return {
+    entry: {
+      kind: 'facsimile',
+      page: info.page,
+      digest,
+      facsimile: { document: { ...size, type: 'image/jpeg' }, thumbnail },
+    },
+    objects,
+  };
+};

@@ -1,0 +1,333 @@
+import { InvalidUploadError } from '../errors.ts';
+import { mediaDigest } from '../media/media-digest.ts';
+import { type MediaKeyInfo, parseMediaKey } from '../media/media-key.ts';
+import type { PublishedIssue } from '../model/published.ts';
+import { mediaCacheControl } from '../site-layout.ts';
+import type { Store } from '../storage/store.ts';
+import { attachMedia, type MediaOutcome } from './attach-media.ts';
+import { checkIssueDate } from './issue-date-range.ts';
+import { maxBytesOf, processUpload, type StoredMedia } from './media-entry.ts';
+import {
+  type MediaEntry,
+  type MediaRefsDoc,
+  type MediaStateDoc,
+  mediaRefsKey,
+  mediaStateKey,
+  readMediaState,
+  renditionKeysOf,
+  unreferencedKeys,
+  withMediaEntry,
+  withMediaRefs,
+  withoutReleased,
+} from './media-state.ts';
+import { formatBeijing } from './publish-times.ts';
+import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
+import { cachePolicies, contentTypes, defaultRetryPolicy, updateJson, type WriteLog } from './store-io.ts';
+import { getUploadObject } from './upload-object.ts';
+
+/**
+ * The photo and facsimile use case (docs/photos.md, ingestion): a picture or PDF uploaded to
+ * `incoming/<date>/` is validated, its renditions stored under `media/`, recorded in the date's
+ * media state, and attached to the issue — every commit of an issue with media re-attaches all of
+ * them ({@link withAttachedMedia}), so arrival order does not matter.
+ */
+
+/** What the media use case borrows from the text publish (passed in: no import cycle). */
+export interface MediaHost {
+  commitAndPropagate(
+    deps: PublishDeps,
+    date: string,
+    transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
+    writes: WriteLog,
+  ): Promise<{ issue: PublishedIssue } | undefined>;
+  writeReport(site: Store, report: UploadReport, writes: WriteLog): Promise<void>;
+}
+
+/** A media upload's report: the ok report plus where the upload went. */
+export type MediaUploadReport = Extract<UploadReport, { ok: true }> & { media?: MediaOutcome };
+
+const stateDoc = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
+
+/**
+ * The hook of every issue commit (publish-upload.ts, commitIssue): an issue that has media, before
+ * or after the change, gets them attached afresh from `state/media/<date>.json`. Issues without
+ * media pass through untouched and unread.
+ */
+export const withAttachedMedia = async (
+  site: Store,
+  date: string,
+  previous: PublishedIssue | undefined,
+  after: PublishedIssue | undefined,
+): Promise<PublishedIssue | undefined> => {
+  if (after === undefined || (previous?.hasMedia !== true && after.hasMedia !== true)) return after;
+  const state = await readMediaState(site, date);
+  return { ...attachMedia(after, state).issue, hasMedia: true };
+};
+
+const warningOf = (key: string, outcome: MediaOutcome): string | undefined => {
+  switch (outcome.status) {
+    case 'attached':
+    case 'facsimile':
+      return undefined;
+    case 'waiting-for-page':
+      return `page ${outcome.page} has no text yet: ${key} attaches when the page is published`;
+    case 'superseded-facsimile':
+      return `page ${outcome.page} already has the facsimile ${outcome.by} (a PDF wins over a page image)`;
+    default:
+      return (
+        `${outcome.status}: the label "${outcome.label}" ${outcome.status === 'ambiguous-photo' ? 'begins several' : 'begins no'} ` +
+        `article title or caption on page ${outcome.page}; nothing was guessed. Labels that would match: ` +
+        `${outcome.candidates.join('、') || '(no article on the page)'}. Rename the file, or name it in the issue document`
+      );
+  }
+};
+
+const mediaReport = (key: string, date: string, outcome: MediaOutcome, nowMs: number): MediaUploadReport => {
+  const warning = warningOf(key, outcome);
+  return {
+    key,
+    ok: true,
+    date,
+    pages: [outcome.page],
+    articles: outcome.status === 'attached' ? 1 : 0,
+    ...(warning === undefined ? {} : { warnings: [warning] }),
+    media: outcome,
+    at: formatBeijing(nowMs),
+  };
+};
+
+/**
+ * The second hook, after a text upload's commit (publish-upload.ts, publish): a date whose issue
+ * this upload just created (every page of it is this upload's: the date's first upload, or the
+ * retry of one) or which has media may have pictures waiting; they attach now, and the reports
+ * of the media on this upload's pages are rewritten to say where they went.
+ *
+ * Why after the commit: a photo writes its state, then reads the issue; a text upload writes the
+ * issue, then reads the state — whichever comes second sees the other, so nothing waits forever.
+ * A text publish on a date without media reads nothing extra, except the upload that creates the
+ * date's issue (one GET).
+ */
+export const settleTextMedia = async (
+  deps: PublishDeps,
+  key: string,
+  committed: PublishedIssue | undefined,
+  host: MediaHost,
+  writes: WriteLog,
+): Promise<void> => {
+  if (committed === undefined) return;
+  const created = committed.pages.every((page) => page.source === key);
+  if (committed.hasMedia !== true && !created) return;
+  const state = await readMediaState(deps.site, committed.date);
+  if (state === undefined || Object.keys(state.uploads).length === 0) return;
+  let issue = committed;
+  if (issue.hasMedia !== true) {
+    const marked = await host.commitAndPropagate(
+      deps,
+      issue.date,
+      (previous) => previous && { ...previous, hasMedia: true },
+      writes,
+    );
+    issue = marked?.issue ?? issue;
+  }
+  const pages = new Set(issue.pages.filter((page) => page.source === key).map((page) => page.number));
+  const nowMs = deps.clock().getTime();
+  for (const [mediaKey, outcome] of attachMedia(issue, state).outcomes) {
+    if (!pages.has(outcome.page)) continue;
+    await host.writeReport(deps.site, mediaReport(mediaKey, issue.date, outcome, nowMs), writes);
+  }
+};
+
+const refsUpdate = (
+  deps: PublishDeps,
+  key: string,
+  entry: MediaEntry,
+  keys: readonly string[] | undefined,
+  writes: WriteLog,
+) =>
+  updateJson<MediaRefsDoc>(
+    deps.site,
+    mediaRefsKey(renditionKeysOf(entry)[0]!),
+    (current) => withMediaRefs(current, key, keys),
+    stateDoc,
+    writes,
+    deps.retry ?? defaultRetryPolicy,
+  );
+
+/**
+ * Release the earlier versions of upload `key` that the state lists in `released`, AFTER the
+ * issue was committed without them: the upload is taken off their renditions' references, the
+ * renditions no upload uses any more are deleted, and the versions leave `released`. Idempotent,
+ * so the retry of an interrupted publish finishes the job. (Only this key's versions: another
+ * key's wait for its own publish, which may not have committed its issue yet.)
+ */
+const releaseRenditions = async (
+  deps: PublishDeps,
+  key: string,
+  state: MediaStateDoc | undefined,
+  writes: WriteLog,
+) => {
+  const entries = state?.released?.[key] ?? [];
+  if (state === undefined || entries.length === 0) return;
+  const current = state.uploads[key];
+  const kept = new Set(current === undefined ? [] : renditionKeysOf(current));
+  for (const old of entries) {
+    const refs = await refsUpdate(deps, key, old, undefined, writes);
+    const candidates = renditionKeysOf(old).filter((k) => !kept.has(k));
+    for (const orphan of unreferencedKeys(refs.after, candidates)) {
+      await deps.site.delete(orphan);
+      writes.push(orphan);
+    }
+  }
+  const done = new Map([[key, entries.map((old) => renditionKeysOf(old)[0]!)]]);
+  await updateJson<MediaStateDoc>(
+    deps.site,
+    mediaStateKey(state.date),
+    (latest) => withoutReleased(latest, done),
+    stateDoc,
+    writes,
+    deps.retry ?? defaultRetryPolicy,
+  );
+};
+
+/** Store renditions unconditionally: under a content-addressed key the bytes are always the same. */
+const storeObjects = async (site: Store, objects: readonly StoredMedia[], writes: WriteLog) => {
+  for (const object of objects) {
+    await site.put(object.key, object.bytes, {
+      contentType: object.contentType,
+      cacheControl: mediaCacheControl,
+    });
+    writes.push(object.key);
+  }
+};
+
+const rejectedReport = async (
+  deps: PublishDeps,
+  host: MediaHost,
+  key: string,
+  error: InvalidUploadError,
+  writes: WriteLog,
+): Promise<PublishOutcome> => {
+  const report: UploadReport = {
+    key,
+    ok: false,
+    code: error.code,
+    message: error.message,
+    location: error.location,
+    at: formatBeijing(deps.clock().getTime()),
+  };
+  await host.writeReport(deps.site, report, writes);
+  deps.log.warn('upload rejected', { key, code: error.code, message: error.message });
+  return { status: 'rejected', key, written: writes, report };
+};
+
+/**
+ * Publish (or, when the upload is gone, retract) one photo or facsimile upload. The event type is
+ * a hint only, as for text: the input store's current content decides.
+ *
+ * A bad picture is reported (`rejected`) and changes nothing else: a picture published earlier
+ * under the key stays published. Replacing a picture stores the new renditions, attaches them and
+ * then deletes the old ones no other upload uses.
+ */
+export const publishMedia = async (
+  deps: PublishDeps,
+  event: UploadEvent,
+  host: MediaHost,
+): Promise<PublishOutcome> => {
+  const writes: WriteLog = [];
+  let info: MediaKeyInfo;
+  try {
+    info = parseMediaKey(event.key)!;
+  } catch (error) {
+    if (!(error instanceof InvalidUploadError)) throw error;
+    return rejectedReport(deps, host, event.key, error, writes);
+  }
+  const object = await getUploadObject(deps.input, event.key, maxBytesOf(info));
+  if (object === undefined) return retractMedia(deps, event.key, info, host, writes);
+  const retry = deps.retry ?? defaultRetryPolicy;
+  const previous = (await readMediaState(deps.site, info.date))?.uploads[event.key];
+  let processed: { entry: MediaEntry; objects: StoredMedia[] } | undefined;
+  try {
+    if (object instanceof InvalidUploadError) throw object;
+    checkIssueDate(info.date, deps.clock(), deps.config);
+    // A redelivery, or the same picture again: its renditions are stored and recorded already.
+    if (previous?.digest !== mediaDigest(object.body)) processed = await processUpload(info, object.body);
+  } catch (error) {
+    if (!(error instanceof InvalidUploadError)) throw error;
+    return rejectedReport(deps, host, event.key, error, writes);
+  }
+  if (processed !== undefined) {
+    // References first, objects second: a concurrent release of the same renditions (another key
+    // retracting the same picture) either sees this reference or is followed by these puts.
+    await refsUpdate(deps, event.key, processed.entry, renditionKeysOf(processed.entry), writes);
+    await storeObjects(deps.site, processed.objects, writes);
+  }
+  const entry = processed?.entry ?? previous!;
+  const state = await updateJson<MediaStateDoc>(
+    deps.site,
+    mediaStateKey(info.date),
+    (current) => withMediaEntry(current, info.date, event.key, entry),
+    stateDoc,
+    writes,
+    retry,
+  );
+  const committed = await host.commitAndPropagate(
+    deps,
+    info.date,
+    (issue) => issue && (issue.hasMedia ? issue : { ...issue, hasMedia: true }),
+    writes,
+  );
+  await releaseRenditions(deps, event.key, state.after, writes);
+  const outcome: MediaOutcome = committed
+    ? attachMedia(committed.issue, state.after).outcomes.get(event.key)!
+    : { status: 'waiting-for-page', page: info.page };
+  const report = mediaReport(event.key, info.date, outcome, deps.clock().getTime());
+  await host.writeReport(deps.site, report, writes);
+  for (const warning of report.warnings ?? [])
+    deps.log.warn('media upload needs attention', { key: event.key, warning });
+  const status = writes.length === 0 ? 'unchanged' : 'published';
+  deps.log.info(`media upload ${status}`, { key: event.key, date: info.date, outcome: outcome.status });
+  return { status, key: event.key, date: info.date, written: writes, report };
+};
+
+/** The upload is gone: take it out of the media state and the issue, then free its renditions. */
+const retractMedia = async (
+  deps: PublishDeps,
+  key: string,
+  info: MediaKeyInfo,
+  host: MediaHost,
+  writes: WriteLog,
+): Promise<PublishOutcome> => {
+  const state = await updateJson<MediaStateDoc>(
+    deps.site,
+    mediaStateKey(info.date),
+    (current) => withMediaEntry(current, info.date, key, undefined),
+    stateDoc,
+    writes,
+    deps.retry ?? defaultRetryPolicy,
+  );
+  const old = state.before?.uploads[key];
+  // Also when the entry is gone already but its release is pending: a retry after a crash.
+  if (old !== undefined || state.after?.released?.[key] !== undefined) {
+    // Re-attaching without it (withAttachedMedia) takes it off every article and page.
+    await host.commitAndPropagate(deps, info.date, (issue) => issue, writes);
+    await releaseRenditions(deps, key, state.after, writes);
+  }
+  const report: UploadReport = {
+    key,
+    ok: true,
+    date: info.date,
+    pages: old === undefined ? [] : [old.page],
+    articles: 0,
+    retracted: true,
+    at: formatBeijing(deps.clock().getTime()),
+  };
+  await host.writeReport(deps.site, report, writes);
+  deps.log.info('media upload removed', { key, date: info.date, known: old !== undefined });
+  return {
+    status: old === undefined ? 'unchanged' : 'retracted',
+    key,
+    date: info.date,
+    written: writes,
+    report,
+  };
+};
