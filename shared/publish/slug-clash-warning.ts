@@ -2,8 +2,8 @@ import type { PublishedPage } from '../model/published.ts';
 
 /**
  * The report warning publishing gives a page whose feed also carries live pages under other 版名
- * (homophones such as 综合 and 宗和, both `zonghe`). One place for publishing (publish-upload.ts,
- * `slugClashes`, still spells it out until it calls this) and the import (import-slug-clashes.ts).
+ * (homophones such as 综合 and 宗和, both `zonghe`). One place for publishing (upload-report.ts,
+ * `slugClashes`) and the import (import-slug-clashes.ts).
  */
 export const slugClashWarning = (page: PublishedPage, others: ReadonlySet<string>): string[] => {
   if (others.size === 0) return [];

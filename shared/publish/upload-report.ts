@@ -7,6 +7,7 @@ import { canonicalJson, canonicalJsonBytes } from './canonical-json.ts';
 import { formatBeijing } from './publish-times.ts';
 import type { Propagated, UploadReport } from './publish-types.ts';
 import { isLivePage } from './site-state.ts';
+import { slugClashWarning } from './slug-clash-warning.ts';
 import { cachePolicies, contentTypes, readJson, type WriteLog } from './store-io.ts';
 
 /** The report of an upload that was published. */
@@ -61,13 +62,7 @@ export const slugClashes = (committed: Propagated | undefined, key: string): str
           issue.pages.filter((p) => p.section !== page.section && isLivePage(p)).map((p) => p.section),
         ),
       );
-      if (others.size === 0) return [];
-      const names = [...others].sort().join('、');
-      return [
-        `版名 ${page.section} (page ${page.number}) shares the feed slug "${page.sectionSlug}" with ${names}: ` +
-          `both go into one feed, feeds/${page.sectionSlug}/. Give it a slug of its own with the sectionSlugs ` +
-          `setting (e.g. {"${page.section}": "${page.sectionSlug}-2"}), then upload the page again.`,
-      ];
+      return slugClashWarning(page, others);
     });
 
 /**
