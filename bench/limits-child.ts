@@ -3,7 +3,7 @@ import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
 import { uploadLimits } from '../shared/readers/upload-limits.ts';
 import { MemoryStore } from '../shared/storage/memory-store.ts';
-import type { GetOptions, PutOptions, Store, StoredObject } from '../shared/storage/store.ts';
+import { SamplingStore, usedMemory } from './sampling-store.ts';
 import { jsonUpload, syntheticIssue } from './synthetic-issues.ts';
 
 /**
@@ -19,35 +19,6 @@ import { jsonUpload, syntheticIssue } from './synthetic-issues.ts';
  */
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
-const used = () => {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-};
-
-class SamplingStore implements Store {
-  peak = 0;
-  constructor(readonly inner: Store) {}
-  #sample() {
-    this.peak = Math.max(this.peak, used());
-  }
-  async get(key: string, options?: GetOptions): Promise<StoredObject | undefined> {
-    this.#sample();
-    return this.inner.get(key, options);
-  }
-  async put(key: string, body: Uint8Array | string, options: PutOptions) {
-    this.#sample();
-    return this.inner.put(key, body, options);
-  }
-  async delete(key: string) {
-    this.#sample();
-    return this.inner.delete(key);
-  }
-  list(prefix: string) {
-    this.#sample();
-    return this.inner.list(prefix);
-  }
-}
-
 const mode = process.argv[2] ?? 'briefs';
 const date = '2024-11-30';
 const pages = 10;
@@ -69,7 +40,7 @@ await input.put(upload.key, upload.bytes, { contentType: 'application/json', cac
 const site = new SamplingStore(new MemoryStore());
 gc();
 gc();
-const baseline = used();
+const baseline = usedMemory();
 const started = performance.now();
 const clock = () => new Date(Date.parse(`${date}T12:00:00+08:00`));
 const outcome = await publishUpload(
