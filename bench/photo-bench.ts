@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { type ImagePlan, photoPlan, processImage, processPhoto } from '../shared/media/process-image.ts';
-import { configureSharp } from '../shared/media/sharp-tuning.ts';
+import { loadSharp } from '../shared/media/sharp-tuning.ts';
 import { photoLikeJpeg } from '../test/media/generated-pictures.ts';
 import { type BenchResult, median } from './goal.ts';
 
@@ -60,7 +60,7 @@ const memoryChild = (mode: 'concurrent' | 'sequential' | 'publish', files: strin
 };
 
 export const run = async (): Promise<BenchResult> => {
-  configureSharp();
+  await loadSharp(); // the build function's libvips settings, as processPhoto runs under
   const input = await photoLikeJpeg(4000, 3000, 1);
 
   // Warm-up, then interleave so machine noise hits every side alike.

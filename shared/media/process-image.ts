@@ -1,9 +1,9 @@
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { type InvalidUploadCode, InvalidUploadError } from '../errors.ts';
 import { mediaCacheControl, mediaKey } from '../site-layout.ts';
 import { defaultImageLimits, type ImageLimits } from './image-limits.ts';
 import { mediaDigest } from './media-digest.ts';
-import { configureSharp } from './sharp-tuning.ts';
+import { loadSharp, type Sharp } from './sharp-tuning.ts';
 import { type AcceptedImageFormat, isAcceptedImageFormat, sniffFormat } from './sniff-format.ts';
 
 /**
@@ -105,7 +105,7 @@ const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
   }
   let header: Metadata;
   try {
-    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+    header = await (await loadSharp())(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
     throw invalid('corrupt-image', `the ${format.toUpperCase()} header cannot be read`, cause);
   }
@@ -121,7 +121,12 @@ const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
 };
 
 /** Decode once at the primary width: oriented, 8-bit sRGB, flattened on white. */
-const decode = async (bytes: Uint8Array, limits: ImageLimits, width: number): Promise<Pixels> => {
+const decode = async (
+  sharp: Sharp,
+  bytes: Uint8Array,
+  limits: ImageLimits,
+  width: number,
+): Promise<Pixels> => {
   try {
     const { data, info } = await sharp(bytes, {
       // 'error' also stops at truncated data; it lets through the harmless warnings cameras
@@ -142,11 +147,16 @@ const decode = async (bytes: Uint8Array, limits: ImageLimits, width: number): Pr
   }
 };
 
-const fromPixels = (pixels: Pixels) =>
+const fromPixels = (sharp: Sharp, pixels: Pixels) =>
   sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } });
 
-const encode = async (pixels: Pixels, role: RenditionRole, format: RenditionFormat): Promise<Rendition> => {
-  const image = fromPixels(pixels);
+const encode = async (
+  sharp: Sharp,
+  pixels: Pixels,
+  role: RenditionRole,
+  format: RenditionFormat,
+): Promise<Rendition> => {
+  const image = fromPixels(sharp, pixels);
   const data = await (format === 'jpeg' ? image.jpeg(jpegOptions) : image.webp(webpOptions)).toBuffer();
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const { extension, contentType } = encoders[format];
@@ -173,10 +183,10 @@ export const processImage = async (
   limits: ImageLimits,
   plan: ImagePlan,
 ): Promise<ProcessedImage> => {
-  configureSharp();
+  const sharp = await loadSharp();
   const source = await checkUpload(bytes, limits);
-  const primary = await decode(bytes, limits, plan.primary.width);
-  const { data, info } = await fromPixels(primary)
+  const primary = await decode(sharp, bytes, limits, plan.primary.width);
+  const { data, info } = await fromPixels(sharp, primary)
     .resize({
       width: plan.thumbnail.box,
       height: plan.thumbnail.box,
@@ -187,8 +197,8 @@ export const processImage = async (
     .toBuffer({ resolveWithObject: true });
   const thumbnail: Pixels = { data, width: info.width, height: info.height, channels: info.channels };
   const renditions = await Promise.all([
-    ...plan.formats.map((format) => encode(primary, plan.primary.role, format)),
-    ...plan.formats.map((format) => encode(thumbnail, 'thumbnail', format)),
+    ...plan.formats.map((format) => encode(sharp, primary, plan.primary.role, format)),
+    ...plan.formats.map((format) => encode(sharp, thumbnail, 'thumbnail', format)),
   ]);
   return { source: { ...source, byteLength: bytes.length }, renditions };
 };

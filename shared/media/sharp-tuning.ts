@@ -1,4 +1,6 @@
-import sharp from 'sharp';
+import type SharpModule from 'sharp';
+
+export type Sharp = typeof SharpModule;
 
 /**
  * libvips settings for a build function that sees each picture once (measured in
@@ -17,12 +19,19 @@ import sharp from 'sharp';
  */
 export const lambdaSharpSettings = { cache: false, concurrency: 1 } as const;
 
-let configured = false;
+let loading: Promise<Sharp> | undefined;
 
-/** Apply {@link lambdaSharpSettings} once per process (idempotent). */
-export const configureSharp = (settings: { cache: boolean; concurrency: number } = lambdaSharpSettings) => {
-  if (configured) return;
-  sharp.cache(settings.cache);
-  sharp.concurrency(settings.concurrency);
-  configured = true;
+/**
+ * sharp, loaded at its first use with {@link lambdaSharpSettings} applied (once per process).
+ * Loaded dynamically on purpose: bundled into the build function (sharp stays external there),
+ * a static import would load libvips at cold start for every text publish, and the bundle could
+ * no longer be loaded on a machine without the Lambda's linux-arm64 binary (test/infra/synth).
+ */
+export const loadSharp = (): Promise<Sharp> => {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    sharp.cache(lambdaSharpSettings.cache);
+    sharp.concurrency(lambdaSharpSettings.concurrency);
+    return sharp;
+  });
+  return loading;
 };
