@@ -12,9 +12,11 @@ import { propagateCorrections } from './attach-corrections.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
+import { mediaStateKey, readMediaState } from './media-state.ts';
 import { mergeUpload } from './merge-upload.ts';
+import { withAttachedMedia } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
-import { type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
+import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
 import { type CalendarDoc, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
@@ -29,8 +31,11 @@ export type ParsedUpload =
     };
 
 export interface ImportProgress {
-  /** `merge`: uploads read and merged into issue documents; `build`: derived documents, per date. */
-  phase: 'merge' | 'build';
+  /**
+   * `merge`: text uploads read and merged into issue documents; `build`: derived documents, per
+   * date; `media`: photos and facsimiles published.
+   */
+  phase: 'merge' | 'build' | 'media';
   done: number;
   total: number;
   articles: number;
@@ -46,11 +51,14 @@ export interface ImportDeps {
   concurrency?: number;
   /** False: ignore the site's hash records and read every derived object back (after a crash). */
   trustHashRecords?: boolean;
+  /** The uploads by their `incoming/…` keys: where the media uploads are read (as publishing reads them). */
+  input?: Store;
 }
 
 export interface ImportSummary {
+  /** Every upload: text and media. */
   uploads: number;
-  /** Uploads merged into an issue. */
+  /** Uploads merged into an issue, or media uploads published. */
   published: number;
   rejected: Array<{ key: string; code: string; message: string }>;
   /** Issue documents written (new or changed). */
@@ -74,14 +82,21 @@ const openIssues = 16;
  * reports carry publishing's warnings (slug clashes, corrections whose article is not found,
  * unplaced lines).
  *
- * `uploads` must yield in ascending key order (publishing order within a date). Memory holds a
- * few issue documents, and the section and date of each issue (for the slug clashes), not the
- * catalogue.
+ * Photos and facsimiles (`media`: keys of `deps.input`) go through publishing's own media use
+ * case, one by one in key order, once the site is built: each lands on a complete site as it
+ * would when published (the media use case's result does not depend on arrival order), and
+ * media references are recorded in the order publishing records them. Media a site already
+ * holds stay attached to the issues the import rewrites.
+ *
+ * `uploads` (the text uploads) must yield in ascending key order (publishing order within a
+ * date); `total` counts them. Memory holds a few issue documents, and the section and date of
+ * each issue (for the slug clashes), not the catalogue.
  */
 export const importUploads = async (
   deps: ImportDeps,
   uploads: AsyncIterable<ParsedUpload>,
   total: number,
+  mediaKeys: readonly string[] = [],
 ): Promise<ImportSummary> => {
   const { site, config } = deps;
   const now = deps.clock();
@@ -103,6 +118,7 @@ export const importUploads = async (
   const existing = await keysUnder(site, 'issues/');
   const indexed = await keysUnder(site, 'state/uploads/');
   const reported = await keysUnder(site, 'reports/');
+  const mediaStates = await keysUnder(site, 'state/media/');
   const emptySite =
     existing.size === 0 && !(await anyKey(site, 'articles/')) && !(await anyKey(site, 'feeds/'));
 
@@ -145,8 +161,9 @@ export const importUploads = async (
     if (doc === undefined) return;
     const known = existing.has(issueKey(date)) || flushed.has(date);
     flushed.add(date);
+    const hasState = mediaStates.has(mediaStateKey(date));
     await writer.add(async () => {
-      const bytes = canonicalJsonBytes(doc);
+      const bytes = canonicalJsonBytes(hasState ? await withRecordedMedia(site, doc, known) : doc);
       if (known && !(await putIfChanged(site, issueKey(date), bytes, json, writes))) return;
       if (!known) await site.put(issueKey(date), bytes, json);
       issuesWritten += 1;
@@ -214,6 +231,7 @@ export const importUploads = async (
   }
   for (const date of [...open.keys()]) await flush(date);
   await writer.drain();
+  const textRejected = rejected.length;
 
   const build = await rebuildSite({
     site,
@@ -225,15 +243,54 @@ export const importUploads = async (
     onProgress: (p) =>
       deps.onProgress?.({ phase: 'build', done: p.datesDone, total: p.datesTotal, articles: p.articlesDone }),
   });
+  const media = await publishMediaUploads(deps, mediaKeys, articles, rejected);
   const summary: ImportSummary = {
-    uploads: done,
-    published: done - rejected.length,
+    uploads: done + mediaKeys.length,
+    published: done - textRejected + media.published,
     rejected,
     issuesWritten,
     build,
   };
   deps.log.info('import done', { ...summary, rejected: rejected.length });
   return summary;
+};
+
+/**
+ * An issue as the import writes it, with the media the site has recorded for its date attached
+ * (what every commit of publishing does, withAttachedMedia): an issue that has media, or one the
+ * import creates on a date whose pictures are waiting for their text (publishing's settle after
+ * the commit that creates the issue).
+ */
+const withRecordedMedia = async (site: Store, doc: PublishedIssue, known: boolean) => {
+  if (doc.hasMedia === true) return (await withAttachedMedia(site, doc.date, undefined, doc))!;
+  if (known) return doc;
+  const state = await readMediaState(site, doc.date);
+  if (state === undefined || Object.keys(state.uploads).length === 0) return doc;
+  return (await withAttachedMedia(site, doc.date, undefined, { ...doc, hasMedia: true }))!;
+};
+
+/**
+ * Publish the photos and facsimiles, one by one in key order, through publishing's use case on
+ * the built site; rejected ones join `rejected`.
+ */
+const publishMediaUploads = async (
+  deps: ImportDeps,
+  keys: readonly string[],
+  articles: number,
+  rejected: ImportSummary['rejected'],
+) => {
+  if (keys.length === 0) return { published: 0 };
+  const { input } = deps;
+  if (input === undefined) throw new Error('importUploads: media uploads need deps.input');
+  const publishDeps = { input, site: deps.site, config: deps.config, clock: deps.clock, log: deps.log };
+  let published = 0;
+  for (const [i, key] of keys.entries()) {
+    const { report } = await publishUpload(publishDeps, { type: 'created', key });
+    if (report.ok) published += 1;
+    else rejected.push({ key, code: report.code, message: report.message });
+    deps.onProgress?.({ phase: 'media', done: i + 1, total: keys.length, articles });
+  }
+  return { published };
 };
 
 /** Every calendar of the site: the live dates of every section slug. */
