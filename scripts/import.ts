@@ -11,13 +11,7 @@ import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
 import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
-import {
-  listUploads,
-  parseUploads,
-  splitMedia,
-  type UploadSource,
-  uploadInput,
-} from './lib/import-parse.ts';
+import { listUploads, parseUploads, splitMedia, type UploadSource, uploadInput } from './lib/import-parse.ts';
 import { importProgress } from './lib/import-progress.ts';
 import { resolveRebuildConfig } from './lib/rebuild-config.ts';
 

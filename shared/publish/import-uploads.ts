@@ -9,12 +9,13 @@ import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { propagateCorrections } from './attach-corrections.ts';
+import { attachMedia } from './attach-media.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
 import { mediaStateKey, readMediaState } from './media-state.ts';
 import { mergeUpload } from './merge-upload.ts';
-import { withAttachedMedia } from './publish-media.ts';
+import { mediaReport } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
 import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
@@ -163,21 +164,29 @@ export const importUploads = async (
     flushed.add(date);
     const hasState = mediaStates.has(mediaStateKey(date));
     await writer.add(async () => {
-      const bytes = canonicalJsonBytes(hasState ? await withRecordedMedia(site, doc, known) : doc);
-      if (known && !(await putIfChanged(site, issueKey(date), bytes, json, writes))) return;
+      const media = hasState ? await withRecordedMedia(site, doc, known) : undefined;
+      const bytes = canonicalJsonBytes(media?.issue ?? doc);
       if (!known) await site.put(issueKey(date), bytes, json);
-      issuesWritten += 1;
+      if (!known || (await putIfChanged(site, issueKey(date), bytes, json, writes))) issuesWritten += 1;
+      // As publishing's settle after a text commit: the reports of the media on the pages this
+      // import merged say where they went now.
+      const pages = new Set(doc.pages.filter((p) => mergedKeys.has(p.source)).map((p) => p.number));
+      for (const [key, outcome] of media?.outcomes ?? []) {
+        if (pages.has(outcome.page)) await writeImportReport(mediaReport(key, date, outcome, now.getTime()));
+      }
     });
   };
-  const report = (value: UploadReport) =>
-    writer.add(async () => {
-      if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
-      else
-        await site.put(reportKey(value.key), canonicalJsonBytes(value), {
-          ...json,
-          cacheControl: cachePolicies.none,
-        });
-    });
+  const writeImportReport = async (value: UploadReport) => {
+    if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
+    else
+      await site.put(reportKey(value.key), canonicalJsonBytes(value), {
+        ...json,
+        cacheControl: cachePolicies.none,
+      });
+  };
+  const report = (value: UploadReport) => writer.add(() => writeImportReport(value));
+  /** The text uploads merged in this run. */
+  const mergedKeys = new Set<string>();
 
   const rejected: ImportSummary['rejected'] = [];
   let done = 0;
@@ -193,6 +202,7 @@ export const importUploads = async (
       deps.log.warn('upload rejected', { key: upload.key, code, message });
     } else {
       const { key, issue } = upload;
+      mergedKeys.add(key);
       // A key that published into other dates before: its pages there are retracted, as publishing does.
       if (indexed.has(uploadIndexKey(key))) {
         const index = await readJson<UploadIndexDoc>(site, uploadIndexKey(key));
@@ -262,11 +272,12 @@ export const importUploads = async (
  * the commit that creates the issue).
  */
 const withRecordedMedia = async (site: Store, doc: PublishedIssue, known: boolean) => {
-  if (doc.hasMedia === true) return (await withAttachedMedia(site, doc.date, undefined, doc))!;
-  if (known) return doc;
+  if (doc.hasMedia !== true && known) return undefined;
   const state = await readMediaState(site, doc.date);
-  if (state === undefined || Object.keys(state.uploads).length === 0) return doc;
-  return (await withAttachedMedia(site, doc.date, undefined, { ...doc, hasMedia: true }))!;
+  if (doc.hasMedia !== true && (state === undefined || Object.keys(state.uploads).length === 0))
+    return undefined;
+  const { issue, outcomes } = attachMedia(doc, state);
+  return { issue: { ...issue, hasMedia: true as const }, outcomes };
 };
 
 /**

@@ -11,7 +11,7 @@ import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { photoLikeJpeg, photoLikePixels } from '../media/generated-pictures.ts';
 import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
-import { afterPublication, fixture, makeDeps, siteWithoutReports, snapshot, upload } from './publish-kit.ts';
+import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
 
 // maxDaysAhead: the synthetic dates run weeks past the fixed clock.
 const config = parseSiteConfig({ siteUrl: 'https://news.example.cn', windowIssues: 3, maxDaysAhead: 366 });
@@ -252,8 +252,11 @@ describe('importUploads with photos and facsimiles', () => {
     expect(photosOf(actual, '2024-11-29')).toEqual([`incoming/2024-11-29/01-${label}.jpg`]);
     expect(photosOf(actual, sample)).toEqual([`incoming/${sample}/01-古城韵味.png`]);
     expect(Object.keys(actual).some((k) => k.startsWith('media/') && k.endsWith('.pdf'))).toBe(true);
-    expect(JSON.parse(actual['reports/incoming/2024-11-29/02-坏图.png.json']!.body)).toMatchObject({ ok: false });
-    const feed = actual['feeds/all/rss.xml'] ?? Object.entries(actual).find(([k]) => k.endsWith('rss.xml'))![1];
+    expect(JSON.parse(actual['reports/incoming/2024-11-29/02-坏图.png.json']!.body)).toMatchObject({
+      ok: false,
+    });
+    const feed =
+      actual['feeds/all/rss.xml'] ?? Object.entries(actual).find(([k]) => k.endsWith('rss.xml'))![1];
     expect(feed.body).toContain('media/');
   });
 
@@ -275,10 +278,15 @@ describe('importUploads with photos and facsimiles', () => {
   it('attaches a photo that waited for its text when the import creates the issue', async () => {
     const photo = { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) };
     const text01 = [{ key: `incoming/${sample}/01.txt`, bytes: new Uint8Array(fixture('01')) }];
-    const expected = await siteWithoutReports(await published(text01, await published([photo])));
+    const expected = await snapshot(await published(text01, await published([photo])));
     const { site } = await imported(text01, await published([photo]));
-    const actual = await siteWithoutReports(site);
+    const actual = await snapshot(site);
     expect(photosOf(actual, sample)).toEqual([photo.key]);
+    // The photo's report, which said it waited for page 1, now says where it went.
+    const photoReport = JSON.parse(actual[`reports/${photo.key}.json`]!.body) as {
+      media: { status: string };
+    };
+    expect(photoReport.media.status).toBe('attached');
     expect(actual).toEqual(expected);
   });
 });
