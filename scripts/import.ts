@@ -23,7 +23,7 @@ import { resolveRebuildConfig } from './lib/rebuild-config.ts';
  * every file under the folder is the upload `incoming/` + its path below the folder; the text
  * uploads are parsed on worker threads, merged into their issue documents as publishing merges
  * them, and every feed, archive and state document is then built once; photos and facsimiles
- * are then published one by one as publishing does. Rejected uploads get their reports and are
+ * are then published as publishing publishes them. Rejected uploads get their reports and are
  * listed at the end (exit code 1 when there are any).
  * Config as for `npm run rebuild`: the site's recorded one, flags overriding it.
  */

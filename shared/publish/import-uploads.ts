@@ -21,7 +21,15 @@ import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from 
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
 import { type CalendarDoc, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
-import { cachePolicies, contentTypes, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
+import {
+  cachePolicies,
+  contentTypes,
+  forEachLimit,
+  putIfChanged,
+  readJson,
+  settleAll,
+  type WriteLog,
+} from './store-io.ts';
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
 export type ParsedUpload =
@@ -84,10 +92,10 @@ const openIssues = 16;
  * unplaced lines).
  *
  * Photos and facsimiles (`media`: keys of `deps.input`) go through publishing's own media use
- * case, one by one in key order, once the site is built: each lands on a complete site as it
- * would when published (the media use case's result does not depend on arrival order), and
- * media references are recorded in the order publishing records them. Media a site already
- * holds stay attached to the issues the import rewrites.
+ * case once the site is built (a few dates at once, each date's in key order): each lands on a
+ * complete site as it would when published, and the media use case's result does not depend on
+ * arrival order (media state and references are maps by upload key). Media a site already holds
+ * stay attached to the issues the import rewrites.
  *
  * `uploads` (the text uploads) must yield in ascending key order (publishing order within a
  * date); `total` counts them. Memory holds a few issue documents, and the section and date of
@@ -281,8 +289,16 @@ const withRecordedMedia = async (site: Store, doc: PublishedIssue, known: boolea
 };
 
 /**
- * Publish the photos and facsimiles, one by one in key order, through publishing's use case on
- * the built site; rejected ones join `rejected`.
+ * Dates whose pictures are published at once: one picture's resizing overlaps another's store
+ * round trips. Each date's pictures go in key order (a PDF and a page image of one page settle as
+ * publishing settles them); dates are independent but for the windows and calendars they share,
+ * which publishing's settle loops keep consistent under concurrent publishes.
+ */
+const mediaDatesAtOnce = 4;
+
+/**
+ * Publish the photos and facsimiles through publishing's use case on the built site, date by
+ * date; rejected ones join `rejected`, in key order.
  */
 const publishMediaUploads = async (
   deps: ImportDeps,
@@ -294,14 +310,23 @@ const publishMediaUploads = async (
   const { input } = deps;
   if (input === undefined) throw new Error('importUploads: media uploads need deps.input');
   const publishDeps = { input, site: deps.site, config: deps.config, clock: deps.clock, log: deps.log };
-  let published = 0;
-  for (const [i, key] of keys.entries()) {
-    const { report } = await publishUpload(publishDeps, { type: 'created', key });
-    if (report.ok) published += 1;
-    else rejected.push({ key, code: report.code, message: report.message });
-    deps.onProgress?.({ phase: 'media', done: i + 1, total: keys.length, articles });
+  const byFolder = new Map<string, string[]>();
+  for (const key of keys) {
+    const folder = key.split('/')[1] ?? '';
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), key]);
   }
-  return { published };
+  let done = 0;
+  const refused: ImportSummary['rejected'] = [];
+  await forEachLimit([...byFolder.values()], mediaDatesAtOnce, async (folderKeys) => {
+    for (const key of folderKeys) {
+      const { report } = await publishUpload(publishDeps, { type: 'created', key });
+      if (!report.ok) refused.push({ key, code: report.code, message: report.message });
+      done += 1;
+      deps.onProgress?.({ phase: 'media', done, total: keys.length, articles });
+    }
+  });
+  rejected.push(...refused.sort((a, b) => (a.key < b.key ? -1 : 1)));
+  return { published: keys.length - refused.length };
 };
 
 /** Every calendar of the site: the live dates of every section slug. */
