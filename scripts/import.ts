@@ -11,7 +11,7 @@ import { FsStore } from '../shared/storage/fs-store.ts';
 import { createS3Client, S3Store } from '../shared/storage/s3-store.ts';
 import type { Store } from '../shared/storage/store.ts';
 import { type ConfigFlags, configFlagOptions, configOverrides } from './lib/config-flags.ts';
-import { listUploads, parseUploads, type UploadSource } from './lib/import-parse.ts';
+import { listUploads, parseUploads, splitMedia, type UploadSource, uploadInput } from './lib/import-parse.ts';
 import { importProgress } from './lib/import-progress.ts';
 import { resolveRebuildConfig } from './lib/rebuild-config.ts';
 
@@ -20,10 +20,11 @@ import { resolveRebuildConfig } from './lib/rebuild-config.ts';
  * `npm run import -- s3://<ingest bucket>/incoming/ --site s3://<site bucket> [--endpoint <url>]`.
  *
  * Brings a back catalogue in at once (docs/publishing.md, "Bringing in the back catalogue"):
- * every file under the folder is the upload `incoming/` + its path below the folder; all are
- * parsed on worker threads, merged into their issue documents as publishing merges them, and
- * every feed, archive and state document is then built once. Rejected uploads get their
- * reports and are listed at the end (exit code 1 when there are any).
+ * every file under the folder is the upload `incoming/` + its path below the folder; the text
+ * uploads are parsed on worker threads, merged into their issue documents as publishing merges
+ * them, and every feed, archive and state document is then built once; photos and facsimiles
+ * are then published as publishing publishes them. Rejected uploads get their reports and are
+ * listed at the end (exit code 1 when there are any).
  * Config as for `npm run rebuild`: the site's recorded one, flags overriding it.
  */
 const usage =
@@ -132,7 +133,7 @@ const importInto = async (
   console.error(`site config: ${resolved.source} (site URL ${config.siteUrl})`);
 
   const started = performance.now();
-  const uploads = await listUploads(source);
+  const { text: uploads, media } = splitMedia(await listUploads(source));
   const summary = await importUploads(
     {
       site,
@@ -141,6 +142,7 @@ const importInto = async (
       log: jsonLineLog({ script: 'import' }),
       onProgress: importProgress(process.stderr, started),
       trustHashRecords: values.verify !== true,
+      input: uploadInput(source),
       ...(values.concurrency === undefined
         ? {}
         : { concurrency: positiveInt(values.concurrency, '--concurrency') }),
@@ -150,6 +152,7 @@ const importInto = async (
       ...(values.workers === undefined ? {} : { workers: positiveInt(values.workers, '--workers') }),
     }),
     uploads.length,
+    media,
   );
   const seconds = (performance.now() - started) / 1000;
   const { build } = summary;

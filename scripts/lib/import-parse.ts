@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { InvalidUploadError } from '../../shared/errors.ts';
+import { InvalidUploadError, StorageError } from '../../shared/errors.ts';
+import { isMediaKey } from '../../shared/media/media-key.ts';
 import type { ParsedUpload } from '../../shared/publish/import-uploads.ts';
 import { readUploadReport } from '../../shared/readers/read-upload.ts';
 import type { Store } from '../../shared/storage/store.ts';
@@ -24,6 +25,41 @@ export const listUploads = async (source: UploadSource) => {
     found.push({ key: `${uploadPrefix}${below}`, object });
   }
   return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+};
+
+/**
+ * The listed uploads split: text, JSON and XML the import parses; photos and facsimiles
+ * (media-key.ts) it publishes through the media use case, reading them from {@link uploadInput}.
+ */
+export const splitMedia = <T extends { key: string }>(uploads: readonly T[]) => ({
+  text: uploads.filter((u) => !isMediaKey(u.key)),
+  media: uploads.filter((u) => isMediaKey(u.key)).map((u) => u.key),
+});
+
+/**
+ * The source seen as publishing's input store: upload `incoming/<rest>` is the source's object
+ * `<prefix><rest>`. Read only, as publishing treats its input.
+ */
+export const uploadInput = (source: UploadSource): Store => {
+  const objectOf = (key: string) =>
+    key.startsWith(uploadPrefix) ? `${source.prefix}${key.slice(uploadPrefix.length)}` : undefined;
+  const readOnly = async (): Promise<never> => {
+    throw new StorageError('the import reads its uploads; it never writes them');
+  };
+  return {
+    get: async (key, options) => {
+      const object = objectOf(key);
+      return object === undefined ? undefined : source.store.get(object, options);
+    },
+    put: readOnly,
+    delete: readOnly,
+    async *list(prefix) {
+      const object = objectOf(prefix);
+      if (object === undefined) return;
+      for await (const found of source.store.list(object))
+        yield `${uploadPrefix}${found.slice(source.prefix.length)}`;
+    },
+  };
 };
 
 /** A parse job and its answer, as they cross to a worker thread and back. */

@@ -9,16 +9,27 @@ import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { issueKey, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { propagateCorrections } from './attach-corrections.ts';
+import { attachMedia } from './attach-media.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
+import { mediaStateKey, readMediaState } from './media-state.ts';
 import { mergeUpload } from './merge-upload.ts';
+import { mediaReport } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
-import { type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
+import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
 import { type CalendarDoc, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
-import { cachePolicies, contentTypes, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
+import {
+  cachePolicies,
+  contentTypes,
+  forEachLimit,
+  putIfChanged,
+  readJson,
+  settleAll,
+  type WriteLog,
+} from './store-io.ts';
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
 export type ParsedUpload =
@@ -29,8 +40,11 @@ export type ParsedUpload =
     };
 
 export interface ImportProgress {
-  /** `merge`: uploads read and merged into issue documents; `build`: derived documents, per date. */
-  phase: 'merge' | 'build';
+  /**
+   * `merge`: text uploads read and merged into issue documents; `build`: derived documents, per
+   * date; `media`: photos and facsimiles published.
+   */
+  phase: 'merge' | 'build' | 'media';
   done: number;
   total: number;
   articles: number;
@@ -46,11 +60,14 @@ export interface ImportDeps {
   concurrency?: number;
   /** False: ignore the site's hash records and read every derived object back (after a crash). */
   trustHashRecords?: boolean;
+  /** The uploads by their `incoming/…` keys: where the media uploads are read (as publishing reads them). */
+  input?: Store;
 }
 
 export interface ImportSummary {
+  /** Every upload: text and media. */
   uploads: number;
-  /** Uploads merged into an issue. */
+  /** Uploads merged into an issue, or media uploads published. */
   published: number;
   rejected: Array<{ key: string; code: string; message: string }>;
   /** Issue documents written (new or changed). */
@@ -74,14 +91,21 @@ const openIssues = 16;
  * reports carry publishing's warnings (slug clashes, corrections whose article is not found,
  * unplaced lines).
  *
- * `uploads` must yield in ascending key order (publishing order within a date). Memory holds a
- * few issue documents, and the section and date of each issue (for the slug clashes), not the
- * catalogue.
+ * Photos and facsimiles (`media`: keys of `deps.input`) go through publishing's own media use
+ * case once the site is built (a few dates at once, each date's in key order): each lands on a
+ * complete site as it would when published, and the media use case's result does not depend on
+ * arrival order (media state and references are maps by upload key). Media a site already holds
+ * stay attached to the issues the import rewrites.
+ *
+ * `uploads` (the text uploads) must yield in ascending key order (publishing order within a
+ * date); `total` counts them. Memory holds a few issue documents, and the section and date of
+ * each issue (for the slug clashes), not the catalogue.
  */
 export const importUploads = async (
   deps: ImportDeps,
   uploads: AsyncIterable<ParsedUpload>,
   total: number,
+  mediaKeys: readonly string[] = [],
 ): Promise<ImportSummary> => {
   const { site, config } = deps;
   const now = deps.clock();
@@ -103,6 +127,7 @@ export const importUploads = async (
   const existing = await keysUnder(site, 'issues/');
   const indexed = await keysUnder(site, 'state/uploads/');
   const reported = await keysUnder(site, 'reports/');
+  const mediaStates = await keysUnder(site, 'state/media/');
   const emptySite =
     existing.size === 0 && !(await anyKey(site, 'articles/')) && !(await anyKey(site, 'feeds/'));
 
@@ -145,22 +170,31 @@ export const importUploads = async (
     if (doc === undefined) return;
     const known = existing.has(issueKey(date)) || flushed.has(date);
     flushed.add(date);
+    const hasState = mediaStates.has(mediaStateKey(date));
     await writer.add(async () => {
-      const bytes = canonicalJsonBytes(doc);
-      if (known && !(await putIfChanged(site, issueKey(date), bytes, json, writes))) return;
+      const media = hasState ? await withRecordedMedia(site, doc, known) : undefined;
+      const bytes = canonicalJsonBytes(media?.issue ?? doc);
       if (!known) await site.put(issueKey(date), bytes, json);
-      issuesWritten += 1;
+      if (!known || (await putIfChanged(site, issueKey(date), bytes, json, writes))) issuesWritten += 1;
+      // As publishing's settle after a text commit: the reports of the media on the pages this
+      // import merged say where they went now.
+      const pages = new Set(doc.pages.filter((p) => mergedKeys.has(p.source)).map((p) => p.number));
+      for (const [key, outcome] of media?.outcomes ?? []) {
+        if (pages.has(outcome.page)) await writeImportReport(mediaReport(key, date, outcome, now.getTime()));
+      }
     });
   };
-  const report = (value: UploadReport) =>
-    writer.add(async () => {
-      if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
-      else
-        await site.put(reportKey(value.key), canonicalJsonBytes(value), {
-          ...json,
-          cacheControl: cachePolicies.none,
-        });
-    });
+  const writeImportReport = async (value: UploadReport) => {
+    if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
+    else
+      await site.put(reportKey(value.key), canonicalJsonBytes(value), {
+        ...json,
+        cacheControl: cachePolicies.none,
+      });
+  };
+  const report = (value: UploadReport) => writer.add(() => writeImportReport(value));
+  /** The text uploads merged in this run. */
+  const mergedKeys = new Set<string>();
 
   const rejected: ImportSummary['rejected'] = [];
   let done = 0;
@@ -176,6 +210,7 @@ export const importUploads = async (
       deps.log.warn('upload rejected', { key: upload.key, code, message });
     } else {
       const { key, issue } = upload;
+      mergedKeys.add(key);
       // A key that published into other dates before: its pages there are retracted, as publishing does.
       if (indexed.has(uploadIndexKey(key))) {
         const index = await readJson<UploadIndexDoc>(site, uploadIndexKey(key));
@@ -214,6 +249,7 @@ export const importUploads = async (
   }
   for (const date of [...open.keys()]) await flush(date);
   await writer.drain();
+  const textRejected = rejected.length;
 
   const build = await rebuildSite({
     site,
@@ -225,15 +261,72 @@ export const importUploads = async (
     onProgress: (p) =>
       deps.onProgress?.({ phase: 'build', done: p.datesDone, total: p.datesTotal, articles: p.articlesDone }),
   });
+  const media = await publishMediaUploads(deps, mediaKeys, articles, rejected);
   const summary: ImportSummary = {
-    uploads: done,
-    published: done - rejected.length,
+    uploads: done + mediaKeys.length,
+    published: done - textRejected + media.published,
     rejected,
     issuesWritten,
     build,
   };
   deps.log.info('import done', { ...summary, rejected: rejected.length });
   return summary;
+};
+
+/**
+ * An issue as the import writes it, with the media the site has recorded for its date attached
+ * (what every commit of publishing does, withAttachedMedia): an issue that has media, or one the
+ * import creates on a date whose pictures are waiting for their text (publishing's settle after
+ * the commit that creates the issue).
+ */
+const withRecordedMedia = async (site: Store, doc: PublishedIssue, known: boolean) => {
+  if (doc.hasMedia !== true && known) return undefined;
+  const state = await readMediaState(site, doc.date);
+  if (doc.hasMedia !== true && (state === undefined || Object.keys(state.uploads).length === 0))
+    return undefined;
+  const { issue, outcomes } = attachMedia(doc, state);
+  return { issue: { ...issue, hasMedia: true as const }, outcomes };
+};
+
+/**
+ * Dates whose pictures are published at once: one picture's resizing overlaps another's store
+ * round trips. Each date's pictures go in key order (a PDF and a page image of one page settle as
+ * publishing settles them); dates are independent but for the windows and calendars they share,
+ * which publishing's settle loops keep consistent under concurrent publishes.
+ */
+const mediaDatesAtOnce = 4;
+
+/**
+ * Publish the photos and facsimiles through publishing's use case on the built site, date by
+ * date; rejected ones join `rejected`, in key order.
+ */
+const publishMediaUploads = async (
+  deps: ImportDeps,
+  keys: readonly string[],
+  articles: number,
+  rejected: ImportSummary['rejected'],
+) => {
+  if (keys.length === 0) return { published: 0 };
+  const { input } = deps;
+  if (input === undefined) throw new Error('importUploads: media uploads need deps.input');
+  const publishDeps = { input, site: deps.site, config: deps.config, clock: deps.clock, log: deps.log };
+  const byFolder = new Map<string, string[]>();
+  for (const key of keys) {
+    const folder = key.split('/')[1] ?? '';
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), key]);
+  }
+  let done = 0;
+  const refused: ImportSummary['rejected'] = [];
+  await forEachLimit([...byFolder.values()], mediaDatesAtOnce, async (folderKeys) => {
+    for (const key of folderKeys) {
+      const { report } = await publishUpload(publishDeps, { type: 'created', key });
+      if (!report.ok) refused.push({ key, code: report.code, message: report.message });
+      done += 1;
+      deps.onProgress?.({ phase: 'media', done, total: keys.length, articles });
+    }
+  });
+  rejected.push(...refused.sort((a, b) => (a.key < b.key ? -1 : 1)));
+  return { published: keys.length - refused.length };
 };
 
 /** Every calendar of the site: the live dates of every section slug. */

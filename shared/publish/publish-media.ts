@@ -82,7 +82,13 @@ const warningOf = (key: string, outcome: MediaOutcome): string | undefined => {
   }
 };
 
-const mediaReport = (key: string, date: string, outcome: MediaOutcome, nowMs: number): MediaUploadReport => {
+/** A media upload's report: where it went, with a warning when it needs attention. */
+export const mediaReport = (
+  key: string,
+  date: string,
+  outcome: MediaOutcome,
+  nowMs: number,
+): MediaUploadReport => {
   const warning = warningOf(key, outcome);
   return {
     key,

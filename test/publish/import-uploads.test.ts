@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listUploads, parseUploads } from '../../scripts/lib/import-parse.ts';
+import { listUploads, parseUploads, splitMedia, uploadInput } from '../../scripts/lib/import-parse.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import { parseSiteConfig } from '../../shared/config.ts';
 import { silentLog } from '../../shared/log.ts';
@@ -9,6 +9,7 @@ import { importUploads } from '../../shared/publish/import-uploads.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
+import { photoLikeJpeg, photoLikePixels } from '../media/generated-pictures.ts';
 import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
 
@@ -62,17 +63,19 @@ const imported = async (
   const folder = new MemoryStore();
   for (const part of uploads) await upload(folder, part.key.slice('incoming/'.length), part.bytes);
   const source = { store: folder, prefix: '' };
-  const listed = await listUploads(source);
+  const { text, media } = splitMedia(await listUploads(source));
   const summary = await importUploads(
     {
       site,
       config,
       clock: fixedClock(afterPublication),
       log: silentLog,
+      input: uploadInput(source),
       ...(concurrency ? { concurrency } : {}),
     },
-    parseUploads(source, listed, { maxBytes: config.maxUploadBytes, workers: 0 }),
-    listed.length,
+    parseUploads(source, text, { maxBytes: config.maxUploadBytes, workers: 0 }),
+    text.length,
+    media,
   );
   return { site, summary };
 };
@@ -207,5 +210,83 @@ describe('importUploads', () => {
     expect(summary.issuesWritten).toBe(0);
     expect(summary.build).toMatchObject({ written: 0, records: 0 });
     expect(await snapshot(site)).toEqual(before);
+  });
+});
+
+describe('importUploads with photos and facsimiles', () => {
+  const sample = '2024-11-30';
+  const synthetic = syntheticIssue('2024-11-29', small);
+  /** The label of the synthetic front page's first article: the start of its title. */
+  const label = synthetic.pages[0]!.articles[0]!.title.slice(0, 4);
+  const pdf = '%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n';
+  const catalogue = async (): Promise<Upload[]> => [
+    jsonUpload(synthetic, 'a'),
+    { key: `incoming/2024-11-29/01-${label}.jpg`, bytes: new Uint8Array(await photoLikeJpeg(900, 600, 5)) },
+    { key: 'incoming/2024-11-29/02-坏图.png', bytes: new TextEncoder().encode('not a picture at all') },
+    ...(['01', '02'] as const).map((page) => ({
+      key: `incoming/${sample}/${page}.txt`,
+      bytes: new Uint8Array(fixture(page)),
+    })),
+    { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) },
+    { key: `incoming/${sample}/02.pdf`, bytes: new TextEncoder().encode(pdf) },
+  ];
+  const photoLikePng = async (width: number, height: number) =>
+    new Uint8Array(await (await photoLikePixels(width, height, 2)).png().toBuffer());
+  const photosOf = (site: Record<string, { body: string }>, date: string) =>
+    (JSON.parse(site[`issues/${date}.json`]!.body) as PublishedIssue).pages.flatMap((page) =>
+      page.articles.flatMap((a) => (a.photos ?? []).map((photo) => photo.source)),
+    );
+
+  it('gives byte for byte the site publishing text, photos and facsimiles one by one gives', async () => {
+    const uploads = await catalogue();
+    const { site, summary } = await imported(uploads);
+    expect(summary).toMatchObject({ uploads: 7, published: 6 });
+    expect(summary.rejected).toEqual([
+      expect.objectContaining({ key: 'incoming/2024-11-29/02-坏图.png', code: expect.any(String) }),
+    ]);
+    const expected = await snapshot(await published(uploads));
+    const actual = await snapshot(site);
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    expect(actual).toEqual(expected);
+    // Not vacuous: both photos are attached, the facsimile stored, the bad picture reported.
+    expect(photosOf(actual, '2024-11-29')).toEqual([`incoming/2024-11-29/01-${label}.jpg`]);
+    expect(photosOf(actual, sample)).toEqual([`incoming/${sample}/01-古城韵味.png`]);
+    expect(Object.keys(actual).some((k) => k.startsWith('media/') && k.endsWith('.pdf'))).toBe(true);
+    expect(JSON.parse(actual['reports/incoming/2024-11-29/02-坏图.png.json']!.body)).toMatchObject({
+      ok: false,
+    });
+    const feed =
+      actual['feeds/all/rss.xml'] ?? Object.entries(actual).find(([k]) => k.endsWith('rss.xml'))![1];
+    expect(feed.body).toContain('media/');
+  });
+
+  it('keeps the photo a site already has for a date when the import rewrites its issue', async () => {
+    const [text01, photo] = [
+      { key: `incoming/${sample}/01.txt`, bytes: new Uint8Array(fixture('01')) },
+      { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) },
+    ];
+    // Page 1 again (its articles are rebuilt from the text, without the photo) and page 2.
+    const later = [text01, { key: `incoming/${sample}/02.txt`, bytes: new Uint8Array(fixture('02')) }];
+    const expected = await snapshot(await published(later, await published([text01, photo])));
+    const { site, summary } = await imported(later, await published([text01, photo]));
+    expect(summary.issuesWritten).toBe(1);
+    const actual = await snapshot(site);
+    expect(photosOf(actual, sample)).toEqual([photo.key]);
+    expect(actual).toEqual(expected);
+  });
+
+  it('attaches a photo that waited for its text when the import creates the issue', async () => {
+    const photo = { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) };
+    const text01 = [{ key: `incoming/${sample}/01.txt`, bytes: new Uint8Array(fixture('01')) }];
+    const expected = await snapshot(await published(text01, await published([photo])));
+    const { site } = await imported(text01, await published([photo]));
+    const actual = await snapshot(site);
+    expect(photosOf(actual, sample)).toEqual([photo.key]);
+    // The photo's report, which said it waited for page 1, now says where it went.
+    const photoReport = JSON.parse(actual[`reports/${photo.key}.json`]!.body) as {
+      media: { status: string };
+    };
+    expect(photoReport.media.status).toBe('attached');
+    expect(actual).toEqual(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { listUploads, parseUploads } from '../../../scripts/lib/import-parse.ts';
+import { listUploads, parseUploads, splitMedia, uploadInput } from '../../../scripts/lib/import-parse.ts';
+import { StorageError } from '../../../shared/errors.ts';
 import type { ParsedUpload } from '../../../shared/publish/import-uploads.ts';
 import { MemoryStore } from '../../../shared/storage/memory-store.ts';
 
@@ -46,5 +47,38 @@ describe('parseUploads', () => {
       4,
     ]);
     expect(await collect(source, 2)).toEqual(inline);
+  });
+});
+
+const putText = (store: MemoryStore, key: string, body: string) =>
+  store.put(key, body, { contentType: 'application/octet-stream', cacheControl: 'no-store' });
+
+describe('the import source as publishing input', () => {
+  it('lists photos and facsimiles apart from the text, and reads them as incoming/ keys', async () => {
+    const bucket = new MemoryStore();
+    await putText(bucket, 'back/2024-11-30/01.txt', 'text');
+    await putText(bucket, 'back/2024-11-30/01-古城韵味.JPG', 'photo');
+    await putText(bucket, 'back/2024-11-30/02.pdf', 'facsimile');
+    await putText(bucket, 'elsewhere/2024-11-30/03.jpg', 'not the catalogue');
+    const source = { store: bucket, prefix: 'back/' };
+    const { text, media } = splitMedia(await listUploads(source));
+    expect(text.map((u) => u.key)).toEqual(['incoming/2024-11-30/01.txt']);
+    expect(media).toEqual(['incoming/2024-11-30/01-古城韵味.JPG', 'incoming/2024-11-30/02.pdf']);
+
+    const input = uploadInput(source);
+    const photo = await input.get('incoming/2024-11-30/01-古城韵味.JPG');
+    expect(new TextDecoder().decode(photo!.body)).toBe('photo');
+    expect(await input.get('back/2024-11-30/02.pdf')).toBeUndefined();
+    const listed: string[] = [];
+    for await (const key of input.list('incoming/2024-11-30/0')) listed.push(key);
+    expect(listed).toEqual([
+      'incoming/2024-11-30/01-古城韵味.JPG',
+      'incoming/2024-11-30/01.txt',
+      'incoming/2024-11-30/02.pdf',
+    ]);
+    await expect(
+      input.put('incoming/x.txt', 'x', { contentType: 'text/plain', cacheControl: 'no-store' }),
+    ).rejects.toBeInstanceOf(StorageError);
+    await expect(input.delete('incoming/2024-11-30/01.txt')).rejects.toBeInstanceOf(StorageError);
   });
 });
