@@ -37,7 +37,7 @@ export const photoPlan: ImagePlan = {
 };
 
 /** Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail. */
-export const facsimilePlan: ImagePlan = {
+const facsimilePlan: ImagePlan = {
   primary: { role: 'page', width: 2000 },
   thumbnail: { box: 400 },
   formats: ['jpeg', 'webp'],

@@ -15,7 +15,7 @@ import sharp from 'sharp';
  *
  * These are process-wide switches of the library, set once at the first use.
  */
-export const lambdaSharpSettings = { cache: false, concurrency: 1 } as const;
+const lambdaSharpSettings = { cache: false, concurrency: 1 } as const;
 
 let configured = false;
 
