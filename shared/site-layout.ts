@@ -20,7 +20,7 @@
  *   sitemaps/news.xml                         Google News sitemap: articles of the last two days
  *   <indexNowKey>.txt                         IndexNow key file (the protocol wants it at the root)
  *
- * Private state (shared/publish/site-state.ts, derived-hashes.ts, shared/sitemaps):
+ * Private state (shared/publish/site-state.ts, derived-hashes.ts, media-state.ts, shared/sitemaps):
  *
  *   state/windows/<slug>.json                 a feed's window (one JSON document per line)
  *   state/calendar/<yyyy>.json                date → slugs present that day
