@@ -5,7 +5,7 @@ import { siteConfigFromEnvironment } from '../shared/config.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { silentLog } from '../shared/log.ts';
 import { publishUpload } from '../shared/publish/publish-upload.ts';
-import { inputPrefix } from '../shared/site-layout.ts';
+import { inputPrefix, reportKey } from '../shared/site-layout.ts';
 import { FsStore } from '../shared/storage/fs-store.ts';
 import { ignoreClosedPipes } from './lib/quiet-pipe.ts';
 import { publishLines } from './lib/upload-report.ts';
@@ -58,7 +58,7 @@ const main = async () => {
       { type: 'created', key },
     );
     if (!outcome.report.ok) rejected += 1;
-    const reportPath = join(values.data, 'site', 'reports', `${key}.json`);
+    const reportPath = join(values.data, 'site', reportKey(key));
     for (const line of publishLines(outcome, { siteUrl: config.siteUrl, reportPath })) console.log(line);
   }
   return rejected > 0 ? 2 : 0;

@@ -94,6 +94,22 @@ export class ObjectTooLargeError extends Error {
   }
 }
 
+/**
+ * A key the filesystem store cannot hold: it would escape the root (`..`, absolute, backslash,
+ * NUL), uses a reserved name, or collides with the folder of other keys (`a` vs `a/b`).
+ * Permanent: retrying does not help.
+ */
+export class InvalidKeyError extends Error {
+  override readonly name = 'InvalidKeyError';
+  constructor(
+    readonly key: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`invalid storage key ${JSON.stringify(key)}: ${reason}`, options);
+  }
+}
+
 /** A storage operation failed for a reason that may pass (network, throttling, 5xx). Retry. */
 export class StorageError extends Error {
   override readonly name = 'StorageError';

@@ -20,7 +20,7 @@
  *   sitemaps/news.xml                         Google News sitemap: articles of the last two days
  *   <indexNowKey>.txt                         IndexNow key file (the protocol wants it at the root)
  *
- * Private state (shared/publish/site-state.ts, derived-hashes.ts, shared/sitemaps):
+ * Private state (shared/publish/site-state.ts, derived-hashes.ts, media-state.ts, shared/sitemaps):
  *
  *   state/windows/<slug>.json                 a feed's window (one JSON document per line)
  *   state/calendar/<yyyy>.json                date → slugs present that day
@@ -30,6 +30,8 @@
  *   state/hashes/uploads/<nn>.json            hash record of the upload indexes in bucket nn
  *   state/sitemaps/<YYYY-MM>.json             what a month's sitemap is rendered from
  *   state/sitemaps/index.json                 the months and their last change
+ *   state/media/<date>.json                   a date's media uploads and their renditions
+ *   state/media/refs/<digest>.json            the uploads using the renditions of one primary digest
  */
 
 export const inputPrefix = 'incoming/';
@@ -60,6 +62,8 @@ export const sitePrefixes = {
   dateHashRecords: 'state/hashes/dates/',
   uploadHashRecords: 'state/hashes/uploads/',
   sitemapState: 'state/sitemaps/',
+  mediaState: 'state/media/',
+  mediaRefs: 'state/media/refs/',
 } as const;
 
 const p = sitePrefixes;
@@ -95,6 +99,9 @@ export const newsSitemapKey = `${p.sitemaps}news.xml`;
 export const indexNowKeyFile = (key: string) => `${key}.txt`;
 export const monthStateKey = (month: string) => `${p.sitemapState}${month}.json`;
 export const sitemapIndexStateKey = `${p.sitemapState}index.json`;
+export const mediaStateKey = (date: string) => `${p.mediaState}${date}.json`;
+/** Named after the digest of an upload's primary rendition (shared/publish/media-state.ts). */
+export const mediaRefsKey = (digest: string) => `${p.mediaRefs}${digest}.json`;
 
 /** Public URLs (absolute), from the configured site URL. */
 export const articleUrl = (siteUrl: string, date: string, id: string) => `${siteUrl}/articles/${date}/${id}`;
@@ -124,7 +131,9 @@ export type SiteKey =
   | { kind: 'date-hashes'; date: string }
   | { kind: 'upload-hashes'; bucket: number }
   | { kind: 'month-sitemap-state'; month: string }
-  | { kind: 'sitemap-index-state' };
+  | { kind: 'sitemap-index-state' }
+  | { kind: 'media-state'; date: string }
+  | { kind: 'media-refs'; digest: string };
 
 export type SiteKeyKind = SiteKey['kind'];
 
@@ -175,6 +184,10 @@ export const siteKey = (key: SiteKey): string => {
       return monthStateKey(key.month);
     case 'sitemap-index-state':
       return sitemapIndexStateKey;
+    case 'media-state':
+      return mediaStateKey(key.date);
+    case 'media-refs':
+      return mediaRefsKey(key.digest);
   }
 };
 
@@ -219,6 +232,8 @@ const keyForms: readonly [RegExp, (m: string[]) => SiteKey][] = [
   [/^state\/hashes\/uploads\/(\d{2})\.json$/, (m) => ({ kind: 'upload-hashes', bucket: Number(m[1]) })],
   [/^state\/sitemaps\/index\.json$/, () => ({ kind: 'sitemap-index-state' })],
   [new RegExp(`^state/sitemaps/(${month})\\.json$`), (m) => ({ kind: 'month-sitemap-state', month: m[1]! })],
+  [new RegExp(`^state/media/(${date})\\.json$`), (m) => ({ kind: 'media-state', date: m[1]! })],
+  [new RegExp(`^state/media/refs/(${segment})\\.json$`), (m) => ({ kind: 'media-refs', digest: m[1]! })],
 ];
 
 /**
@@ -279,10 +294,6 @@ export const cachePolicies = {
   immutable: 'public, max-age=31536000, immutable',
 } as const;
 
-/** The media names docs/photos.md gives (shared/media uses them). */
-export const mediaPrefix = sitePrefixes.media;
-export const mediaCacheControl = cachePolicies.immutable;
-
 /** How an object is stored: what a write passes to the store. */
 export interface ObjectPolicy {
   contentType: string;
@@ -339,6 +350,8 @@ export const objectPolicy = (key: SiteKey, options: { archiveSettled?: boolean }
     case 'upload-hashes':
     case 'month-sitemap-state':
     case 'sitemap-index-state':
+    case 'media-state':
+    case 'media-refs':
       return { contentType: contentTypes.json, cacheControl: cachePolicies.none };
   }
 };

@@ -46,6 +46,8 @@ const everyKind: SiteKey[] = [
   { kind: 'upload-hashes', bucket: 7 },
   { kind: 'month-sitemap-state', month: '2024-11' },
   { kind: 'sitemap-index-state' },
+  { kind: 'media-state', date: '2024-11-30' },
+  { kind: 'media-refs', digest: '3f9a0c' },
 ];
 
 describe('site layout', () => {
@@ -89,6 +91,8 @@ describe('site layout', () => {
       'upload-hashes': true,
       'month-sitemap-state': true,
       'sitemap-index-state': true,
+      'media-state': true,
+      'media-refs': true,
     };
     expect(new Set(everyKind.map((k) => k.kind))).toEqual(new Set(Object.keys(kinds)));
   });
@@ -122,6 +126,8 @@ describe('site layout', () => {
       'state/hashes/uploads/07.json',
       'state/sitemaps/2024-11.json',
       'state/sitemaps/index.json',
+      'state/media/2024-11-30.json',
+      'state/media/refs/3f9a0c.json',
     ]);
   });
 
@@ -135,6 +141,8 @@ describe('site layout', () => {
       'articles/2024-11-30/a/b.json',
       'state/calendar/24.json',
       'state/hashes/dates/x.json',
+      'state/media/latest.json',
+      'state/media/refs/a/b.json',
       'sitemaps/old.xml',
       'short.txt',
       'incoming/2024-11-30/01.txt',
@@ -186,6 +194,8 @@ describe('site layout', () => {
       'state/hashes/uploads/31.json',
       'state/sitemaps/2024-11.json',
       'state/sitemaps/index.json',
+      'state/media/2024-11-30.json',
+      'state/media/refs/3f9a0c.json',
     ])
       expect(policy(key), key).toEqual({
         contentType: 'application/json; charset=utf-8',

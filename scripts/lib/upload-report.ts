@@ -1,7 +1,7 @@
 import { changedFeedSlugs } from '../../functions/build-feeds/changed-feeds.ts';
 import type { ErrorLocation } from '../../shared/errors.ts';
 import type { PublishOutcome } from '../../shared/publish/publish-upload.ts';
-import { allSectionsSlug, feedKey, siteFileUrl } from '../../shared/site-layout.ts';
+import { allSectionsSlug, feedKey, inputPrefix, opmlKey, siteFileUrl } from '../../shared/site-layout.ts';
 
 /**
  * What the local CLIs print. `npm start`: one line per upload, from the outcome the build handler
@@ -90,14 +90,14 @@ export const startBanner = (
     '',
     `衢州日报 feeds are served at ${siteUrl}/`,
     `  Home page (latest issue): ${siteUrl}/`,
-    `  Subscribe to everything:  ${siteUrl}/feeds.opml   (OPML: import it in your feed reader)`,
-    `  All sections:             ${siteUrl}/feeds/${allSectionsSlug}/rss.xml  (also atom.xml, feed.json)`,
+    `  Subscribe to everything:  ${siteFileUrl(siteUrl, opmlKey)}   (OPML: import it in your feed reader)`,
+    `  All sections:             ${siteFileUrl(siteUrl, feedKey(allSectionsSlug, 'rss'))}  (also atom.xml, feed.json)`,
     `  Inbox: drop a page into ${inboxDir}/<YYYY-MM-DD>/<NN>.txt to publish it; delete it to retract it.`,
   ];
   if (s3 !== undefined) {
     lines.push(
       `  S3 endpoint: ${s3.endpoint}  bucket ${s3.bucket}  (credentials S3RVER / S3RVER), e.g.`,
-      `    aws s3 cp page.txt s3://${s3.bucket}/incoming/2024-11-30/02.txt --endpoint-url ${s3.endpoint}`,
+      `    aws s3 cp page.txt s3://${s3.bucket}/${inputPrefix}2024-11-30/02.txt --endpoint-url ${s3.endpoint}`,
     );
   }
   if (sections.length > 0) {
@@ -106,7 +106,7 @@ export const startBanner = (
     for (const { section, sectionSlug } of sections) {
       if (seen.has(sectionSlug)) continue;
       seen.add(sectionSlug);
-      lines.push(`    ${section}  ${siteUrl}/feeds/${sectionSlug}/rss.xml`);
+      lines.push(`    ${section}  ${siteFileUrl(siteUrl, feedKey(sectionSlug, 'rss'))}`);
     }
   }
   lines.push('  Press Ctrl-C to stop.', '');

@@ -23,7 +23,7 @@ import { escapeCleanXmlAttribute, escapeCleanXmlText, utf8ByteLength, utf8Extra 
  * before the entries because RFC 4287's grammar puts extension elements before `atom:entry`.
  */
 
-export const atomNamespaces = {
+const atomNamespaces = {
   atom: 'http://www.w3.org/2005/Atom',
   at: 'http://purl.org/atompub/tombstones/1.0',
   fh: 'http://purl.org/syndication/history/1.0',

@@ -77,7 +77,7 @@ const headOf = (
  * the cap and one more item would. A document whose single newest item alone exceeds the cap
  * still carries that item: an over-size feed beats an empty one that hides the news.
  */
-export const renderWithinCap = (
+const renderWithinCap = (
   renderer: FormatRenderer,
   head: FeedHead,
   items: ItemList,

@@ -83,7 +83,7 @@ export interface FeedItem {
 }
 
 /** Characters of the plain-text summary before the ellipsis. */
-export const summaryLength = 120;
+const summaryLength = 120;
 
 /**
  * The item id: a `tag:` URI (RFC 4151) from the site's domain, the issue date and the article's
@@ -91,9 +91,6 @@ export const summaryLength = 120;
  * so the GUID survives typo fixes and the insertion or removal of other articles. The URL
  * scheme, port and path are not part of it, nor is the title.
  */
-export const tagId = (siteUrl: string, issueDate: string, articleId: string): string =>
-  tagIdIn(siteDomain(siteUrl), issueDate, articleId);
-
 const tagIdIn = (domain: string, issueDate: string, articleId: string) =>
   `tag:${domain},${issueDate}:${articleId}`;
 
@@ -104,7 +101,7 @@ export const siteDomain = (siteUrl: string): string => new URL(siteUrl).hostname
  * Whether an article is an item: teasers that point to another page (导读 with 详见今日第N版)
  * are not — the article they announce is the item; photo items are.
  */
-export const isFeedArticle = (article: PublishedArticle): boolean =>
+const isFeedArticle = (article: PublishedArticle): boolean =>
   !(article.kind === 'teaser' && (article.jump !== undefined || article.jumpTarget !== undefined));
 
 const bylineOf = (article: PublishedArticle): string[] =>
@@ -424,10 +421,6 @@ export const windowItemList = (
 /** Every item of an item list, made now. */
 export const allItems = (list: ItemList): FeedItem[] =>
   Array.from({ length: list.length }, (_, i) => list.at(i));
-
-/** Items of one issue for one feed, as an array. */
-export const issueItems = (spec: FeedSpec, issue: PublishedIssue, config: SiteConfig): FeedItem[] =>
-  allItems(issueItemList(spec, issue, config));
 
 /** Items of a window of issues, as an array (see `windowItemList`). */
 export const windowItems = (

@@ -30,7 +30,7 @@ import { jsonString, utf8Extra } from './xml-text.ts';
  * never show it, and indentation would cost bytes under the cap and time in every build.
  */
 
-export const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
+const jsonFeedVersion = 'https://jsonfeed.org/version/1.1';
 
 /**
  * The item as `JSON.stringify` would write it (same key order, undefined members left out),

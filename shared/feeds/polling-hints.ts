@@ -10,7 +10,7 @@
  * Archives carry neither: they are RFC 5005 archive documents, fetched once.
  */
 
-export const rssTtlMinutes = 60;
+const rssTtlMinutes = 60;
 
 export const syndicationNamespace = 'http://purl.org/rss/1.0/modules/syndication/';
 

@@ -34,7 +34,7 @@ export const webfeedsNamespace = 'http://webfeeds.org/rss/1.0';
  * `atom:link`. An item with photos adds one `<enclosure>` and Media RSS (feed-photos.ts).
  */
 
-export const rssNamespaces = {
+const rssNamespaces = {
   content: 'http://purl.org/rss/1.0/modules/content/',
   dc: 'http://purl.org/dc/elements/1.1/',
   atom: 'http://www.w3.org/2005/Atom',

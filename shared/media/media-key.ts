@@ -1,5 +1,6 @@
 import { InvalidUploadError } from '../errors.ts';
 import { IsoDateSchema } from '../model/issue.ts';
+import { inputPrefix } from '../site-layout.ts';
 
 /**
  * The upload contract for pictures and page facsimiles (docs/photos.md; keys reach this module
@@ -18,7 +19,6 @@ export type MediaKeyInfo =
   | { kind: 'photo'; date: string; page: number; label: string; sequence: number }
   | { kind: 'facsimile'; date: string; page: number; format: 'pdf' | 'image' };
 
-const prefix = 'incoming/';
 const imageExtensions = new Set(['jpg', 'jpeg', 'png', 'webp']);
 /** `<NN>` or `<NN>-<label>`: page numbers are 1–3 digits, leading zeros allowed (as for text). */
 const nameRe = /^(\d{1,3})(?:-(.*))?$/s;
@@ -48,8 +48,8 @@ export const isMediaKey = (key: string) => {
  */
 export const parseMediaKey = (key: string): MediaKeyInfo | undefined => {
   if (!isMediaKey(key)) return undefined;
-  if (!key.startsWith(prefix)) throw unsupported(key, `uploads live under ${prefix}`);
-  const segments = key.slice(prefix.length).split('/');
+  if (!key.startsWith(inputPrefix)) throw unsupported(key, `uploads live under ${inputPrefix}`);
+  const segments = key.slice(inputPrefix.length).split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..') || key.includes('\\')) {
     throw unsupported(key, 'empty, "." or ".." path segments');
   }

@@ -1,5 +1,5 @@
 import { InvalidUploadError } from '../errors.ts';
-import { mediaCacheControl, mediaKey } from '../site-layout.ts';
+import { mediaKey, objectPolicy } from '../site-layout.ts';
 import { mediaDigest } from './media-digest.ts';
 
 /**
@@ -19,7 +19,7 @@ export const defaultPdfLimits: PdfLimits = { maxBytes: 100 * 2 ** 20 };
 
 export interface PdfFacsimile {
   key: string;
-  contentType: 'application/pdf';
+  contentType: string;
   cacheControl: string;
   bytes: Uint8Array;
 }
@@ -62,10 +62,10 @@ export const validatePdfFacsimile = (
     });
   }
   const fileName = `${name.date}-${String(name.page).padStart(2, '0')}.pdf`;
+  const digest = mediaDigest(bytes);
   return {
-    key: mediaKey(mediaDigest(bytes), fileName),
-    contentType: 'application/pdf',
-    cacheControl: mediaCacheControl,
+    key: mediaKey(digest, fileName),
+    ...objectPolicy({ kind: 'media', digest, file: fileName }),
     bytes,
   };
 };

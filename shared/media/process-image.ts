@@ -1,6 +1,6 @@
 import type { Metadata } from 'sharp';
 import { type InvalidUploadCode, InvalidUploadError } from '../errors.ts';
-import { mediaCacheControl, mediaKey } from '../site-layout.ts';
+import { mediaKey, objectPolicy } from '../site-layout.ts';
 import { defaultImageLimits, type ImageLimits } from './image-limits.ts';
 import { mediaDigest } from './media-digest.ts';
 import { loadSharp, type Sharp } from './sharp-tuning.ts';
@@ -37,7 +37,7 @@ export const photoPlan: ImagePlan = {
 };
 
 /** Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail. */
-export const facsimilePlan: ImagePlan = {
+const facsimilePlan: ImagePlan = {
   primary: { role: 'page', width: 2000 },
   thumbnail: { box: 400 },
   formats: ['jpeg', 'webp'],
@@ -62,14 +62,15 @@ export interface ProcessedImage {
   renditions: Rendition[];
 }
 
+/** File extension of each rendition format (the site map gives the content type from it). */
+const extensions: Record<RenditionFormat, string> = {
+  jpeg: 'jpg',
+  webp: 'webp',
+};
 /**
  * Encoder settings are written out although they equal sharp's defaults: they decide the output
  * bytes, hence the content-addressed keys, and must not move when a sharp release moves a default.
  */
-const encoders: Record<RenditionFormat, { extension: string; contentType: string }> = {
-  jpeg: { extension: 'jpg', contentType: 'image/jpeg' },
-  webp: { extension: 'webp', contentType: 'image/webp' },
-};
 const jpegOptions = { quality: 80, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false } as const;
 const webpOptions = { quality: 80, effort: 4, smartSubsample: false } as const;
 
@@ -159,13 +160,13 @@ const encode = async (
   const image = fromPixels(sharp, pixels);
   const data = await (format === 'jpeg' ? image.jpeg(jpegOptions) : image.webp(webpOptions)).toBuffer();
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  const { extension, contentType } = encoders[format];
+  const digest = mediaDigest(bytes);
+  const file = `${pixels.width}.${extensions[format]}`;
   return {
     role,
     format,
-    key: mediaKey(mediaDigest(bytes), `${pixels.width}.${extension}`),
-    contentType,
-    cacheControl: mediaCacheControl,
+    key: mediaKey(digest, file),
+    ...objectPolicy({ kind: 'media', digest, file }),
     width: pixels.width,
     height: pixels.height,
     bytes,

@@ -17,7 +17,7 @@ export type Sharp = typeof SharpModule;
  *
  * These are process-wide switches of the library, set once at the first use.
  */
-export const lambdaSharpSettings = { cache: false, concurrency: 1 } as const;
+const lambdaSharpSettings = { cache: false, concurrency: 1 } as const;
 
 let loading: Promise<Sharp> | undefined;
 

@@ -59,7 +59,7 @@ export const sniffFormat = (bytes: Uint8Array): SniffedFormat | undefined => {
   return undefined;
 };
 
-export const acceptedImageFormats: ReadonlySet<SniffedFormat> = new Set<AcceptedImageFormat>([
+const acceptedImageFormats: ReadonlySet<SniffedFormat> = new Set<AcceptedImageFormat>([
   'jpeg',
   'png',
   'webp',

@@ -21,7 +21,7 @@ export const IsoDateSchema = z
   }, 'not a calendar date');
 
 /** The newspaper itself, from the masthead. */
-export const PaperSchema = z
+const PaperSchema = z
   .object({
     /** 衢州日报 */
     name: text(100),
@@ -37,7 +37,7 @@ export const PaperSchema = z
   .strict();
 
 /** A contributor's role in a byline. */
-export const ContributorRoleSchema = z.enum([
+const ContributorRoleSchema = z.enum([
   /** 记者 */
   'reporter',
   /** 通讯员 */
@@ -61,7 +61,7 @@ export const ContributorRoleSchema = z.enum([
   'reader',
 ]);
 
-export const ContributorSchema = z
+const ContributorSchema = z
   .object({
     name: text(50),
     role: ContributorRoleSchema,
@@ -73,7 +73,7 @@ export const ContributorSchema = z
  * and never joined; `essay` (散文, 副刊 prose by an author); `commentary` (评论); `letter`
  * (读者来信); `correction` (更正): a notice correcting an earlier article, see `corrects`.
  */
-export const ArticleKindSchema = z.enum([
+const ArticleKindSchema = z.enum([
   'news',
   'photo',
   'brief',
@@ -89,7 +89,7 @@ export const ArticleKindSchema = z.enum([
  * What a 更正 notice corrects, as printed: `本报11月29日第2版《城区新增120个公共充电桩》一文中…`
  * → `{ date: '2024-11-29', page: 2, title: '城区新增120个公共充电桩' }`.
  */
-export const CorrectionTargetSchema = z
+const CorrectionTargetSchema = z
   .object({
     date: IsoDateSchema,
     page: z.number().int().min(1).max(999).optional(),
@@ -98,7 +98,7 @@ export const CorrectionTargetSchema = z
   .strict();
 
 /** A pointer to another page of the same issue: 详见今日第四版 → { page: 4 }. */
-export const JumpSchema = z
+const JumpSchema = z
   .object({
     page: z.number().int().min(1).max(999),
     /** The line as printed, e.g. 详见今日第四版 */
@@ -111,7 +111,7 @@ export const JumpSchema = z
  * `file` is an upload in the same date folder (`incoming/<date>/<file>`). Caption and credit
  * given here win over the page text's 摄 line.
  */
-export const PhotoRefSchema = z
+const PhotoRefSchema = z
   .object({
     file: z
       .string()
@@ -122,7 +122,7 @@ export const PhotoRefSchema = z
   })
   .strict();
 
-export const ArticleSchema = z
+const ArticleSchema = z
   .object({
     /**
      * Stable id within the issue, URL-safe: `p<page>-<8 hex>`; see shared/model/article-id.ts.
@@ -152,7 +152,7 @@ export const ArticleSchema = z
   })
   .strict();
 
-export const PageSchema = z
+const PageSchema = z
   .object({
     number: z.number().int().min(1).max(999),
     /** 版名; the front page is 要闻 unless the data names it. */

@@ -73,7 +73,7 @@ export interface IssueFacts {
 }
 
 /** The printed edition's name: 总第N期, the paper's serial issue number. */
-export const printEditionOf = (issue: { number?: number }) =>
+const printEditionOf = (issue: { number?: number }) =>
   issue.number === undefined ? undefined : `总第${issue.number}期`;
 
 /**
@@ -81,7 +81,7 @@ export const printEditionOf = (issue: { number?: number }) =>
  * `Periodical` it belongs to. `@id` is the issue's contents page, so an article's `isPartOf` and
  * the contents page's own block name the same node.
  */
-export const publicationIssueJsonLd = ({ date, paper, issue }: IssueFacts, config: SiteConfig) => {
+const publicationIssueJsonLd = ({ date, paper, issue }: IssueFacts, config: SiteConfig) => {
   const publisher = { '@type': 'Organization', name: paper.publisher ?? paper.name, url: homeUrl(config) };
   return {
     '@type': 'PublicationIssue',

@@ -28,7 +28,7 @@ const groupByRole = (byline: readonly Contributor[]) => {
 };
 
 /** The byline as printed, with roles labelled in Chinese. */
-export const renderByline = (byline: readonly Contributor[]) =>
+const renderByline = (byline: readonly Contributor[]) =>
   byline.length === 0
     ? ''
     : html`<p class="byline">${groupByRole(byline).map((g) =>

@@ -17,7 +17,7 @@ export interface IssuePageOptions {
 }
 
 /** Distinct sections of an issue in page order, for feed lists. */
-export const issueSections = (issue: PublishedIssue) => {
+const issueSections = (issue: PublishedIssue) => {
   const seen = new Map<string, string>();
   for (const page of [...issue.pages].sort((a, b) => a.number - b.number))
     if (!seen.has(page.sectionSlug)) seen.set(page.sectionSlug, page.section);

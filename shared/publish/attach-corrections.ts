@@ -27,10 +27,7 @@ export interface CorrectionNotice {
 }
 
 /** Correction notices on the pages one upload fed, grouped by the date they correct. */
-export const correctionNoticesOf = (
-  issue: PublishedIssue,
-  source: string,
-): Map<string, CorrectionNotice[]> => {
+const correctionNoticesOf = (issue: PublishedIssue, source: string): Map<string, CorrectionNotice[]> => {
   const byDate = new Map<string, CorrectionNotice[]>();
   for (const page of issue.pages) {
     if (page.source !== source) continue;
@@ -58,7 +55,7 @@ const minTitleSimilarity = 0.6;
  * exact title (ignoring punctuation and spaces) wins, else the most similar one above
  * {@link minTitleSimilarity}. Teasers and other notices are never targets.
  */
-export const findCorrected = (
+const findCorrected = (
   issue: PublishedIssue,
   target: CorrectionTarget,
 ): { page: number; id: string } | undefined => {
@@ -92,7 +89,7 @@ export type SyncResult = Map<string, { page: number; id: string } | undefined>;
  * retracted notice anywhere, no note of a notice on an article it no longer matches. Changed
  * articles get `updated = now`. Returns the issue itself when nothing changes.
  */
-export const syncCorrectionNotes = (
+const syncCorrectionNotes = (
   issue: PublishedIssue,
   notices: readonly CorrectionNotice[],
   context: { now: Date; publicationTime: string },

@@ -1,11 +1,10 @@
 import type { PublishedIssue } from '../model/published.ts';
-import { issueKey } from '../site-layout.ts';
+import { calendarKey, issueKey, objectPolicy, type SiteKey, siteKey } from '../site-layout.ts';
 import { parseJsonBytes } from './canonical-json.ts';
 import { type PublishDeps, retryOf } from './publish-types.ts';
 import { ReadSet } from './read-set.ts';
 import {
   type CalendarDoc,
-  calendarKey,
   calendarNext,
   calendarPrevious,
   clearDeparted,
@@ -15,14 +14,15 @@ import {
   windowNext,
   windowPrevious,
 } from './site-state.ts';
-import { cachePolicies, contentTypes, readJson, updateJson, type WriteLog } from './store-io.ts';
+import { readJson, updateJson, type WriteLog } from './store-io.ts';
 
 /**
  * Year calendars (`state/calendar/<yyyy>.json`): which sections each date has, for neighbour
  * lookups beyond a window, and which sections a date left that a publish has still to finish.
  */
 
-const calendarOptions = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
+/** The calendar of a date's year. */
+const calendarOf = (date: string): SiteKey => ({ kind: 'calendar', year: date.slice(0, 4) });
 
 /**
  * Record the date's sections in its year's calendar, remembering those it left (`departed`)
@@ -33,14 +33,14 @@ const calendarOptions = { contentType: contentTypes.json, cacheControl: cachePol
 export const updateCalendar = (deps: PublishDeps, date: string, writes: WriteLog) =>
   updateJson<CalendarDoc>(
     deps.site,
-    calendarKey(date.slice(0, 4)),
+    siteKey(calendarOf(date)),
     async (current) =>
       setCalendarDateTracked(
         current,
         date,
         sectionSlugsOf((await readJson<PublishedIssue>(deps.site, issueKey(date)))?.value),
       ),
-    calendarOptions,
+    objectPolicy(calendarOf(date)),
     writes,
     retryOf(deps),
   );
@@ -55,9 +55,9 @@ export const clearFinished = async (
   if (departed.length === 0) return;
   await updateJson<CalendarDoc>(
     deps.site,
-    calendarKey(date.slice(0, 4)),
+    siteKey(calendarOf(date)),
     (current) => clearDeparted(current, date, departed),
-    calendarOptions,
+    objectPolicy(calendarOf(date)),
     writes,
     retryOf(deps),
   );

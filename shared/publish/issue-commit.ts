@@ -1,19 +1,12 @@
 import { StorageError } from '../errors.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { issueKey } from '../site-layout.ts';
+import { articleKey, issueKey, policyForKey } from '../site-layout.ts';
 import { articleRecordsOf } from './article-records.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { withAttachedMedia } from './publish-media.ts';
 import { type IssueTransform, type PublishDeps, retryOf, settleAttempts } from './publish-types.ts';
 import { writeArticleRecords } from './site-writers.ts';
-import {
-  cachePolicies,
-  contentTypes,
-  jsonFormat,
-  readJson,
-  updateVersioned,
-  type WriteLog,
-} from './store-io.ts';
+import { jsonFormat, readJson, updateVersioned, type WriteLog } from './store-io.ts';
 
 /** An issue document as before and after a commit (both undefined when there is none). */
 export interface IssueCommit {
@@ -37,13 +30,10 @@ export const commitIssue = async (
   const { site } = deps;
   // Record keys written by any attempt: a later attempt rewrites them even if they look unchanged.
   const touched = new Set<string>();
+  const key = issueKey(date);
   const update = await updateVersioned<PublishedIssue>(
     site,
-    {
-      key: issueKey(date),
-      format: jsonFormat<PublishedIssue>,
-      options: { contentType: contentTypes.json, cacheControl: cachePolicies.short },
-    },
+    { key, format: jsonFormat<PublishedIssue>, options: policyForKey(key) },
     // Media (photos, facsimiles) are attached afresh on every commit: arrival order does not matter.
     (current) => withAttachedMedia(site, date, current?.value, transform(current?.value)),
     {
@@ -75,7 +65,7 @@ const pagesHolding = (issue: PublishedIssue, keys: readonly string[]) => {
   const wanted = new Set(keys);
   return issue.pages.map((page) => ({
     ...page,
-    articles: page.articles.filter((a) => wanted.has(`articles/${issue.date}/${a.id}.json`)),
+    articles: page.articles.filter((a) => wanted.has(articleKey(issue.date, a.id))),
   }));
 };
 

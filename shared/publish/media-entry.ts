@@ -7,11 +7,10 @@ import type { MediaEntry } from './media-state.ts';
 
 /** From an uploaded picture or PDF to what the media state records (publish-media.ts). */
 
-/** An object to store under `media/`. */
+/** An object to store under `media/` (its content type and cache policy are the site map's). */
 export interface StoredMedia {
   key: string;
   bytes: Uint8Array;
-  contentType: string;
 }
 
 /** Upload size caps: a PDF page may be larger than a photo. */
@@ -39,7 +38,7 @@ export const processUpload = async (
         digest,
         facsimile: { document: { key: pdf.key, type: 'application/pdf', bytes: pdf.bytes.length } },
       },
-      objects: [{ key: pdf.key, bytes: pdf.bytes, contentType: pdf.contentType }],
+      objects: [{ key: pdf.key, bytes: pdf.bytes }],
     };
   }
   // sharp loads libvips: only media uploads pay for it, never a text publish's cold start.
@@ -60,11 +59,7 @@ export const processUpload = async (
       bytes: r.bytes.length,
     };
   };
-  const objects = processed.renditions.map((r) => ({
-    key: r.key,
-    bytes: r.bytes,
-    contentType: r.contentType,
-  }));
+  const objects = processed.renditions.map((r) => ({ key: r.key, bytes: r.bytes }));
   const large = pick('primary', 'jpeg');
   const thumbnail = pick('thumbnail', 'jpeg');
   const webp = { large: pick('primary', 'webp'), thumbnail: pick('thumbnail', 'webp') };

@@ -1,4 +1,5 @@
 import type { MediaRendition, PageFacsimile, PublishedPhoto } from '../model/published.ts';
+import { keyOfKind, mediaRefsKey, mediaStateKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { readJson } from './store-io.ts';
 
@@ -9,7 +10,6 @@ import { readJson } from './store-io.ts';
  * they are kept whether or not an article matches yet: a photo whose text arrives later attaches
  * then, from this document.
  */
-export const mediaStateKey = (date: string) => `state/media/${date}.json`;
 
 /** The stored renditions of a photo (a {@link PublishedPhoto} without caption, credit, source). */
 export type PhotoRenditions = Pick<PublishedPhoto, 'large' | 'thumbnail' | 'webp'>;
@@ -114,8 +114,8 @@ export const withoutReleased = (
  * primary rendition, lists every upload that uses those renditions; a rendition is deleted only
  * once no upload listed there uses it any more.
  */
-export const mediaRefsKey = (primaryKey: string) =>
-  `state/media/refs/${/^media\/([^/]+)\//.exec(primaryKey)?.[1] ?? 'unknown'}.json`;
+export const refsKeyOf = (entry: MediaEntry) =>
+  mediaRefsKey(keyOfKind(primaryOf(entry), 'media')?.digest ?? 'unknown');
 
 export interface MediaRefsDoc {
   /** Upload key → the rendition keys it uses. */

@@ -1,7 +1,7 @@
 import type { SiteConfig } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Log } from '../log.ts';
-import { articleUrl, indexNowKeyFile, issueUrl, siteFileUrl } from '../site-layout.ts';
+import { articleUrl, indexNowKeyFile, issueUrl, keyOfKind, siteFileUrl } from '../site-layout.ts';
 
 /**
  * Search-engine pings after a publish that changed articles, optional like WebSub (notify-hub.ts):
@@ -65,8 +65,6 @@ export const searchPingConfigFromEnvironment = (
   return pings;
 };
 
-const recordKey = /^articles\/(\d{4}-\d{2}-\d{2})\/([a-z0-9][a-z0-9-]*)\.json$/;
-
 /**
  * Permalinks of the article records a publish wrote (new, corrected or retracted), each once,
  * plus the contents page of each date they belong to.
@@ -74,9 +72,9 @@ const recordKey = /^articles\/(\d{4}-\d{2}-\d{2})\/([a-z0-9][a-z0-9-]*)\.json$/;
 export const changedPermalinks = (siteUrl: string, written: readonly string[]): string[] => {
   const urls = new Set<string>();
   for (const key of written) {
-    const match = recordKey.exec(key);
-    if (match === null) continue;
-    const [, date, id] = match as unknown as [string, string, string];
+    const record = keyOfKind(key, 'article');
+    if (record === undefined) continue;
+    const { date, id } = record;
     urls.add(articleUrl(siteUrl, date, id));
     urls.add(issueUrl(siteUrl, date));
   }

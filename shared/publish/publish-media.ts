@@ -2,7 +2,7 @@ import { InvalidUploadError } from '../errors.ts';
 import { mediaDigest } from '../media/media-digest.ts';
 import { type MediaKeyInfo, parseMediaKey } from '../media/media-key.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { mediaCacheControl } from '../site-layout.ts';
+import { mediaStateKey, policyForKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { attachMedia, type MediaOutcome } from './attach-media.ts';
 import { checkIssueDate } from './issue-date-range.ts';
@@ -11,9 +11,8 @@ import {
   type MediaEntry,
   type MediaRefsDoc,
   type MediaStateDoc,
-  mediaRefsKey,
-  mediaStateKey,
   readMediaState,
+  refsKeyOf,
   renditionKeysOf,
   unreferencedKeys,
   withMediaEntry,
@@ -22,7 +21,7 @@ import {
 } from './media-state.ts';
 import { formatBeijing } from './publish-times.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
-import { cachePolicies, contentTypes, defaultRetryPolicy, updateJson, type WriteLog } from './store-io.ts';
+import { defaultRetryPolicy, updateJson, type WriteLog } from './store-io.ts';
 import { getUploadObject } from './upload-object.ts';
 
 /**
@@ -46,7 +45,13 @@ export interface MediaHost {
 /** A media upload's report: the ok report plus where the upload went. */
 export type MediaUploadReport = Extract<UploadReport, { ok: true }> & { media?: MediaOutcome };
 
-const stateDoc = { contentType: contentTypes.json, cacheControl: cachePolicies.none };
+/** Conditional update of a media state or refs document, stored as the site map says. */
+const updateMediaDoc = <T>(
+  deps: PublishDeps,
+  key: string,
+  update: (current: T | undefined) => T | undefined,
+  writes: WriteLog,
+) => updateJson<T>(deps.site, key, update, policyForKey(key), writes, deps.retry ?? defaultRetryPolicy);
 
 /**
  * The hook of every issue commit (publish-upload.ts, commitIssue): an issue that has media, before
@@ -150,13 +155,11 @@ const refsUpdate = (
   keys: readonly string[] | undefined,
   writes: WriteLog,
 ) =>
-  updateJson<MediaRefsDoc>(
-    deps.site,
-    mediaRefsKey(renditionKeysOf(entry)[0]!),
+  updateMediaDoc<MediaRefsDoc>(
+    deps,
+    refsKeyOf(entry),
     (current) => withMediaRefs(current, key, keys),
-    stateDoc,
     writes,
-    deps.retry ?? defaultRetryPolicy,
   );
 
 /**
@@ -185,23 +188,18 @@ const releaseRenditions = async (
     }
   }
   const done = new Map([[key, entries.map((old) => renditionKeysOf(old)[0]!)]]);
-  await updateJson<MediaStateDoc>(
-    deps.site,
+  await updateMediaDoc<MediaStateDoc>(
+    deps,
     mediaStateKey(state.date),
     (latest) => withoutReleased(latest, done),
-    stateDoc,
     writes,
-    deps.retry ?? defaultRetryPolicy,
   );
 };
 
 /** Store renditions unconditionally: under a content-addressed key the bytes are always the same. */
 const storeObjects = async (site: Store, objects: readonly StoredMedia[], writes: WriteLog) => {
   for (const object of objects) {
-    await site.put(object.key, object.bytes, {
-      contentType: object.contentType,
-      cacheControl: mediaCacheControl,
-    });
+    await site.put(object.key, object.bytes, policyForKey(object.key));
     writes.push(object.key);
   }
 };
@@ -249,7 +247,6 @@ export const publishMedia = async (
   }
   const object = await getUploadObject(deps.input, event.key, maxBytesOf(info));
   if (object === undefined) return retractMedia(deps, event.key, info, host, writes);
-  const retry = deps.retry ?? defaultRetryPolicy;
   const previous = (await readMediaState(deps.site, info.date))?.uploads[event.key];
   let processed: { entry: MediaEntry; objects: StoredMedia[] } | undefined;
   try {
@@ -268,13 +265,11 @@ export const publishMedia = async (
     await storeObjects(deps.site, processed.objects, writes);
   }
   const entry = processed?.entry ?? previous!;
-  const state = await updateJson<MediaStateDoc>(
-    deps.site,
+  const state = await updateMediaDoc<MediaStateDoc>(
+    deps,
     mediaStateKey(info.date),
     (current) => withMediaEntry(current, info.date, event.key, entry),
-    stateDoc,
     writes,
-    retry,
   );
   const committed = await host.commitAndPropagate(
     deps,
@@ -303,13 +298,11 @@ const retractMedia = async (
   host: MediaHost,
   writes: WriteLog,
 ): Promise<PublishOutcome> => {
-  const state = await updateJson<MediaStateDoc>(
-    deps.site,
+  const state = await updateMediaDoc<MediaStateDoc>(
+    deps,
     mediaStateKey(info.date),
     (current) => withMediaEntry(current, info.date, key, undefined),
-    stateDoc,
     writes,
-    deps.retry ?? defaultRetryPolicy,
   );
   const old = state.before?.uploads[key];
   // Also when the entry is gone already but its release is pending: a retry after a crash.

@@ -4,6 +4,7 @@ import { isMediaKey } from '../media/media-key.ts';
 import type { Issue } from '../model/issue.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import { readUploadReport } from '../readers/read-upload.ts';
+import { objectPolicy, uploadIndexKey } from '../site-layout.ts';
 import { propagateCorrections } from './attach-corrections.ts';
 import { invalidatingStore } from './derived-hashes.ts';
 import { checkIssueDate } from './issue-date-range.ts';
@@ -22,8 +23,8 @@ import {
 } from './publish-types.ts';
 import { retractUpload } from './retract-upload.ts';
 import { withSiteIdAuthority } from './site-config-record.ts';
-import { addUploadDate, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
-import { cachePolicies, contentTypes, readJson, updateJson, type WriteLog } from './store-io.ts';
+import { addUploadDate, type UploadIndexDoc } from './site-state.ts';
+import { readJson, updateJson, type WriteLog } from './store-io.ts';
 import { getUploadObject } from './upload-object.ts';
 import {
   publishedReport,
@@ -191,7 +192,7 @@ const recordUploadDate = async (deps: PublishDeps, key: string, date: string, wr
     deps.site,
     uploadIndexKey(key),
     (current) => addUploadDate(current, key, date),
-    { contentType: contentTypes.json, cacheControl: cachePolicies.none },
+    objectPolicy({ kind: 'upload-index', uploadKey: key }),
     writes,
     retryOf(deps),
   );

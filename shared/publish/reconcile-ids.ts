@@ -16,13 +16,13 @@ import { bigrams, dice } from './similarity.ts';
  */
 
 /** Minimum similarity for two versions to be the same article. */
-export const matchThreshold = 0.5;
+const matchThreshold = 0.5;
 
 /** How much body text takes part in matching: enough to identify, cheap to compare. */
 const bodySampleChars = 400;
 
 /** The text that identifies an article for matching. */
-export const identityText = (article: Pick<Article, 'title' | 'subtitle' | 'paragraphs' | 'caption'>) => {
+const identityText = (article: Pick<Article, 'title' | 'subtitle' | 'paragraphs' | 'caption'>) => {
   const body = [...article.paragraphs, article.caption ?? ''].join('').slice(0, bodySampleChars);
   return `${article.title}${article.subtitle ?? ''}${body}`;
 };

@@ -7,9 +7,6 @@ import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { putKnownChanged, type WriteLog } from './store-io.ts';
 
-// Transitional: publish-upload.ts still imports the fingerprint under this name from here.
-export { configFingerprint as siteConfigFingerprint } from '../config.ts';
-
 /**
  * The site config the site was published with, recorded in the site store so a rebuild renders
  * the same GUIDs and links as the publishes did. A rebuild with another `siteUrl` would change

@@ -3,9 +3,9 @@ import { allSectionsSlug } from '../site-layout.ts';
 
 import { canonicalJsonBytes } from './canonical-json.ts';
 
-// Transitional: publish-upload.ts and import-uploads.ts still import these keys from here; the
-// site map (shared/site-layout.ts) owns them.
-export { calendarKey, uploadIndexKey, windowKey } from '../site-layout.ts';
+// Transitional: import-uploads.ts (being edited on another branch) still imports this key from
+// here; the site map (shared/site-layout.ts) owns it.
+export { uploadIndexKey } from '../site-layout.ts';
 
 /**
  * State documents under `state/` that make publishing incremental: a publish reads a fixed set

@@ -2,25 +2,9 @@ import { PreconditionFailedError, StorageError } from '../errors.ts';
 import type { PutOptions, Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 
-/** Content types and cache policies of the site's objects (docs/publishing.md). */
-export const contentTypes = {
-  json: 'application/json; charset=utf-8',
-  opml: 'text/x-opml; charset=utf-8',
-  /** Window documents: one JSON document per line (site-state.ts, `encodeWindow`). */
-  ndjson: 'application/x-ndjson; charset=utf-8',
-} as const;
-
-export const cachePolicies = {
-  /** Subscription documents, OPML, article records, issue documents: corrections show within minutes. */
-  short: 'public, max-age=300',
-  /**
-   * Archive documents that already link their next archive: they only change if that issue is
-   * corrected (or a date is inserted next to them).
-   */
-  long: 'public, max-age=86400',
-  /** Reports and internal state: always read fresh. */
-  none: 'no-store',
-} as const;
+// Transitional: import-uploads.ts (being edited on another branch) still imports these from
+// here; the site map (shared/site-layout.ts) owns them.
+export { cachePolicies, contentTypes } from '../site-layout.ts';
 
 /** Keys written by one publish, in write order (the outcome reports them). */
 export type WriteLog = string[];

@@ -1,14 +1,14 @@
 import type { InvalidUploadError } from '../errors.ts';
 import type { Issue } from '../model/issue.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
-import { reportKey } from '../site-layout.ts';
+import { objectPolicy, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJson, canonicalJsonBytes } from './canonical-json.ts';
 import { formatBeijing } from './publish-times.ts';
 import type { Propagated, UploadReport } from './publish-types.ts';
 import { isLivePage } from './site-state.ts';
 import { slugClashWarning } from './slug-clash-warning.ts';
-import { cachePolicies, contentTypes, readJson, type WriteLog } from './store-io.ts';
+import { readJson, type WriteLog } from './store-io.ts';
 
 /** The report of an upload that was published. */
 export const publishedReport = (
@@ -78,9 +78,6 @@ export const writeReport = async (site: Store, report: UploadReport, writes: Wri
   ) {
     return;
   }
-  await site.put(key, canonicalJsonBytes(report), {
-    contentType: contentTypes.json,
-    cacheControl: cachePolicies.none,
-  });
+  await site.put(key, canonicalJsonBytes(report), objectPolicy({ kind: 'report', uploadKey: report.key }));
   writes.push(key);
 };

@@ -1,14 +1,21 @@
+import { configFingerprint } from '../config.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { allSectionsSlug, issueKey } from '../site-layout.ts';
+import {
+  allSectionsSlug,
+  calendarKey,
+  issueKey,
+  keyOfKind,
+  objectPolicy,
+  windowKey,
+} from '../site-layout.ts';
 import { writeRootFiles } from '../sitemaps/write-sitemaps.ts';
 import { type CalendarReads, calendarNeighbour } from './calendars.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { type PublishDeps, retryOf } from './publish-types.ts';
-import { siteConfigFingerprint, writeSiteConfigRecord } from './site-config-record.ts';
+import { writeSiteConfigRecord } from './site-config-record.ts';
 import {
   applyToWindow,
   type CalendarDoc,
-  calendarKey,
   catalogWith,
   decodeWindow,
   encodeWindow,
@@ -17,12 +24,9 @@ import {
   type RawIssues,
   sectionNameOf,
   type WindowDoc,
-  windowKey,
   withOlderDate,
 } from './site-state.ts';
 import {
-  cachePolicies,
-  contentTypes,
   readJson,
   updateVersioned,
   updateVersionedAll,
@@ -46,10 +50,10 @@ const windowDocument = (slug: string): VersionedDocument<WindowDoc> => ({
     const raw: RawIssues = new WeakMap();
     return { decode: (bytes) => decodeWindow(bytes, raw), encode: (doc) => encodeWindow(doc, raw) };
   },
-  options: { contentType: contentTypes.ndjson, cacheControl: cachePolicies.none },
+  options: objectPolicy({ kind: 'window', slug }),
 });
 
-const slugOf = (key: string) => key.slice('state/windows/'.length, -'.json'.length);
+const slugOf = (key: string) => keyOfKind(key, 'window')!.slug;
 
 /**
  * Update the window documents of the affected slugs. Each attempt reads the windows FIRST and
@@ -64,7 +68,7 @@ export const updateWindows = async (
   writes: WriteLog,
 ): Promise<Map<string, WindowState & { catalogChanged: boolean }>> => {
   const { site, config } = deps;
-  const fingerprint = siteConfigFingerprint(config);
+  const fingerprint = configFingerprint(config);
   const updates = await updateVersionedAll<WindowDoc, PublishedIssue | undefined>(
     site,
     slugs.map(windowDocument),
@@ -122,7 +126,7 @@ const nextWindow = async (
     }
   }
   let doc: WindowDoc =
-    slug === allSectionsSlug ? { ...update.doc, siteConfig: siteConfigFingerprint(config) } : update.doc;
+    slug === allSectionsSlug ? { ...update.doc, siteConfig: configFingerprint(config) } : update.doc;
   if (update.needsOlder && doc.dates.length > 0) {
     const oldest = doc.dates[doc.dates.length - 1]!;
     // The window just lost a date, so it cannot vouch for holding every older one.

@@ -12,26 +12,10 @@ import {
   rmdir,
 } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
+import { InvalidKeyError, ObjectTooLargeError, PreconditionFailedError, StorageError } from '../errors.ts';
 import { type FileLockOptions, type HeldLock, holdExclusiveLock, withFileLock } from './file-lock.ts';
 import { etagOf } from './memory-store.ts';
 import type { GetOptions, PutOptions, Store, StoredObject } from './store.ts';
-
-/**
- * A key the filesystem store cannot hold: it would escape the root (`..`, absolute, backslash,
- * NUL), uses a reserved name, or collides with the folder of other keys (`a` vs `a/b`).
- * Permanent: retrying does not help.
- */
-export class InvalidKeyError extends Error {
-  override readonly name = 'InvalidKeyError';
-  constructor(
-    readonly key: string,
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`invalid storage key ${JSON.stringify(key)}: ${reason}`, options);
-  }
-}
 
 /**
  * Runs async tasks one at a time per key, in call order; tasks on different keys run in parallel.

@@ -9,7 +9,7 @@ import { parseSiteConfig, type SiteConfig } from '../../shared/config.ts';
 import { silentLog } from '../../shared/log.ts';
 import type { PublishedIssue, PublishedPhoto } from '../../shared/model/published.ts';
 import { serveRequest } from '../../shared/serve/serve-request.ts';
-import { mediaCacheControl } from '../../shared/site-layout.ts';
+import { cachePolicies } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { publishIssue } from '../serve/serve-fixtures.ts';
 import { chromiumPath, launchChromium } from '../support/chromium.ts';
@@ -66,7 +66,7 @@ describe('article page with photos in Chromium', () => {
           const picture = media.get(key);
           if (picture === undefined) return pages(request);
           return new Response(new Uint8Array(picture.bytes), {
-            headers: { 'content-type': picture.type, 'cache-control': mediaCacheControl },
+            headers: { 'content-type': picture.type, 'cache-control': cachePolicies.immutable },
           });
         },
         { origin: () => siteUrl, onError: (error) => console.error(error) },

@@ -5,14 +5,16 @@ import type { ArticleRecord, PublishedIssue } from '../../shared/model/published
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
-import { type CalendarDoc, calendarKey, decodeWindow, windowKey } from '../../shared/publish/site-state.ts';
+import { type CalendarDoc, decodeWindow } from '../../shared/publish/site-state.ts';
 import {
   archiveKey,
   articleKey,
+  calendarKey,
   feedKey,
   issueKey,
   latestIssueKey,
   opmlKey,
+  windowKey,
 } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import { datesFrom, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';

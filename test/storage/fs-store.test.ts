@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PreconditionFailedError } from '../../shared/errors.ts';
-import { FsStore, InvalidKeyError, KeyedLock } from '../../shared/storage/fs-store.ts';
+import { InvalidKeyError, PreconditionFailedError } from '../../shared/errors.ts';
+import { FsStore, KeyedLock } from '../../shared/storage/fs-store.ts';
 import { etagOf } from '../../shared/storage/memory-store.ts';
 import type { PutOptions } from '../../shared/storage/store.ts';
 

@@ -11,14 +11,11 @@ import {
   addUploadDate,
   applyToWindow,
   type CalendarDoc,
-  calendarKey,
   encodeWindow,
   filterIssue,
   sectionSlugsOf,
   setCalendarDate,
-  uploadIndexKey,
   type WindowDoc,
-  windowKey,
 } from '../../shared/publish/site-state.ts';
 import {
   feedSpecOf,
@@ -26,8 +23,16 @@ import {
   writeOpml,
   writeSubscriptionFeeds,
 } from '../../shared/publish/site-writers.ts';
-import { cachePolicies, contentTypes } from '../../shared/publish/store-io.ts';
-import { allSectionsSlug, issueKey, latestIssueKey } from '../../shared/site-layout.ts';
+import {
+  allSectionsSlug,
+  cachePolicies,
+  calendarKey,
+  contentTypes,
+  issueKey,
+  latestIssueKey,
+  uploadIndexKey,
+  windowKey,
+} from '../../shared/site-layout.ts';
 import type { Store } from '../../shared/storage/store.ts';
 
 /**
