@@ -6,30 +6,29 @@ import type { Log } from '../log.ts';
 import type { Issue } from '../model/issue.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
-import { issueKey, reportKey } from '../site-layout.ts';
+import {
+  issueKey,
+  mediaStateKey,
+  objectPolicy,
+  reportKey,
+  sitePrefixes,
+  uploadIndexKey,
+} from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { propagateCorrections } from './attach-corrections.ts';
 import { attachMedia } from './attach-media.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
 import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
-import { mediaStateKey, readMediaState } from './media-state.ts';
+import { readMediaState } from './media-state.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { mediaReport } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
 import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
-import { type CalendarDoc, type UploadIndexDoc, uploadIndexKey } from './site-state.ts';
-import {
-  cachePolicies,
-  contentTypes,
-  forEachLimit,
-  putIfChanged,
-  readJson,
-  settleAll,
-  type WriteLog,
-} from './store-io.ts';
+import type { CalendarDoc, UploadIndexDoc } from './site-state.ts';
+import { forEachLimit, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
 export type ParsedUpload =
@@ -121,15 +120,16 @@ export const importUploads = async (
     return slug;
   };
   const writes: WriteLog = [];
-  const json = { contentType: contentTypes.json, cacheControl: cachePolicies.short };
 
   // What the site holds already: listed once, so nothing absent is read.
-  const existing = await keysUnder(site, 'issues/');
-  const indexed = await keysUnder(site, 'state/uploads/');
-  const reported = await keysUnder(site, 'reports/');
-  const mediaStates = await keysUnder(site, 'state/media/');
+  const existing = await keysUnder(site, sitePrefixes.issues);
+  const indexed = await keysUnder(site, sitePrefixes.uploadIndexes);
+  const reported = await keysUnder(site, sitePrefixes.reports);
+  const mediaStates = await keysUnder(site, sitePrefixes.mediaState);
   const emptySite =
-    existing.size === 0 && !(await anyKey(site, 'articles/')) && !(await anyKey(site, 'feeds/'));
+    existing.size === 0 &&
+    !(await anyKey(site, sitePrefixes.articles)) &&
+    !(await anyKey(site, sitePrefixes.feeds));
 
   const writer = boundedWriter(deps.concurrency ?? 16);
   const open = new Map<string, PublishedIssue | undefined>();
@@ -174,8 +174,9 @@ export const importUploads = async (
     await writer.add(async () => {
       const media = hasState ? await withRecordedMedia(site, doc, known) : undefined;
       const bytes = canonicalJsonBytes(media?.issue ?? doc);
-      if (!known) await site.put(issueKey(date), bytes, json);
-      if (!known || (await putIfChanged(site, issueKey(date), bytes, json, writes))) issuesWritten += 1;
+      const policy = objectPolicy({ kind: 'issue', date });
+      if (!known) await site.put(issueKey(date), bytes, policy);
+      if (!known || (await putIfChanged(site, issueKey(date), bytes, policy, writes))) issuesWritten += 1;
       // As publishing's settle after a text commit: the reports of the media on the pages this
       // import merged say where they went now.
       const pages = new Set(doc.pages.filter((p) => mergedKeys.has(p.source)).map((p) => p.number));
@@ -187,10 +188,11 @@ export const importUploads = async (
   const writeImportReport = async (value: UploadReport) => {
     if (reported.has(reportKey(value.key))) await writeReport(site, value, writes);
     else
-      await site.put(reportKey(value.key), canonicalJsonBytes(value), {
-        ...json,
-        cacheControl: cachePolicies.none,
-      });
+      await site.put(
+        reportKey(value.key),
+        canonicalJsonBytes(value),
+        objectPolicy({ kind: 'report', uploadKey: value.key }),
+      );
   };
   const report = (value: UploadReport) => writer.add(() => writeImportReport(value));
   /** The text uploads merged in this run. */
@@ -312,6 +314,7 @@ const publishMediaUploads = async (
   const publishDeps = { input, site: deps.site, config: deps.config, clock: deps.clock, log: deps.log };
   const byFolder = new Map<string, string[]>();
   for (const key of keys) {
+    // The date folder, unparsed: a malformed key must reach publishUpload to get its report.
     const folder = key.split('/')[1] ?? '';
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), key]);
   }
@@ -332,7 +335,7 @@ const publishMediaUploads = async (
 /** Every calendar of the site: the live dates of every section slug. */
 const readCalendars = async (site: Store): Promise<CalendarDoc[]> => {
   const calendars: CalendarDoc[] = [];
-  for (const key of await keysUnder(site, 'state/calendar/')) {
+  for (const key of await keysUnder(site, sitePrefixes.calendars)) {
     const found = await readJson<CalendarDoc>(site, key);
     if (found !== undefined) calendars.push(found.value);
   }

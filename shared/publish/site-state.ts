@@ -3,10 +3,6 @@ import { allSectionsSlug } from '../site-layout.ts';
 
 import { canonicalJsonBytes } from './canonical-json.ts';
 
-// Transitional: import-uploads.ts (being edited on another branch) still imports this key from
-// here; the site map (shared/site-layout.ts) owns it.
-export { uploadIndexKey } from '../site-layout.ts';
-
 /**
  * State documents under `state/` that make publishing incremental: a publish reads a fixed set
  * of small documents instead of listing or reading the archive, so its cost does not grow with

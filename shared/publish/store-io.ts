@@ -2,10 +2,6 @@ import { PreconditionFailedError, StorageError } from '../errors.ts';
 import type { PutOptions, Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 
-// Transitional: import-uploads.ts (being edited on another branch) still imports these from
-// here; the site map (shared/site-layout.ts) owns them.
-export { cachePolicies, contentTypes } from '../site-layout.ts';
-
 /** Keys written by one publish, in write order (the outcome reports them). */
 export type WriteLog = string[];
 
