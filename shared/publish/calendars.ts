@@ -13,6 +13,7 @@ import {
   type WindowDoc,
   windowNext,
   windowPrevious,
+  withMediaDate,
 } from './site-state.ts';
 import { readJson, updateJson, type WriteLog } from './store-io.ts';
 
@@ -40,6 +41,20 @@ export const updateCalendar = (deps: PublishDeps, date: string, writes: WriteLog
         date,
         sectionSlugsOf((await readJson<PublishedIssue>(deps.site, issueKey(date)))?.value),
       ),
+    objectPolicy(calendarOf(date)),
+    writes,
+    retryOf(deps),
+  );
+
+/**
+ * List the date among its year's media dates (a photo or facsimile was uploaded for it), so the
+ * text publish that creates the date's issue knows to attach them (publish-media.ts).
+ */
+export const listMediaDate = (deps: PublishDeps, date: string, writes: WriteLog) =>
+  updateJson<CalendarDoc>(
+    deps.site,
+    siteKey(calendarOf(date)),
+    (current) => withMediaDate(current, date),
     objectPolicy(calendarOf(date)),
     writes,
     retryOf(deps),

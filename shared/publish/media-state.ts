@@ -1,5 +1,5 @@
 import type { MediaRendition, PageFacsimile, PublishedPhoto } from '../model/published.ts';
-import { keyOfKind, mediaRefsKey, mediaStateKey } from '../site-layout.ts';
+import { keyOfKind, mediaRefsKey, mediaStateKey, sitePrefixes } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { readJson } from './store-io.ts';
 
@@ -41,6 +41,19 @@ export interface MediaStateDoc {
 
 export const readMediaState = async (site: Store, date: string) =>
   (await readJson<MediaStateDoc>(site, mediaStateKey(date)))?.value;
+
+/** Year → the dates that have a media state, ascending (one listing: rebuild's calendars). */
+export const mediaStateDatesByYear = async (site: Store): Promise<Map<string, string[]>> => {
+  const years = new Map<string, string[]>();
+  for await (const key of site.list(sitePrefixes.mediaState)) {
+    const date = keyOfKind(key, 'media-state')?.date;
+    if (date === undefined) continue;
+    const dates = years.get(date.slice(0, 4)) ?? [];
+    years.set(date.slice(0, 4), [...dates, date]);
+  }
+  for (const dates of years.values()) dates.sort();
+  return years;
+};
 
 /** Every site key an entry's renditions occupy. */
 export const renditionKeysOf = (entry: MediaEntry): string[] => {

@@ -37,14 +37,14 @@ export const commitAndPropagate = async (
   const commit = await commitIssue(deps, date, transform, writes);
   if (commit.after === undefined) return undefined;
   const settled = await settleRecords(deps, date, commit.after, commit.etag!, writes);
-  const windows = await propagate(deps, date, commit.before, settled, writes);
+  const { windows, mediaListed } = await propagate(deps, date, commit.before, settled, writes);
   await maintainSitemaps(
     { site: deps.site, config: deps.config, retry: retryOf(deps) },
     settled,
     windows,
     writes,
   );
-  return { issue: settled, windows };
+  return { issue: settled, windows, mediaListed };
 };
 
 /** Everything derived from one date's issue, made consistent with it (see commitAndPropagate). */
@@ -54,7 +54,7 @@ const propagate = async (
   before: PublishedIssue | undefined,
   after: PublishedIssue,
   writes: WriteLog,
-): Promise<ReadonlyMap<string, Versioned<WindowDoc>>> => {
+): Promise<{ windows: ReadonlyMap<string, Versioned<WindowDoc>>; mediaListed: boolean }> => {
   const calendar = await updateCalendar(deps, date, writes);
   // Slugs the date left: from the committed change, and from the calendar's pending list, which
   // is all a retry has once the issue document already holds the change.
@@ -71,7 +71,7 @@ const propagate = async (
   const windows = await updateWindows(deps, date, affected, calendars, writes);
   const latest = await settleFeeds(deps, pass, affected, windows);
   await clearFinished(deps, date, departed, writes);
-  return latest;
+  return { windows: latest, mediaListed: calendar.after?.media?.includes(date) === true };
 };
 
 /**

@@ -5,6 +5,7 @@ import type { PublishedIssue } from '../model/published.ts';
 import { mediaStateKey, policyForKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { attachMedia, type MediaOutcome } from './attach-media.ts';
+import { listMediaDate } from './calendars.ts';
 import { checkIssueDate } from './issue-date-range.ts';
 import { maxBytesOf, processUpload, type StoredMedia } from './media-entry.ts';
 import {
@@ -20,6 +21,7 @@ import {
   withoutReleased,
 } from './media-state.ts';
 import { formatBeijing } from './publish-times.ts';
+import type { Propagated } from './publish-types.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
 import { defaultRetryPolicy, updateJson, type WriteLog } from './store-io.ts';
 import { getUploadObject } from './upload-object.ts';
@@ -38,7 +40,7 @@ export interface MediaHost {
     date: string,
     transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
     writes: WriteLog,
-  ): Promise<{ issue: PublishedIssue } | undefined>;
+  ): Promise<Propagated | undefined>;
   writeReport(site: Store, report: UploadReport, writes: WriteLog): Promise<void>;
 }
 
@@ -109,28 +111,27 @@ export const mediaReport = (
 
 /**
  * The second hook, after a text upload's commit (publish-upload.ts, publish): a date whose issue
- * this upload just created (every page of it is this upload's: the date's first upload, or the
- * retry of one) or which has media may have pictures waiting; they attach now, and the reports
- * of the media on this upload's pages are rewritten to say where they went.
+ * has media, or whose year calendar lists a media state for it (a picture arrived before any
+ * text), may have pictures waiting; they attach now, and the reports of the media on this
+ * upload's pages are rewritten to say where they went.
  *
- * Why after the commit: a photo writes its state, then reads the issue; a text upload writes the
- * issue, then reads the state — whichever comes second sees the other, so nothing waits forever.
- * A text publish on a date without media reads nothing extra, except the upload that creates the
- * date's issue (one GET).
+ * Why no picture waits forever: a photo writes its state, lists the date in the calendar, then
+ * reads the issue; a text upload commits the issue, then updates the calendar (which it does on
+ * every publish) — the calendar's conditional writes order the two, and whichever comes second
+ * sees the other. A text publish on a date without media reads nothing extra.
  */
 export const settleTextMedia = async (
   deps: PublishDeps,
   key: string,
-  committed: PublishedIssue | undefined,
+  committed: Propagated | undefined,
   host: MediaHost,
   writes: WriteLog,
 ): Promise<void> => {
   if (committed === undefined) return;
-  const created = committed.pages.every((page) => page.source === key);
-  if (committed.hasMedia !== true && !created) return;
-  const state = await readMediaState(deps.site, committed.date);
+  if (committed.issue.hasMedia !== true && !committed.mediaListed) return;
+  const state = await readMediaState(deps.site, committed.issue.date);
   if (state === undefined || Object.keys(state.uploads).length === 0) return;
-  let issue = committed;
+  let issue = committed.issue;
   if (issue.hasMedia !== true) {
     const marked = await host.commitAndPropagate(
       deps,
@@ -271,6 +272,8 @@ export const publishMedia = async (
     (current) => withMediaEntry(current, info.date, event.key, entry),
     writes,
   );
+  // Before reading the issue: the text publish that creates it then knows to attach this.
+  await listMediaDate(deps, info.date, writes);
   const committed = await host.commitAndPropagate(
     deps,
     info.date,

@@ -83,4 +83,6 @@ export type IssueTransform = (previous: PublishedIssue | undefined) => Published
 export interface Propagated {
   issue: PublishedIssue;
   windows: ReadonlyMap<string, Versioned<WindowDoc>>;
+  /** The year calendar, read after the issue was committed, lists the date's media state. */
+  mediaListed: boolean;
 }

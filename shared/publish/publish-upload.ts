@@ -125,7 +125,7 @@ const publish = async (
   }
   const committed = await commitAndPropagate(deps, issue.date, merging(deps, key, issue, now), writes);
   // A picture that arrived before any text of its date attaches now (publish-media.ts).
-  await settleTextMedia(deps, key, committed?.issue, { commitAndPropagate, writeReport }, writes);
+  await settleTextMedia(deps, key, committed, { commitAndPropagate, writeReport }, writes);
   const warnings = slugClashes(committed, key);
   for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
   const corrections = await attachCorrections(deps, committed, key, now, writes);

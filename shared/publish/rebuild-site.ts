@@ -19,6 +19,7 @@ import { createSitemapRebuild } from '../sitemaps/rebuild-sitemaps.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJsonBytes, parseJsonBytes } from './canonical-json.ts';
 import { HashRecordingStore, uploadHashKeys } from './derived-hashes.ts';
+import { mediaStateDatesByYear } from './media-state.ts';
 import {
   idAuthorityOf,
   readSiteConfigRecord,
@@ -141,6 +142,10 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
   }
   dates.sort();
 
+  // Calendars list the dates that have pictures: a text publish reads their state by that.
+  const mediaDates = await mediaStateDatesByYear(site);
+  const calendarYears = new Set([...dates.map((d) => d.slice(0, 4)), ...mediaDates.keys()]);
+
   const windows = new Map<string, WindowDoc>();
   const sitemaps = createSitemapRebuild(site, config, writes, deps.log);
   const lastDate = new Map<string, string>();
@@ -168,14 +173,14 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
     );
   };
 
+  const writeCalendar = async (doc: CalendarDoc) => {
+    const media = mediaDates.get(doc.year);
+    mediaDates.delete(doc.year);
+    const bytes = canonicalJsonBytes(media === undefined ? doc : { ...doc, media });
+    await putSiteObject(site, { kind: 'calendar', year: doc.year }, bytes, writes);
+  };
   const flushCalendar = async () => {
-    if (calendar !== undefined)
-      await putSiteObject(
-        site,
-        { kind: 'calendar', year: calendar.year },
-        canonicalJsonBytes(calendar),
-        writes,
-      );
+    if (calendar !== undefined) await writeCalendar(calendar);
     calendar = undefined;
   };
 
@@ -248,6 +253,8 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
     deps.onProgress?.({ datesDone: index + 1, datesTotal: dates.length, articlesDone: articles });
   }
   await flushCalendar();
+  // Years with pictures but no issue yet.
+  for (const year of [...mediaDates.keys()]) await writeCalendar({ schemaVersion: 1, year, dates: {} });
   items = createItemCache(config);
   for (const slug of [...pending.keys()]) await flushArchive(slug, undefined);
   await flushRecords(undefined);
@@ -329,7 +336,7 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
       racing,
     });
   } else {
-    deleted += await pruneDerived(site, new Set(windows.keys()), rebuiltYears, rebuilt, deps.log);
+    deleted += await pruneDerived(site, new Set(windows.keys()), calendarYears, rebuilt, deps.log);
   }
   await site.close();
   const records = site.recordsWritten;
@@ -343,9 +350,9 @@ const rebuildThrough = async (site: HashRecordingStore, deps: RebuildDeps): Prom
  * calendar would keep lending `prev-archive` links to dates that are gone. Only documents this
  * code derives are touched, each recognised by its exact key form: archives of dates the rebuilt
  * calendars do not give that feed, subscription documents of slugs without a window (windows
- * are kept, emptied, as publishing keeps them), calendars of years without an issue. Anything
- * else under those prefixes is left alone. Article records are kept (a permalink keeps
- * answering). Stale keys are collected before any is deleted, so no store lists while it deletes.
+ * are kept, emptied, as publishing keeps them), calendars of years without an issue or a
+ * picture. Anything else under those prefixes is left alone. Article records are kept (a
+ * permalink keeps answering). Stale keys are collected before any is deleted, so no store lists while it deletes.
  */
 const pruneDerived = async (
   site: Store,

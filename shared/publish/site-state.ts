@@ -119,6 +119,13 @@ export interface CalendarDoc {
    * already committed and could not tell otherwise. Cleared by the publish that finished them.
    */
   departed?: Record<string, string[]>;
+  /**
+   * Dates of the year that have a media state (`state/media/<date>.json`: a photo or facsimile
+   * was uploaded), ascending. A text publish reads a date's media state only when its issue has
+   * media or the date is listed here (docs/photos.md, ingestion): the calendar is read by every
+   * publish anyway, so a date without pictures costs no extra request.
+   */
+  media?: string[];
 }
 
 export interface UploadIndexDoc {
@@ -309,7 +316,15 @@ export const setCalendarDate = (
   else dates[date] = [...slugs].sort();
   const sorted: Record<string, string[]> = {};
   for (const d of Object.keys(dates).sort()) sorted[d] = dates[d]!;
-  return { schemaVersion: 1, year: date.slice(0, 4), dates: sorted };
+  const doc: CalendarDoc = { schemaVersion: 1, year: date.slice(0, 4), dates: sorted };
+  return current?.media === undefined ? doc : { ...doc, media: current.media };
+};
+
+/** The calendar with `date` listed among its media dates; undefined when it is already. */
+export const withMediaDate = (current: CalendarDoc | undefined, date: string): CalendarDoc | undefined => {
+  if (current?.media?.includes(date)) return undefined;
+  const doc = current ?? setCalendarDate(undefined, date, []);
+  return { ...doc, media: [...(doc.media ?? []), date].sort() };
 };
 
 /**

@@ -2,10 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { silentLog } from '../../shared/log.ts';
 import type { ArticleRecord } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import type { MediaStateDoc } from '../../shared/publish/media-state.ts';
 import { publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
+import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { articleKey, mediaStateKey, reportKey } from '../../shared/site-layout.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
@@ -305,25 +307,70 @@ describe('bad pictures', () => {
   });
 });
 
-describe('text publishes and media', () => {
-  it('reads no media state publishing a further page of a date without media', async () => {
+describe('rebuilding a site with pictures', () => {
+  const rebuild = (deps: ReturnType<typeof makeDeps>) =>
+    rebuildSite({ site: deps.site, config: deps.config, clock: deps.clock, log: silentLog });
+
+  it('rewrites nothing, and keeps listing a date whose picture waits for its text', async () => {
     const deps = makeDeps();
     await publish(deps, textKey, fixture('01'));
+    await publish(deps, photoKey, await photoLikeJpeg(400, 300, 1));
+    const waitingKey = `incoming/2024-11-29/01-古城韵味.jpg`;
+    await publish(deps, waitingKey, await photoLikeJpeg(400, 300, 2));
+    const before = await snapshot(deps.site);
+    await rebuild(deps);
+    expect(await snapshot(deps.site)).toEqual(before);
+    // The calendar still tells the text publish of 2024-11-29 to look: the photo attaches.
+    await publish(
+      deps,
+      'incoming/2024-11-29/01.txt',
+      fixture('01').toString().replace('2024年11月30日 星期六', '2024年11月29日 星期五'),
+    );
+    const issue = await readIssue(deps.site, '2024-11-29');
+    const article = issue!.pages[0]!.articles.find((a) => a.title.startsWith('古城韵味'))!;
+    expect(article.photos).toHaveLength(1);
+  });
+});
+
+describe('text publishes and media', () => {
+  /** The keys a text upload's publish reads from the site. */
+  const readsOf = async (deps: ReturnType<typeof makeDeps>, key: string, body: Uint8Array) => {
     const reads: string[] = [];
     const site = deps.site;
     const counting: Store = {
-      get: (key, options) => {
-        reads.push(key);
-        return site.get(key, options);
+      get: (k, options) => {
+        reads.push(k);
+        return site.get(k, options);
       },
-      put: (key, body, options) => site.put(key, body, options),
-      delete: (key) => site.delete(key),
+      put: (k, bytes, options) => site.put(k, bytes, options),
+      delete: (k) => site.delete(k),
       list: (prefix) => site.list(prefix),
     };
-    await put(deps, `incoming/${date}/02.txt`, fixture('02'));
-    await publishUpload({ ...deps, site: counting }, created(`incoming/${date}/02.txt`));
+    await put(deps, key, body);
+    await publishUpload({ ...deps, site: counting }, created(key));
     expect(reads.length).toBeGreaterThan(0);
-    expect(reads.filter((key) => key.startsWith('state/media/'))).toEqual([]);
+    return reads;
+  };
+  const mediaStateReads = (reads: readonly string[]) => reads.filter((k) => k.startsWith('state/media/'));
+
+  it('reads no media state publishing the first page of a date without media', async () => {
+    const deps = makeDeps();
+    // Another date has pictures: its calendar entry must not make this date read anything.
+    await publish(deps, `incoming/2024-11-29/01-古城韵味.jpg`, await photoLikeJpeg(400, 300, 1));
+    expect(mediaStateReads(await readsOf(deps, textKey, fixture('01')))).toEqual([]);
+  });
+
+  it('reads no media state publishing a further page of a date without media', async () => {
+    const deps = makeDeps();
+    await publish(deps, textKey, fixture('01'));
+    expect(mediaStateReads(await readsOf(deps, `incoming/${date}/02.txt`, fixture('02')))).toEqual([]);
+  });
+
+  it('reads the media state when a picture of the date came first, and attaches it', async () => {
+    const deps = makeDeps();
+    await publish(deps, photoKey, await photoLikeJpeg(400, 300, 1));
+    expect(mediaStateReads(await readsOf(deps, textKey, fixture('01')))).toContain(mediaStateKey(date));
+    expect((await photoArticle(deps.site)).photos).toHaveLength(1);
   });
 
   it('never loads libvips for a text publish (sharp is imported by media uploads only)', () => {

@@ -71,9 +71,9 @@ describe('rebuildSite', () => {
     const site = new CountingStore(await publishedSite());
     await rebuild(site);
     // issues/ (and again before pruning, for dates a publish added meanwhile), state/windows/
-    // (windows of sections without pages), feeds/, state/calendar/, state/hashes/dates/ and
-    // state/sitemaps/ (pruning).
-    expect(site.counts().list).toBe(7);
+    // (windows of sections without pages), state/media/ (dates with pictures, for the
+    // calendars), feeds/, state/calendar/, state/hashes/dates/ and state/sitemaps/ (pruning).
+    expect(site.counts().list).toBe(8);
   });
 
   /** The objects a rebuild derives and prunes: feeds, windows, calendars. */

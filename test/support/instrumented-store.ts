@@ -17,6 +17,8 @@ export class CountingStore implements Store {
   #counts: RequestCounts = { get: 0, put: 0, list: 0, delete: 0 };
   /** Keys written, in order (since the last reset). */
   readonly putKeys: string[] = [];
+  /** Keys (and list prefixes) of every request, in order (since the last reset). */
+  readonly requestedKeys: string[] = [];
 
   constructor(readonly inner: Store) {}
 
@@ -29,27 +31,32 @@ export class CountingStore implements Store {
   reset(): void {
     this.#counts = { get: 0, put: 0, list: 0, delete: 0 };
     this.putKeys.length = 0;
+    this.requestedKeys.length = 0;
   }
 
   get(key: string): Promise<StoredObject | undefined> {
     this.#counts.get++;
+    this.requestedKeys.push(key);
     return this.inner.get(key);
   }
 
   put(key: string, body: Uint8Array | string, options: PutOptions): Promise<{ etag: string }> {
     this.#counts.put++;
     this.putKeys.push(key);
+    this.requestedKeys.push(key);
     return this.inner.put(key, body, options);
   }
 
   delete(key: string): Promise<void> {
     this.#counts.delete++;
+    this.requestedKeys.push(key);
     return this.inner.delete(key);
   }
 
   /** One list call counts once, however many pages the implementation fetches. */
   list(prefix: string): AsyncIterable<string> {
     this.#counts.list++;
+    this.requestedKeys.push(prefix);
     return this.inner.list(prefix);
   }
 }
