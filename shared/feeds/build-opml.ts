@@ -29,16 +29,17 @@ export const buildOpml = (feeds: readonly FeedSpec[], config: SiteConfig): strin
   const home = escapeXmlAttribute(`${config.siteUrl}/`);
   const brand = brandAssets(config);
   // OPML 2.0 has no icon element; it allows namespaced ones, so the paper's icon and logo travel
-  // in Feedly's vocabulary, as in the feeds themselves.
+  // in Feedly's vocabulary, as in the feeds themselves. No <docs>: optional in OPML 2.0, and the
+  // W3C validator (validator.w3.org/feed) rejects it as an undefined head element. Folders carry
+  // only `text`: `title` is defined for typed outlines, and the validator warns on untyped ones.
   let xml = `<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0" xmlns:webfeeds="${webfeedsNamespace}">\n  <head>\n`;
   xml += `    <title>${escapeXmlText(`${config.title} 订阅源`)}</title>\n`;
-  xml += '    <docs>http://opml.org/spec2.opml</docs>\n';
   xml += `    <webfeeds:icon>${escapeXmlText(brand.icon512)}</webfeeds:icon>\n`;
   xml += `    <webfeeds:logo>${escapeXmlText(brand.logo)}</webfeeds:logo>\n`;
   xml += `    <webfeeds:accentColor>${brand.accentColor.slice(1)}</webfeeds:accentColor>\n  </head>\n  <body>\n`;
   for (const folder of folders) {
     const folderText = escapeXmlAttribute(`${config.title} (${folder.label})`);
-    xml += `    <outline text="${folderText}" title="${folderText}">\n`;
+    xml += `    <outline text="${folderText}">\n`;
     for (const feed of ordered) {
       const title = escapeXmlAttribute(feed.title);
       const url = escapeXmlAttribute(siteFileUrl(config.siteUrl, feedKey(feed.slug, folder.format)));

@@ -35,6 +35,14 @@ describe('buildOpml', () => {
     for (const folder of folders()) for (const o of folder.outline) expect(o['@type']).toBe('rss');
   });
 
+  it('uses only what the W3C feed validator accepts: no <docs> in the head, untyped folders with text alone', () => {
+    const head = parseXml(opml).opml.head;
+    expect(Object.keys(head).filter((k) => !k.startsWith('webfeeds:') && k !== '#text')).toEqual(['title']);
+    for (const folder of folders()) {
+      expect(Object.keys(folder).filter((k) => k.startsWith('@'))).toEqual(['@text']);
+    }
+  });
+
   it('is byte-identical for the same feeds and carries no dates', () => {
     expect(buildOpml(feeds, config)).toBe(opml);
     expect(opml).not.toMatch(/date(Created|Modified)/);
