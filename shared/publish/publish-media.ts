@@ -77,7 +77,7 @@ const warningOf = (key: string, outcome: MediaOutcome): string | undefined => {
     case 'facsimile':
       return undefined;
     case 'waiting-for-page':
-      return `page ${outcome.page} has no text yet: ${key} attaches when the page is published`;
+      return `page ${outcome.page} has no published text: ${key} attaches when the page is published`;
     case 'superseded-facsimile':
       return `page ${outcome.page} already has the facsimile ${outcome.by} (a PDF wins over a page image)`;
     default:
@@ -141,6 +141,35 @@ export const settleTextMedia = async (
     );
     issue = marked?.issue ?? issue;
   }
+  await reportMediaOfPages(deps, key, issue, state, host, writes);
+};
+
+/**
+ * The hook after a text retraction (publish-upload.ts, retract): the pictures on the pages the
+ * upload fed lost their articles, and their reports say so (`waiting-for-page`: they attach again
+ * when the page is published again).
+ */
+export const settleRetractedMedia = async (
+  deps: PublishDeps,
+  key: string,
+  committed: Propagated | undefined,
+  host: MediaHost,
+  writes: WriteLog,
+): Promise<void> => {
+  if (committed?.issue.hasMedia !== true) return;
+  const state = await readMediaState(deps.site, committed.issue.date);
+  if (state !== undefined) await reportMediaOfPages(deps, key, committed.issue, state, host, writes);
+};
+
+/** Rewrite the reports of the media on the pages `key` fed, to say where they are now. */
+const reportMediaOfPages = async (
+  deps: PublishDeps,
+  key: string,
+  issue: PublishedIssue,
+  state: MediaStateDoc,
+  host: MediaHost,
+  writes: WriteLog,
+) => {
   const pages = new Set(issue.pages.filter((page) => page.source === key).map((page) => page.number));
   const nowMs = deps.clock().getTime();
   for (const [mediaKey, outcome] of attachMedia(issue, state).outcomes) {

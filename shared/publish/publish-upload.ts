@@ -10,7 +10,7 @@ import { invalidatingStore } from './derived-hashes.ts';
 import { checkIssueDate } from './issue-date-range.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { commitAndPropagate } from './propagate.ts';
-import { publishMedia, settleTextMedia } from './publish-media.ts';
+import { type MediaHost, publishMedia, settleRetractedMedia, settleTextMedia } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
 import {
   type IssueTransform,
@@ -38,6 +38,9 @@ import {
 export type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-types.ts';
 export { unplacedWarnings, writeReport } from './upload-report.ts';
 
+/** What the photo use case borrows from this one (publish-media.ts: no import cycle). */
+const mediaHost: MediaHost = { commitAndPropagate, writeReport };
+
 /**
  * Publish one upload change (docs/publishing.md). The event type is a hint only: the use case
  * reconciles the site with what the input store holds NOW, which makes every delivery order
@@ -63,7 +66,7 @@ export const publishUpload = async (given: PublishDeps, event: UploadEvent): Pro
 
 const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<PublishOutcome> => {
   // Photos and facsimiles (docs/photos.md) have a use case of their own.
-  if (isMediaKey(event.key)) return publishMedia(deps, event, { commitAndPropagate, writeReport });
+  if (isMediaKey(event.key)) return publishMedia(deps, event, mediaHost);
   const writes: WriteLog = [];
   const upload = await readEventUpload(deps, event);
   if (upload === 'gone') return retract(deps, event.key, writes);
@@ -121,11 +124,13 @@ const publish = async (
   const dates = await recordUploadDate(deps, key, issue.date, writes);
   // The same key re-used for another date: the pages it fed there no longer exist as uploaded.
   for (const date of dates) {
-    if (date !== issue.date) await commitAndPropagate(deps, date, retraction(key, now), writes);
+    if (date === issue.date) continue;
+    const retracted = await commitAndPropagate(deps, date, retraction(key, now), writes);
+    await settleRetractedMedia(deps, key, retracted, mediaHost, writes);
   }
   const committed = await commitAndPropagate(deps, issue.date, merging(deps, key, issue, now), writes);
   // A picture that arrived before any text of its date attaches now (publish-media.ts).
-  await settleTextMedia(deps, key, committed, { commitAndPropagate, writeReport }, writes);
+  await settleTextMedia(deps, key, committed, mediaHost, writes);
   const warnings = slugClashes(committed, key);
   for (const warning of warnings) deps.log.warn('section slug clash', { key, warning });
   const corrections = await attachCorrections(deps, committed, key, now, writes);
@@ -159,6 +164,8 @@ const retract = async (deps: PublishDeps, key: string, writes: WriteLog): Promis
       pages.add(page.number);
       articles += page.articles.length;
     }
+    // Pictures on those pages wait for their text again; their reports say so (publish-media.ts).
+    await settleRetractedMedia(deps, key, committed, mediaHost, writes);
     // A retracted 更正 notice takes its note off the article it corrected.
     await attachCorrections(deps, committed, key, now, writes);
   }

@@ -6,6 +6,7 @@ import { silentLog } from '../../shared/log.ts';
 import type { ArticleRecord } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
 import type { MediaStateDoc } from '../../shared/publish/media-state.ts';
+import type { MediaUploadReport } from '../../shared/publish/publish-media.ts';
 import { publishUpload, type UploadEvent } from '../../shared/publish/publish-upload.ts';
 import { rebuildSite } from '../../shared/publish/rebuild-site.ts';
 import { articleKey, mediaStateKey, reportKey } from '../../shared/site-layout.ts';
@@ -152,6 +153,23 @@ describe('replacing and deleting media', () => {
     expect(await mediaKeys(deps.site)).toEqual([]);
     const state = await json<MediaStateDoc>(deps.site, mediaStateKey(date));
     expect(state?.uploads).toEqual({});
+  });
+
+  it('rewrites a photo’s report when its text is retracted, and again when the text returns', async () => {
+    const deps = makeDeps();
+    await publish(deps, textKey, fixture('01'));
+    await publish(deps, photoKey, await photoLikeJpeg(800, 600, 1));
+    const photoReport = () => json<MediaUploadReport>(deps.site, reportKey(photoKey));
+    expect((await photoReport())?.media?.status).toBe('attached');
+    await deps.input.delete(textKey);
+    expect((await publishUpload(deps, removed(textKey))).status).toBe('retracted');
+    expect(await photoReport()).toMatchObject({
+      media: { status: 'waiting-for-page', page: 1 },
+      warnings: [expect.stringMatching(/^page 1 has no published text/)],
+    });
+    await publish(deps, textKey, fixture('01'));
+    expect((await photoReport())?.media?.status).toBe('attached');
+    expect((await photoArticle(deps.site)).photos).toHaveLength(1);
   });
 
   it.each([
