@@ -1,30 +1,23 @@
-import { InvalidUploadError } from '../errors.ts';
-import { mediaDigest } from '../media/media-digest.ts';
-import { type MediaKeyInfo, parseMediaKey } from '../media/media-key.ts';
+import type { InvalidUploadError } from '../errors.ts';
+import type { MediaKeyInfo } from '../media/media-key.ts';
 import type { PublishedIssue } from '../model/published.ts';
-import { mediaStateKey, policyForKey } from '../site-layout.ts';
+import { mediaStateKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { attachMedia, type MediaOutcome } from './attach-media.ts';
 import { listMediaDate } from './calendars.ts';
-import { checkIssueDate } from './issue-date-range.ts';
-import { maxBytesOf, processUpload, type StoredMedia } from './media-entry.ts';
 import {
-  type MediaEntry,
-  type MediaRefsDoc,
   type MediaStateDoc,
   readMediaState,
-  refsKeyOf,
   renditionKeysOf,
   unreferencedKeys,
   withMediaEntry,
-  withMediaRefs,
   withoutReleased,
 } from './media-state.ts';
 import { formatBeijing } from './publish-times.ts';
 import type { Propagated } from './publish-types.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
-import { defaultRetryPolicy, updateJson, type WriteLog } from './store-io.ts';
-import { getUploadObject } from './upload-object.ts';
+import { recordMedia, refsUpdate, updateMediaDoc } from './record-media.ts';
+import type { WriteLog } from './store-io.ts';
 
 /**
  * The photo and facsimile use case (docs/photos.md, ingestion): a picture or PDF uploaded to
@@ -46,14 +39,6 @@ export interface MediaHost {
 
 /** A media upload's report: the ok report plus where the upload went. */
 export type MediaUploadReport = Extract<UploadReport, { ok: true }> & { media?: MediaOutcome };
-
-/** Conditional update of a media state or refs document, stored as the site map says. */
-const updateMediaDoc = <T>(
-  deps: PublishDeps,
-  key: string,
-  update: (current: T | undefined) => T | undefined,
-  writes: WriteLog,
-) => updateJson<T>(deps.site, key, update, policyForKey(key), writes, deps.retry ?? defaultRetryPolicy);
 
 /**
  * The hook of every issue commit (publish-upload.ts, commitIssue): an issue that has media, before
@@ -178,20 +163,6 @@ const reportMediaOfPages = async (
   }
 };
 
-const refsUpdate = (
-  deps: PublishDeps,
-  key: string,
-  entry: MediaEntry,
-  keys: readonly string[] | undefined,
-  writes: WriteLog,
-) =>
-  updateMediaDoc<MediaRefsDoc>(
-    deps,
-    refsKeyOf(entry),
-    (current) => withMediaRefs(current, key, keys),
-    writes,
-  );
-
 /**
  * Release the earlier versions of upload `key` that the state lists in `released`, AFTER the
  * issue was committed without them: the upload is taken off their renditions' references, the
@@ -224,14 +195,6 @@ const releaseRenditions = async (
     (latest) => withoutReleased(latest, done),
     writes,
   );
-};
-
-/** Store renditions unconditionally: under a content-addressed key the bytes are always the same. */
-const storeObjects = async (site: Store, objects: readonly StoredMedia[], writes: WriteLog) => {
-  for (const object of objects) {
-    await site.put(object.key, object.bytes, policyForKey(object.key));
-    writes.push(object.key);
-  }
 };
 
 const rejectedReport = async (
@@ -268,39 +231,10 @@ export const publishMedia = async (
   host: MediaHost,
 ): Promise<PublishOutcome> => {
   const writes: WriteLog = [];
-  let info: MediaKeyInfo;
-  try {
-    info = parseMediaKey(event.key)!;
-  } catch (error) {
-    if (!(error instanceof InvalidUploadError)) throw error;
-    return rejectedReport(deps, host, event.key, error, writes);
-  }
-  const object = await getUploadObject(deps.input, event.key, maxBytesOf(info));
-  if (object === undefined) return retractMedia(deps, event.key, info, host, writes);
-  const previous = (await readMediaState(deps.site, info.date))?.uploads[event.key];
-  let processed: { entry: MediaEntry; objects: StoredMedia[] } | undefined;
-  try {
-    if (object instanceof InvalidUploadError) throw object;
-    checkIssueDate(info.date, deps.clock(), deps.config);
-    // A redelivery, or the same picture again: its renditions are stored and recorded already.
-    if (previous?.digest !== mediaDigest(object.body)) processed = await processUpload(info, object.body);
-  } catch (error) {
-    if (!(error instanceof InvalidUploadError)) throw error;
-    return rejectedReport(deps, host, event.key, error, writes);
-  }
-  if (processed !== undefined) {
-    // References first, objects second: a concurrent release of the same renditions (another key
-    // retracting the same picture) either sees this reference or is followed by these puts.
-    await refsUpdate(deps, event.key, processed.entry, renditionKeysOf(processed.entry), writes);
-    await storeObjects(deps.site, processed.objects, writes);
-  }
-  const entry = processed?.entry ?? previous!;
-  const state = await updateMediaDoc<MediaStateDoc>(
-    deps,
-    mediaStateKey(info.date),
-    (current) => withMediaEntry(current, info.date, event.key, entry),
-    writes,
-  );
+  const recorded = await recordMedia(deps, event.key, writes);
+  if (recorded.kind === 'rejected') return rejectedReport(deps, host, event.key, recorded.error, writes);
+  if (recorded.kind === 'gone') return retractMedia(deps, event.key, recorded.info, host, writes);
+  const { info, state } = recorded;
   // Before reading the issue: the text publish that creates it then knows to attach this.
   await listMediaDate(deps, info.date, writes);
   const committed = await host.commitAndPropagate(
