@@ -245,7 +245,7 @@ export const publishMedia = async (
     if (!(error instanceof InvalidUploadError)) throw error;
     return rejectedReport(deps, host, event.key, error, writes);
   }
-  const object = await getUploadObject(deps.input, event.key, maxBytesOf(info));
+  const object = await getUploadObject(deps.input, event.key, maxBytesOf(info, deps.config));
   if (object === undefined) return retractMedia(deps, event.key, info, host, writes);
   const previous = (await readMediaState(deps.site, info.date))?.uploads[event.key];
   let processed: { entry: MediaEntry; objects: StoredMedia[] } | undefined;
@@ -253,7 +253,8 @@ export const publishMedia = async (
     if (object instanceof InvalidUploadError) throw object;
     checkIssueDate(info.date, deps.clock(), deps.config);
     // A redelivery, or the same picture again: its renditions are stored and recorded already.
-    if (previous?.digest !== mediaDigest(object.body)) processed = await processUpload(info, object.body);
+    if (previous?.digest !== mediaDigest(object.body))
+      processed = await processUpload(info, object.body, deps.config);
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     return rejectedReport(deps, host, event.key, error, writes);
