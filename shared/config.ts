@@ -276,8 +276,9 @@ export const mediaLimitKeys = ['maxImageBytes', 'maxImagePixels', 'maxPdfBytes']
 
 /** The config without its media limits: what a site's rendering and its config record depend on. */
 export const withoutMediaLimits = (config: SiteConfig): Omit<SiteConfig, (typeof mediaLimitKeys)[number]> => {
-  const { maxImageBytes: _bytes, maxImagePixels: _pixels, maxPdfBytes: _pdf, ...rest } = config;
-  return rest;
+  const rest: Partial<SiteConfig> = { ...config };
+  for (const key of mediaLimitKeys) delete rest[key];
+  return rest as Omit<SiteConfig, (typeof mediaLimitKeys)[number]>;
 };
 
 const fingerprints = new WeakMap<SiteConfig, string>();
