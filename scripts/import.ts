@@ -31,6 +31,7 @@ const usage =
   'Usage: npm run import -- --data <dir> <folder>\n' +
   '       npm run import -- s3://<ingest bucket>/incoming/ --site s3://<site bucket> [--endpoint <url>]\n' +
   '  [--site-url <url>] [--title <t>] [--window-issues <n>] [--publication-time HH:MM]\n' +
+  '  [--max-upload-bytes <n>] [--max-image-bytes <n>] [--max-image-pixels <n>] [--max-pdf-bytes <n>]\n' +
   '  [--workers <n>] [--concurrency <n>] [--verify]\n' +
   '--verify: read every derived object back instead of trusting state/hashes/ (after a crash).';
 
@@ -40,6 +41,10 @@ const configFlags = {
   'publication-time': 'publicationTime',
   'window-issues': 'windowIssues',
   'max-upload-bytes': 'maxUploadBytes',
+  // Not in the site's record: these flags, else MAX_IMAGE_BYTES & co. in the environment.
+  'max-image-bytes': 'maxImageBytes',
+  'max-image-pixels': 'maxImagePixels',
+  'max-pdf-bytes': 'maxPdfBytes',
 } as const satisfies ConfigFlags;
 
 const s3Location = (url: string) => {

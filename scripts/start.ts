@@ -39,6 +39,7 @@ const main = async () => {
     host: options.host,
     port: options.port,
     ...(options.s3 ? { s3: { port: options.s3Port } } : {}),
+    config: options.config,
     log: terminalLog,
   });
 

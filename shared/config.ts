@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConfigError } from './errors.ts';
+import { defaultImageLimits } from './media/image-limits.ts';
+import { defaultPdfLimits } from './media/pdf-facsimile.ts';
 import { canonicalJson } from './publish/canonical-json.ts';
 
 /**
@@ -23,8 +25,14 @@ export interface SiteConfig {
   windowIssues: number;
   /** Byte cap of each subscription document. */
   maxFeedBytes: number;
-  /** Largest upload accepted. */
+  /** Largest text upload accepted (page text, JSON, XML). */
   maxUploadBytes: number;
+  /** Largest photo or page image accepted, in bytes (docs/photos.md). */
+  maxImageBytes: number;
+  /** Most pixels (width × height) a photo or page image may have: the decompression-bomb guard. */
+  maxImagePixels: number;
+  /** Largest page facsimile PDF (版面 PDF) accepted, in bytes. */
+  maxPdfBytes: number;
   /** Optional WebSub hub. */
   websubHub?: string;
   /** Section slug overrides, 版名 → ASCII slug (default: pinyin). */
@@ -61,6 +69,9 @@ export const configEnvironmentNames = {
   windowIssues: 'WINDOW_ISSUES',
   maxFeedBytes: 'MAX_FEED_BYTES',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  maxImageBytes: 'MAX_IMAGE_BYTES',
+  maxImagePixels: 'MAX_IMAGE_PIXELS',
+  maxPdfBytes: 'MAX_PDF_BYTES',
   websubHub: 'WEBSUB_HUB',
   sectionSlugs: 'SECTION_SLUGS',
   accentColor: 'ACCENT_COLOR',
@@ -172,6 +183,24 @@ export const parseSiteConfig = (input: Record<string, unknown>): SiteConfig => {
       100 * 1024 * 1024,
       10 * 1024 * 1024,
     ),
+    // The build function holds an upload in memory (1769 MB): 256 MiB of picture or 512 MiB of
+    // PDF leave it room to work. 268 402 689 pixels (16383²) is libvips' own default cap; fewer
+    // than a megapixel would refuse ordinary photos.
+    maxImageBytes: integer(
+      'maxImageBytes',
+      input.maxImageBytes,
+      1024,
+      256 * 2 ** 20,
+      defaultImageLimits.maxBytes,
+    ),
+    maxImagePixels: integer(
+      'maxImagePixels',
+      input.maxImagePixels,
+      1_000_000,
+      16_383 * 16_383,
+      defaultImageLimits.maxPixels,
+    ),
+    maxPdfBytes: integer('maxPdfBytes', input.maxPdfBytes, 1024, 512 * 2 ** 20, defaultPdfLimits.maxBytes),
     sectionSlugs: { ...(sectionSlugs as Record<string, string>) },
     accentColor: pattern(
       'accentColor',
@@ -237,6 +266,21 @@ export const siteConfigToEnvironment = (config: SiteConfig): Record<string, stri
   return env;
 };
 
+/**
+ * Keys that decide which uploads are accepted, never how anything renders: left out of the
+ * fingerprint and the site's config record (see `configFingerprint`). The older acceptance keys
+ * (maxUploadBytes, maxDaysAhead, firstIssueDate) predate this and stay in: taking them out would
+ * change every site's fingerprint once for no rendering reason.
+ */
+export const mediaLimitKeys = ['maxImageBytes', 'maxImagePixels', 'maxPdfBytes'] as const;
+
+/** The config without its media limits: what a site's rendering and its config record depend on. */
+export const withoutMediaLimits = (config: SiteConfig): Omit<SiteConfig, (typeof mediaLimitKeys)[number]> => {
+  const rest: Partial<SiteConfig> = { ...config };
+  for (const key of mediaLimitKeys) delete rest[key];
+  return rest as Omit<SiteConfig, (typeof mediaLimitKeys)[number]>;
+};
+
 const fingerprints = new WeakMap<SiteConfig, string>();
 
 /**
@@ -245,11 +289,19 @@ const fingerprints = new WeakMap<SiteConfig, string>();
  * one records its config first); the permalink function puts it in its ETags (a config change
  * changes the HTML of unchanged records). Memoised per config object: configs are never mutated
  * once parsed, and the permalink function asks once per request.
+ *
+ * Both uses are about output: the record lets a rebuild render what the publishes rendered, the
+ * ETag changes when the HTML may. The media limits (mediaLimitKeys) only decide which pictures
+ * are accepted, so they are left out: raising maxImagePixels must not make every cached page
+ * revalidate nor rewrite the record, and adding them kept existing sites' fingerprints.
  */
 export const configFingerprint = (config: SiteConfig): string => {
   let fingerprint = fingerprints.get(config);
   if (fingerprint === undefined) {
-    fingerprint = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
+    fingerprint = createHash('sha256')
+      .update(canonicalJson(withoutMediaLimits(config)))
+      .digest('hex')
+      .slice(0, 16);
     fingerprints.set(config, fingerprint);
   }
   return fingerprint;

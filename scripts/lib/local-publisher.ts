@@ -36,6 +36,8 @@ export interface LocalPublisherOptions {
   print?: (line: string) => void;
   /** Requests kept in `requests` (default 1000). */
   requestLogLimit?: number;
+  /** Site config keys to set (`npm start -- --max-image-pixels …`); the site URL is the server's. */
+  config?: Partial<Record<keyof SiteConfig, unknown>>;
 }
 
 /** A running local publisher. */
@@ -83,6 +85,8 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
   const clock = options.clock ?? systemClock;
   const log = options.log ?? silentLog;
   const host = options.host ?? '127.0.0.1';
+  // Refuse a bad setting before touching the disk or listening; the real URL comes from listen().
+  parseSiteConfig({ ...options.config, siteUrl: 'http://127.0.0.1' });
   const dataDir = resolve(options.data);
   const inboxDir = join(dataDir, 'incoming');
   const siteDir = join(dataDir, 'site');
@@ -106,7 +110,7 @@ export const startLocalPublisher = async (options: LocalPublisherOptions): Promi
     onRequest: (entry) => appendBounded(requests, entry, requestLogLimit),
     onError: (error, request) => log.error('request failed', { ...request, error: describeError(error) }),
   });
-  const siteConfig = parseSiteConfig({ siteUrl: server.url });
+  const siteConfig = parseSiteConfig({ ...options.config, siteUrl: server.url });
   config = siteConfig;
   // The generated default branding kit (icons and logo the feeds and pages name): once per site.
   await ensureBrandKit(site, siteConfig, log);

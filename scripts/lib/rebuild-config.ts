@@ -1,5 +1,6 @@
 import {
   configEnvironmentNames,
+  mediaLimitKeys,
   parseSiteConfig,
   type SiteConfig,
   siteConfigFromEnvironment,
@@ -30,12 +31,32 @@ export interface ResolvedRebuildConfig {
   ignoredEnvironment: string[];
 }
 
-const environmentNames = Object.values(configEnvironmentNames);
+const mediaLimitNames = new Set<string>(mediaLimitKeys.map((key) => configEnvironmentNames[key]));
+/** What a record stands in for: every key but the media limits, which it never holds. */
+const recordedNames = Object.values(configEnvironmentNames).filter((name) => !mediaLimitNames.has(name));
+
+/**
+ * The media limits set in the environment (`MAX_IMAGE_PIXELS`, …). The site's record never holds
+ * them (config.ts, `mediaLimitKeys`), so the running process's environment sets them, as it does
+ * for `npm run publish` and the build function.
+ */
+const mediaLimitsFrom = (environment: Record<string, string | undefined>) => {
+  const limits: Record<string, string> = {};
+  for (const key of mediaLimitKeys) {
+    const value = environment[configEnvironmentNames[key]];
+    if (value !== undefined && value !== '') limits[key] = value;
+  }
+  return limits;
+};
+const ignoredFrom = (environment: Record<string, string | undefined>) =>
+  recordedNames.filter((name) => (environment[name] ?? '') !== '');
 
 /**
  * Pick the config a rebuild renders with. Precedence: explicit flags over the recorded config;
  * the environment (with the local default URL) only for a local site that has no record, since
  * an exported `SITE_URL` left over from local runs must not silently rewrite a recorded site.
+ * The media limits, which no record holds and nothing renders, come from flags over the
+ * environment in every case.
  *
  * @throws ConfigError for a remote store with neither a record nor `--site-url`: guessing a URL
  *   there would change every GUID in production.
@@ -48,9 +69,14 @@ export const resolveRebuildConfig = (inputs: RebuildConfigInputs): ResolvedRebui
     // A legacy record (no idAuthority) minted ids from its own URL's host: pin that before a
     // --site-url flag moves the links.
     return {
-      config: parseSiteConfig({ ...recorded, idAuthority: idAuthorityOf(recorded, recorded), ...explicit }),
+      config: parseSiteConfig({
+        ...recorded,
+        ...mediaLimitsFrom(environment),
+        idAuthority: idAuthorityOf(recorded, recorded),
+        ...explicit,
+      }),
       source: hasFlags ? 'recorded+flags' : 'recorded',
-      ignoredEnvironment: environmentNames.filter((name) => (environment[name] ?? '') !== ''),
+      ignoredEnvironment: ignoredFrom(environment),
     };
   }
   if (remote) {
@@ -63,9 +89,9 @@ export const resolveRebuildConfig = (inputs: RebuildConfigInputs): ResolvedRebui
       );
     }
     return {
-      config: parseSiteConfig({ ...explicit }),
+      config: parseSiteConfig({ ...mediaLimitsFrom(environment), ...explicit }),
       source: 'flags',
-      ignoredEnvironment: environmentNames.filter((name) => (environment[name] ?? '') !== ''),
+      ignoredEnvironment: ignoredFrom(environment),
     };
   }
   const fromEnvironment = (environment.SITE_URL ?? '') !== '';

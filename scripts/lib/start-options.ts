@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import type { SiteConfig } from '../../shared/config.ts';
 import { UsageError } from '../../shared/errors.ts';
+import { type ConfigFlags, configFlagOptions, configOverrides } from './config-flags.ts';
 
 /** Options of `npm start`, after validation. */
 export interface StartOptions {
@@ -13,9 +15,18 @@ export interface StartOptions {
   s3: boolean;
   /** Port of the S3-compatible endpoint; 0 = ephemeral. */
   s3Port: number;
+  /** Site config keys the flags set (the media limits), unvalidated: the publisher parses them. */
+  config: Partial<Record<keyof SiteConfig, unknown>>;
   /** Print the usage text and exit. */
   help: boolean;
 }
+
+/** Flags that set a config key: the limits an operator tries out locally before deploying them. */
+const configFlags = {
+  'max-image-bytes': 'maxImageBytes',
+  'max-image-pixels': 'maxImagePixels',
+  'max-pdf-bytes': 'maxPdfBytes',
+} as const satisfies ConfigFlags;
 
 /** Defaults documented in docs/local-run.md; kept here so the usage text cannot drift. */
 export const startDefaults = {
@@ -38,6 +49,9 @@ Options:
   --s3            also serve an S3-compatible endpoint (bucket "ingest"); uploads under
                   incoming/ publish exactly as on AWS
   --s3-port <n>   port of that endpoint (default ${startDefaults.s3Port}; 0 = any free port)
+  --max-image-bytes <n>   largest photo or page image accepted (default 40 MiB)
+  --max-image-pixels <n>  most pixels of a photo or page image (default 100000000)
+  --max-pdf-bytes <n>     largest page PDF accepted (default 100 MiB)
   -h, --help      show this text
 `;
 
@@ -70,6 +84,7 @@ export const parseStartOptions = (argv: readonly string[]): StartOptions => {
     host,
     s3: values.s3 ?? false,
     s3Port: parsePort('s3-port', values['s3-port'], startDefaults.s3Port),
+    config: configOverrides(configFlags, values),
     help: values.help ?? false,
   };
 };
@@ -85,6 +100,7 @@ const parse = (argv: readonly string[]) =>
       host: { type: 'string' },
       s3: { type: 'boolean' },
       's3-port': { type: 'string' },
+      ...configFlagOptions(configFlags),
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -49,7 +49,7 @@ export const validatePdfFacsimile = (
   if (bytes.length > limits.maxBytes) {
     throw new InvalidUploadError(
       'too-large',
-      `the PDF is ${bytes.length} bytes; at most ${limits.maxBytes} are accepted`,
+      `the PDF is ${bytes.length} bytes; at most ${limits.maxBytes} are accepted (maxPdfBytes)`,
     );
   }
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 16));

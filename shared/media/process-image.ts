@@ -115,7 +115,7 @@ const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
   if (pixels > limits.maxPixels) {
     throw invalid(
       'too-many-pixels',
-      `the picture is ${header.width} × ${header.height} pixels; at most ${limits.maxPixels} pixels are accepted`,
+      `the picture is ${header.width} × ${header.height} pixels; at most ${limits.maxPixels} pixels are accepted (maxImagePixels)`,
     );
   }
   return { format, width: header.autoOrient.width, height: header.autoOrient.height };

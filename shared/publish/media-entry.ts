@@ -1,9 +1,11 @@
-import { defaultImageLimits } from '../media/image-limits.ts';
+import type { SiteConfig } from '../config.ts';
+import type { ImageLimits } from '../media/image-limits.ts';
 import { mediaDigest } from '../media/media-digest.ts';
 import type { MediaKeyInfo } from '../media/media-key.ts';
-import { defaultPdfLimits, validatePdfFacsimile } from '../media/pdf-facsimile.ts';
+import { validatePdfFacsimile } from '../media/pdf-facsimile.ts';
 import type { ProcessedImage } from '../media/process-image.ts';
 import type { MediaEntry } from './media-state.ts';
+import type { UploadCap } from './upload-object.ts';
 
 /** From an uploaded picture or PDF to what the media state records (publish-media.ts). */
 
@@ -13,11 +15,18 @@ export interface StoredMedia {
   bytes: Uint8Array;
 }
 
-/** Upload size caps: a PDF page may be larger than a photo. */
-export const maxBytesOf = (info: MediaKeyInfo) =>
-  info.kind === 'facsimile' && info.format === 'pdf'
-    ? defaultPdfLimits.maxBytes
-    : defaultImageLimits.maxBytes;
+const isPdf = (info: MediaKeyInfo) => info.kind === 'facsimile' && info.format === 'pdf';
+
+/** The upload size cap of a picture or PDF (a PDF page may be larger than a photo), and its key. */
+export const maxBytesOf = (info: MediaKeyInfo, config: SiteConfig): UploadCap =>
+  isPdf(info)
+    ? { maxBytes: config.maxPdfBytes, setting: 'maxPdfBytes' }
+    : { maxBytes: config.maxImageBytes, setting: 'maxImageBytes' };
+
+const imageLimitsOf = (config: SiteConfig): ImageLimits => ({
+  maxBytes: config.maxImageBytes,
+  maxPixels: config.maxImagePixels,
+});
 
 /**
  * Validate and process an upload into its media-state entry and the objects to store.
@@ -27,10 +36,11 @@ export const maxBytesOf = (info: MediaKeyInfo) =>
 export const processUpload = async (
   info: MediaKeyInfo,
   bytes: Uint8Array,
+  config: SiteConfig,
 ): Promise<{ entry: MediaEntry; objects: StoredMedia[] }> => {
   const digest = mediaDigest(bytes);
-  if (info.kind === 'facsimile' && info.format === 'pdf') {
-    const pdf = validatePdfFacsimile(bytes, info, defaultPdfLimits);
+  if (isPdf(info)) {
+    const pdf = validatePdfFacsimile(bytes, info, { maxBytes: config.maxPdfBytes });
     return {
       entry: {
         kind: 'facsimile',
@@ -45,8 +55,8 @@ export const processUpload = async (
   const images = await import('../media/process-image.ts');
   const processed: ProcessedImage =
     info.kind === 'photo'
-      ? await images.processPhoto(bytes, defaultImageLimits)
-      : await images.processFacsimileImage(bytes, defaultImageLimits);
+      ? await images.processPhoto(bytes, imageLimitsOf(config))
+      : await images.processFacsimileImage(bytes, imageLimitsOf(config));
   const pick = (role: 'primary' | 'thumbnail', format: 'jpeg' | 'webp') => {
     const r = processed.renditions.find(
       (x) => x.format === format && (role === 'thumbnail' ? x.role === 'thumbnail' : x.role !== 'thumbnail'),

@@ -79,7 +79,10 @@ const readEventUpload = async (
   deps: PublishDeps,
   event: UploadEvent,
 ): Promise<{ issue: Issue; unplaced: UnplacedLine[] } | InvalidUploadError | 'gone'> => {
-  const object = await getUploadObject(deps.input, event.key, deps.config.maxUploadBytes);
+  const object = await getUploadObject(deps.input, event.key, {
+    maxBytes: deps.config.maxUploadBytes,
+    setting: 'maxUploadBytes',
+  });
   if (object === undefined) {
     if (event.type === 'created')
       deps.log.info('upload gone before it was built; retracting', { key: event.key });

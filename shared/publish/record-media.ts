@@ -78,7 +78,7 @@ export const recordMedia = async (
     if (!(error instanceof InvalidUploadError)) throw error;
     return { kind: 'rejected', error };
   }
-  const object = await getUploadObject(deps.input, key, maxBytesOf(info));
+  const object = await getUploadObject(deps.input, key, maxBytesOf(info, deps.config));
   if (object === undefined) return { kind: 'gone', info };
   const previous = (await readMediaState(deps.site, info.date))?.uploads[key];
   let processed: { entry: MediaEntry; objects: StoredMedia[] } | undefined;
@@ -86,7 +86,8 @@ export const recordMedia = async (
     if (object instanceof InvalidUploadError) throw object;
     checkIssueDate(info.date, deps.clock(), deps.config);
     // A redelivery, or the same picture again: its renditions are stored and recorded already.
-    if (previous?.digest !== mediaDigest(object.body)) processed = await processUpload(info, object.body);
+    if (previous?.digest !== mediaDigest(object.body))
+      processed = await processUpload(info, object.body, deps.config);
   } catch (error) {
     if (!(error instanceof InvalidUploadError)) throw error;
     return { kind: 'rejected', error };

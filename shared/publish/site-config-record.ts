@@ -1,4 +1,4 @@
-import { configFingerprint, parseSiteConfig, type SiteConfig } from '../config.ts';
+import { configFingerprint, parseSiteConfig, type SiteConfig, withoutMediaLimits } from '../config.ts';
 import { ConfigError } from '../errors.ts';
 import { siteDomain } from '../feeds/feed-items.ts';
 import type { Log } from '../log.ts';
@@ -23,7 +23,11 @@ export interface SiteConfigRecord {
   schemaVersion: 1;
   /** Same value as the `all` window's `siteConfig` header field. */
   fingerprint: string;
-  siteConfig: SiteConfig;
+  /**
+   * Without the media limits: they are not fingerprinted (config.ts), so a record holding them
+   * would keep stale ones. Reading it back gives them their defaults; import flags set them.
+   */
+  siteConfig: ReturnType<typeof withoutMediaLimits>;
 }
 
 /** Write the record without reading it first (the caller saw a fingerprint that differs). */
@@ -31,7 +35,7 @@ export const writeSiteConfigRecord = async (site: Store, config: SiteConfig, wri
   const record: SiteConfigRecord = {
     schemaVersion: 1,
     fingerprint: configFingerprint(config),
-    siteConfig: config,
+    siteConfig: withoutMediaLimits(config),
   };
   await putKnownChanged(
     site,

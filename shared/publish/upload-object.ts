@@ -1,5 +1,12 @@
+import type { SiteConfig } from '../config.ts';
 import { InvalidUploadError, ObjectTooLargeError } from '../errors.ts';
 import type { Store, StoredObject } from '../storage/store.ts';
+
+/** A size cap and the config key that sets it (the rejection names it: the operator raises that). */
+export interface UploadCap {
+  maxBytes: number;
+  setting: keyof SiteConfig;
+}
 
 /**
  * The upload as the input store holds it now, read under the size cap: the store checks the size
@@ -13,7 +20,7 @@ import type { Store, StoredObject } from '../storage/store.ts';
 export const getUploadObject = async (
   input: Store,
   key: string,
-  maxBytes: number,
+  { maxBytes, setting }: UploadCap,
 ): Promise<StoredObject | InvalidUploadError | undefined> => {
   try {
     return await input.get(key, { maxBytes });
@@ -22,7 +29,7 @@ export const getUploadObject = async (
     const size = error.size === undefined ? `more than ${maxBytes}` : String(error.size);
     return new InvalidUploadError(
       'too-large',
-      `the upload has ${size} bytes; the limit is ${maxBytes} (maxUploadBytes)`,
+      `the upload has ${size} bytes; the limit is ${maxBytes} (${setting})`,
       { location: { offset: maxBytes }, cause: error },
     );
   }

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalPublisher } from '../../scripts/lib/local-publisher.ts';
 import type { PublishedIssue } from '../../shared/model/published.ts';
 import { photoLikeJpeg } from '../media/generated-pictures.ts';
 import { eventually, type StartedSite, startSite } from './support/local-site.ts';
@@ -67,5 +70,36 @@ describe('the inbox publishes photos and page facsimiles', () => {
     expect((await handled('incoming/2024-11-30/01-古城韵味.jpg', 'removed')).ok).toBe(true);
     expect((await issue()).pages[0]!.articles.flatMap((a) => a.photos ?? [])).toEqual([]);
     expect((await fetch(`${started.publisher.url}/${before[0]!.large.key}`)).status).toBe(404);
+  });
+});
+
+describe('the inbox under limits set on the command line', () => {
+  let started: StartedSite;
+  beforeAll(async () => {
+    started = await startSite({ pages: ['01'], extra: { config: { maxImagePixels: '1000000' } } });
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+
+  it('refuses a photo over --max-image-pixels, naming the key to raise', async () => {
+    const key = 'incoming/2024-11-30/01-古城韵味.jpg';
+    await writeFile(
+      join(started.publisher.inboxDir, '2024-11-30', '01-古城韵味.jpg'),
+      await photoLikeJpeg(1250, 1000, 4),
+    );
+    const outcome = await eventually(`${key} to be handled`, async () =>
+      started.publisher.uploads.find((u) => u.key === key),
+    );
+    expect(outcome.report).toMatchObject({ ok: false, code: 'too-many-pixels' });
+    expect(outcome.report?.ok === false && outcome.report.message).toContain('(maxImagePixels)');
+  });
+
+  it('refuses to start with a limit out of range, before creating anything', async () => {
+    const data = join(tmpdir(), `never-created-${process.pid}`);
+    await expect(startLocalPublisher({ data, port: 0, config: { maxImagePixels: '10' } })).rejects.toThrow(
+      /maxImagePixels/,
+    );
+    expect(existsSync(data)).toBe(false);
   });
 });

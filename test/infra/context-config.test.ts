@@ -28,6 +28,9 @@ describe('readStackSettings', () => {
         windowIssues: 7,
         maxFeedBytes: 524_288,
         maxUploadBytes: 10_485_760,
+        maxImageBytes: 41_943_040,
+        maxImagePixels: 100_000_000,
+        maxPdfBytes: 104_857_600,
         sectionSlugs: {},
         accentColor: '#b8202a',
         maxDaysAhead: 7,
@@ -86,6 +89,23 @@ describe('readStackSettings', () => {
     expect(fromJson.config.sectionSlugs).toEqual({ 要闻: 'news' });
   });
 
+  it('takes the media limits from cdk.json values and -c strings', () => {
+    const fromCli = readStackSettings(
+      context({ maxImageBytes: '2097152', maxImagePixels: '24000000', maxPdfBytes: '209715200' }),
+    );
+    const { maxImageBytes, maxImagePixels, maxPdfBytes } = fromCli.config;
+    expect({ maxImageBytes, maxImagePixels, maxPdfBytes }).toEqual({
+      maxImageBytes: 2_097_152,
+      maxImagePixels: 24_000_000,
+      maxPdfBytes: 209_715_200,
+    });
+    expect(
+      readStackSettings(
+        context({ maxImageBytes: 2_097_152, maxImagePixels: 24_000_000, maxPdfBytes: 209_715_200 }),
+      ).config,
+    ).toEqual(fromCli.config);
+  });
+
   it('derives the site URL from a custom domain, lower-cased', () => {
     const settings = readStackSettings(
       context({
@@ -108,6 +128,8 @@ describe('readStackSettings', () => {
     [{ siteTitle: 42 }, /siteTitle must be a string/],
     [{ windowIssues: 'seven' }, /windowIssues/],
     [{ maxFeedBytes: 1000 }, /maxFeedBytes/],
+    [{ maxImagePixels: '500' }, /maxImagePixels/],
+    [{ maxPdfBytes: 'big' }, /maxPdfBytes/],
     [{ timeZone: 'Europe/London' }, /timeZone/],
     [{ websubHub: 'ftp://hub.example' }, /websubHub/],
     [{ sectionSlugs: '{"要闻":"Not A Slug"}' }, /sectionSlugs/],

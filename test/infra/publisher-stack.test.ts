@@ -598,6 +598,9 @@ describe('publisher stack (default context)', () => {
         WINDOW_ISSUES: '7',
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
+        MAX_IMAGE_BYTES: '41943040',
+        MAX_IMAGE_PIXELS: '100000000',
+        MAX_PDF_BYTES: '104857600',
         SECTION_SLUGS: '{}',
         ACCENT_COLOR: '#b8202a',
         MAX_DAYS_AHEAD: '7',
@@ -620,6 +623,9 @@ describe('publisher stack (default context)', () => {
         WINDOW_ISSUES: '7',
         MAX_FEED_BYTES: '524288',
         MAX_UPLOAD_BYTES: '10485760',
+        MAX_IMAGE_BYTES: '41943040',
+        MAX_IMAGE_PIXELS: '100000000',
+        MAX_PDF_BYTES: '104857600',
         SECTION_SLUGS: '{}',
         ACCENT_COLOR: '#b8202a',
         MAX_DAYS_AHEAD: '7',
@@ -914,6 +920,9 @@ describe('publisher stack (custom domain and context)', () => {
       sectionSlugs: '{"要闻":"news"}',
       alarmEmail: 'night-desk@example.cn',
       buildReservedConcurrency: '4',
+      maxImageBytes: 2_097_152,
+      maxImagePixels: '24000000',
+      maxPdfBytes: '209715200',
     });
   });
 
@@ -944,6 +953,17 @@ describe('publisher stack (custom domain and context)', () => {
     expect(serve.Environment.Variables).toMatchObject(shared);
     expect(serve.Environment.Variables.SITE_HOST_HEADER).toBeUndefined();
     expect(build.ReservedConcurrentExecutions).toBe(4);
+  });
+
+  it('gives the build function the media limits from the context', () => {
+    const env = resolvedEnvironment(functionProps(s, 'BuildFeeds').Environment.Variables);
+    expect(env).toMatchObject({
+      MAX_IMAGE_BYTES: '2097152',
+      MAX_IMAGE_PIXELS: '24000000',
+      MAX_PDF_BYTES: '209715200',
+    });
+    const { maxImageBytes, maxImagePixels, maxPdfBytes } = siteConfigFromEnvironment(env);
+    expect([maxImageBytes, maxImagePixels, maxPdfBytes]).toEqual([2_097_152, 24_000_000, 209_715_200]);
   });
 
   it('sets an environment both handlers accept at cold start', () => {

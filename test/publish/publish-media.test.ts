@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { parseSiteConfig } from '../../shared/config.ts';
 import { silentLog } from '../../shared/log.ts';
 import type { ArticleRecord } from '../../shared/model/published.ts';
 import { parseJsonBytes } from '../../shared/publish/canonical-json.ts';
@@ -14,7 +15,7 @@ import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { photoLikeJpeg, photoLikePixels, pngBomb } from '../media/generated-pictures.ts';
 import { FaultyStore } from '../support/instrumented-store.ts';
-import { fixture, makeDeps, readIssue, snapshot, upload } from './publish-kit.ts';
+import { config, fixture, makeDeps, readIssue, snapshot, upload } from './publish-kit.ts';
 
 const date = '2024-11-30';
 const textKey = `incoming/${date}/01.txt`;
@@ -322,6 +323,72 @@ describe('bad pictures', () => {
     expect((await publish(deps, photoKey, await truncated())).status).toBe('rejected');
     expect((await photoArticle(deps.site)).photos).toEqual(photos);
     expect(await mediaKeys(deps.site)).toHaveLength(4);
+  });
+});
+
+describe('configured media limits', () => {
+  const limited = (limits: Record<string, number>) =>
+    makeDeps({ config: parseSiteConfig({ siteUrl: config.siteUrl, ...limits }) });
+
+  /** Publish `body` under `file` after the front page's text; what changed besides its report. */
+  const refused = async (deps: ReturnType<typeof makeDeps>, file: string, body: Uint8Array | string) => {
+    await publish(deps, textKey, fixture('01'));
+    const published = await snapshot(deps.site);
+    const key = `incoming/${date}/${file}`;
+    const outcome = await publish(deps, key, body);
+    const report = await json<{ ok: boolean; code: string; message: string }>(deps.site, reportKey(key));
+    const after = await snapshot(deps.site);
+    delete after[reportKey(key)];
+    return { outcome, report, unchanged: JSON.stringify(after) === JSON.stringify(published) };
+  };
+
+  it('refuses a picture over a lowered maxImagePixels, naming the key to raise', async () => {
+    const picture = await photoLikeJpeg(1250, 1000, 4);
+    const { outcome, report, unchanged } = await refused(
+      limited({ maxImagePixels: 1_000_000 }),
+      '01-古城韵味.jpg',
+      picture,
+    );
+    expect(outcome.status).toBe('rejected');
+    expect(report).toMatchObject({ ok: false, code: 'too-many-pixels' });
+    expect(report?.message).toMatch(
+      /1250 × 1000 pixels; at most 1000000 pixels are accepted \(maxImagePixels\)/,
+    );
+    expect(unchanged).toBe(true);
+    // The same picture under the default limit publishes: the refusal was the configured limit's.
+    expect((await publish(makeDeps(), photoKey, picture)).status).toBe('published');
+  });
+
+  it('refuses a PDF over a lowered maxPdfBytes, naming the key to raise', async () => {
+    const pdf = `%PDF-1.7\n1 0 obj <<>> endobj\n%${'x'.repeat(4000)}\ntrailer <<>>\n%%EOF\n`;
+    const { outcome, report, unchanged } = await refused(limited({ maxPdfBytes: 2048 }), '01.pdf', pdf);
+    expect(outcome.status).toBe('rejected');
+    expect(report).toMatchObject({ ok: false, code: 'too-large' });
+    expect(report?.message).toMatch(/the limit is 2048 \(maxPdfBytes\)/);
+    expect(unchanged).toBe(true);
+  });
+
+  it('refuses a picture over maxImageBytes from its size alone, before any processing', async () => {
+    const deps = limited({ maxImageBytes: 2048 });
+    const caps: Array<number | undefined> = [];
+    const input = deps.input;
+    deps.input = {
+      ...input,
+      get: (key, options) => {
+        if (key === photoKey) caps.push(options?.maxBytes);
+        return input.get(key, options);
+      },
+      put: (key, body, options) => input.put(key, body, options),
+    };
+    const picture = await photoLikeJpeg(640, 480, 5);
+    expect(picture.length).toBeGreaterThan(2048);
+    const { outcome, report, unchanged } = await refused(deps, '01-古城韵味.jpg', picture);
+    expect(outcome.status).toBe('rejected');
+    expect(report).toMatchObject({ ok: false, code: 'too-large' });
+    // The store's capped read refused it (upload-object.ts), not the image library.
+    expect(report?.message).toMatch(/the limit is 2048 \(maxImageBytes\)/);
+    expect(caps).toEqual([2048]);
+    expect(unchanged).toBe(true);
   });
 });
 

@@ -55,6 +55,23 @@ describe('recorded site config', () => {
     expect(await readSiteConfigRecord(deps.site)).toEqual({ ...moved, idAuthority: 'news.example.cn' });
   });
 
+  it('neither records the media limits nor rewrites the record when only they change', async () => {
+    const deps = makeDeps();
+    await upload(deps.input, key01, fixture('01'));
+    await publishUpload(deps, { type: 'created', key: key01 });
+    const raw = text((await deps.site.get(siteConfigKey))!.body);
+    expect(raw).not.toMatch(/maxImageBytes|maxImagePixels|maxPdfBytes/);
+    const raised = parseSiteConfig({
+      siteUrl: config.siteUrl,
+      maxImagePixels: 200_000_000,
+      maxPdfBytes: 2048,
+    });
+    await upload(deps.input, key02, fixture('02'));
+    const outcome = await publishUpload({ ...deps, config: raised }, { type: 'created', key: key02 });
+    expect(outcome.status).toBe('published');
+    expect(outcome.written).not.toContain(siteConfigKey);
+  });
+
   it('rebuilds a published site with its recorded URL, not the local default', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'rebuild-config-'));
     tempDirs.push(dir);

@@ -41,6 +41,31 @@ describe('resolveRebuildConfig', () => {
     expect(resolved.source).toBe('recorded+flags');
   });
 
+  it('takes the media limits, which no record holds, from the environment under the flags', () => {
+    const resolved = resolveRebuildConfig({
+      recorded,
+      overrides: { maxPdfBytes: '209715200' },
+      environment: { MAX_IMAGE_PIXELS: '24000000', MAX_PDF_BYTES: '2048', SITE_URL: 'http://127.0.0.1:8080' },
+      remote: true,
+      localSiteUrl: 'http://127.0.0.1:8080',
+    });
+    expect(resolved.config).toEqual({
+      ...recorded,
+      idAuthority: 'news.example.cn',
+      maxImagePixels: 24_000_000,
+      maxPdfBytes: 209_715_200,
+    });
+    expect(resolved.ignoredEnvironment).toEqual(['SITE_URL']);
+    const unrecorded = resolveRebuildConfig({
+      recorded: undefined,
+      overrides: { siteUrl: 'https://news.example.cn' },
+      environment: { MAX_IMAGE_BYTES: '2097152' },
+      remote: true,
+      localSiteUrl: 'http://127.0.0.1:8080',
+    });
+    expect(unrecorded.config.maxImageBytes).toBe(2_097_152);
+  });
+
   it('refuses a remote site with neither a record nor --site-url', () => {
     const resolve = () =>
       resolveRebuildConfig({
