@@ -3,6 +3,7 @@ import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from '
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { StorageError } from '../errors.ts';
+import { errnoOf } from './fs-errno.ts';
 
 /**
  * A lock held across processes: a lock file created exclusively (`open(path, 'wx')`, O_EXCL),
@@ -36,9 +37,6 @@ export interface FileLockOptions {
 
 const defaultStaleMs = 60_000;
 const defaultTimeoutMs = 30_000;
-
-const errnoOf = (error: unknown) =>
-  error instanceof Error && 'code' in error ? (error as NodeJS.ErrnoException).code : undefined;
 
 /** Whether a process with this pid exists on this host (EPERM: it exists, owned by someone else). */
 export const processExists = (pid: number): boolean => {

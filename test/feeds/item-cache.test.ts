@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildArchiveFeeds, buildSubscriptionFeeds } from '../../shared/feeds/build-feeds.ts';
-import { createItemCache } from '../../shared/feeds/feed-items.ts';
 import { allSectionsSpec, sectionSpec } from '../../shared/feeds/feed-spec.ts';
+import { createItemCache } from '../../shared/feeds/item-cache.ts';
 import type { PublishedIssue } from '../../shared/model/published.ts';
 import { dailyIssues, hostileIssue, richIssue, testConfig } from './feed-fixtures.ts';
 
