@@ -1,6 +1,6 @@
 import type { ImportProgress } from '../../shared/publish/import-uploads.ts';
 
-const phaseNames = { merge: 'uploads merged', build: 'issues built', media: 'pictures published' } as const;
+const phaseNames = { merge: 'uploads merged', build: 'issues built', media: 'pictures processed' } as const;
 
 /**
  * Progress of `npm run import` on stderr: one `\r`-rewritten line on a terminal (at most ten

@@ -18,17 +18,19 @@ import type { Store } from '../storage/store.ts';
 import { propagateCorrections } from './attach-corrections.ts';
 import { attachMedia } from './attach-media.ts';
 import { canonicalJsonBytes } from './canonical-json.ts';
+import { publishDeferred, recordPictures } from './import-media.ts';
 import { createSlugClashTracker } from './import-slug-clashes.ts';
 import { dateRangeError } from './issue-date-range.ts';
 import { readMediaState } from './media-state.ts';
 import { mergeUpload } from './merge-upload.ts';
 import { mediaReport } from './publish-media.ts';
 import { formatBeijing } from './publish-times.ts';
-import { publishUpload, type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
+import type { PublishDeps } from './publish-types.ts';
+import { type UploadReport, unplacedWarnings, writeReport } from './publish-upload.ts';
 import { type RebuildSummary, rebuildSite } from './rebuild-site.ts';
 import { retractUpload } from './retract-upload.ts';
 import type { CalendarDoc, UploadIndexDoc } from './site-state.ts';
-import { forEachLimit, putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
+import { putIfChanged, readJson, settleAll, type WriteLog } from './store-io.ts';
 
 /** One upload as the parsers hand it over: its issue, or why it was rejected. */
 export type ParsedUpload =
@@ -40,8 +42,8 @@ export type ParsedUpload =
 
 export interface ImportProgress {
   /**
-   * `merge`: text uploads read and merged into issue documents; `build`: derived documents, per
-   * date; `media`: photos and facsimiles published.
+   * `media` (first): photos and facsimiles processed and recorded; `merge`: text uploads read and
+   * merged into issue documents; `build`: derived documents, per date.
    */
   phase: 'merge' | 'build' | 'media';
   done: number;
@@ -90,11 +92,10 @@ const openIssues = 16;
  * reports carry publishing's warnings (slug clashes, corrections whose article is not found,
  * unplaced lines).
  *
- * Photos and facsimiles (`media`: keys of `deps.input`) go through publishing's own media use
- * case once the site is built (a few dates at once, each date's in key order): each lands on a
- * complete site as it would when published, and the media use case's result does not depend on
- * arrival order (media state and references are maps by upload key). Media a site already holds
- * stay attached to the issues the import rewrites.
+ * Photos and facsimiles (`media`: keys of `deps.input`) are recorded first, through publishing's
+ * own first half of the media use case (import-media.ts); the issues the import writes then carry
+ * them as publishing's commits attach them, and the rebuild renders them once. Media a site
+ * already holds stay attached to the issues the import rewrites.
  *
  * `uploads` (the text uploads) must yield in ascending key order (publishing order within a
  * date); `total` counts them. Memory holds a few issue documents, and the section and date of
@@ -171,17 +172,21 @@ export const importUploads = async (
     const known = existing.has(issueKey(date)) || flushed.has(date);
     flushed.add(date);
     const hasState = mediaStates.has(mediaStateKey(date));
+    // A date with pictures recorded by this import attaches them even to an issue it had.
+    const newMedia = mediaDates.has(date);
     await writer.add(async () => {
-      const media = hasState ? await withRecordedMedia(site, doc, known) : undefined;
+      const media = hasState ? await withRecordedMedia(site, doc, known && !newMedia) : undefined;
       const bytes = canonicalJsonBytes(media?.issue ?? doc);
       const policy = objectPolicy({ kind: 'issue', date });
       if (!known) await site.put(issueKey(date), bytes, policy);
       if (!known || (await putIfChanged(site, issueKey(date), bytes, policy, writes))) issuesWritten += 1;
       // As publishing's settle after a text commit: the reports of the media on the pages this
-      // import merged say where they went now.
+      // import merged, and of the pictures it recorded, say where they went now.
       const pages = new Set(doc.pages.filter((p) => mergedKeys.has(p.source)).map((p) => p.number));
       for (const [key, outcome] of media?.outcomes ?? []) {
-        if (pages.has(outcome.page)) await writeImportReport(mediaReport(key, date, outcome, now.getTime()));
+        if (!pages.has(outcome.page) && !pictures.recorded.has(key)) continue;
+        mediaReported.add(key);
+        await writeImportReport(mediaReport(key, date, outcome, now.getTime()));
       }
     });
   };
@@ -197,6 +202,15 @@ export const importUploads = async (
   const report = (value: UploadReport) => writer.add(() => writeImportReport(value));
   /** The text uploads merged in this run. */
   const mergedKeys = new Set<string>();
+
+  // Pictures first (import-media.ts): the issues written below carry them.
+  const mediaDeps = publishDepsOf(deps, mediaKeys);
+  const pictures = await recordPictures(mediaDeps, mediaKeys, report, (done) =>
+    deps.onProgress?.({ phase: 'media', done, total: mediaKeys.length, articles: 0 }),
+  );
+  const mediaDates = new Set([...pictures.recorded.values()].map(({ date }) => date));
+  for (const date of mediaDates) mediaStates.add(mediaStateKey(date));
+  const mediaReported = new Set<string>();
 
   const rejected: ImportSummary['rejected'] = [];
   let done = 0;
@@ -249,7 +263,19 @@ export const importUploads = async (
     while (open.size > openIssues) await flush(open.keys().next().value!);
     deps.onProgress?.({ phase: 'merge', done, total, articles });
   }
+  // Dates with new pictures whose text this import does not carry: their issues take them too.
+  for (const date of mediaDates) {
+    if (flushed.has(date) || open.has(date)) continue;
+    await commit(date, (issue) => issue);
+    while (open.size > openIssues) await flush(open.keys().next().value!);
+  }
   for (const date of [...open.keys()]) await flush(date);
+  await writer.drain();
+  // Pictures of dates without any issue wait for their text, as when published.
+  for (const [key, { date, page }] of pictures.recorded) {
+    if (!mediaReported.has(key))
+      await report(mediaReport(key, date, { status: 'waiting-for-page', page }, now.getTime()));
+  }
   await writer.drain();
   const textRejected = rejected.length;
 
@@ -263,10 +289,11 @@ export const importUploads = async (
     onProgress: (p) =>
       deps.onProgress?.({ phase: 'build', done: p.datesDone, total: p.datesTotal, articles: p.articlesDone }),
   });
-  const media = await publishMediaUploads(deps, mediaKeys, articles, rejected);
+  const refused = [...pictures.refused, ...(await publishDeferred(mediaDeps, pictures.deferred))];
+  rejected.push(...refused.sort((a, b) => (a.key < b.key ? -1 : 1)));
   const summary: ImportSummary = {
     uploads: done + mediaKeys.length,
-    published: done - textRejected + media.published,
+    published: done - textRejected + mediaKeys.length - refused.length,
     rejected,
     issuesWritten,
     build,
@@ -290,46 +317,12 @@ const withRecordedMedia = async (site: Store, doc: PublishedIssue, known: boolea
   return { issue: { ...issue, hasMedia: true as const }, outcomes };
 };
 
-/**
- * Dates whose pictures are published at once: one picture's resizing overlaps another's store
- * round trips. Each date's pictures go in key order (a PDF and a page image of one page settle as
- * publishing settles them); dates are independent but for the windows and calendars they share,
- * which publishing's settle loops keep consistent under concurrent publishes.
- */
-const mediaDatesAtOnce = 4;
-
-/**
- * Publish the photos and facsimiles through publishing's use case on the built site, date by
- * date; rejected ones join `rejected`, in key order.
- */
-const publishMediaUploads = async (
-  deps: ImportDeps,
-  keys: readonly string[],
-  articles: number,
-  rejected: ImportSummary['rejected'],
-) => {
-  if (keys.length === 0) return { published: 0 };
-  const { input } = deps;
-  if (input === undefined) throw new Error('importUploads: media uploads need deps.input');
-  const publishDeps = { input, site: deps.site, config: deps.config, clock: deps.clock, log: deps.log };
-  const byFolder = new Map<string, string[]>();
-  for (const key of keys) {
-    // The date folder, unparsed: a malformed key must reach publishUpload to get its report.
-    const folder = key.split('/')[1] ?? '';
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), key]);
-  }
-  let done = 0;
-  const refused: ImportSummary['rejected'] = [];
-  await forEachLimit([...byFolder.values()], mediaDatesAtOnce, async (folderKeys) => {
-    for (const key of folderKeys) {
-      const { report } = await publishUpload(publishDeps, { type: 'created', key });
-      if (!report.ok) refused.push({ key, code: report.code, message: report.message });
-      done += 1;
-      deps.onProgress?.({ phase: 'media', done, total: keys.length, articles });
-    }
-  });
-  rejected.push(...refused.sort((a, b) => (a.key < b.key ? -1 : 1)));
-  return { published: keys.length - refused.length };
+/** Publishing's dependencies, for the media use case; media uploads are read from `deps.input`. */
+const publishDepsOf = (deps: ImportDeps, mediaKeys: readonly string[]): PublishDeps => {
+  const { input, site, config, clock, log } = deps;
+  if (input === undefined && mediaKeys.length > 0)
+    throw new Error('importUploads: media uploads need deps.input');
+  return { input: input ?? site, site, config, clock, log };
 };
 
 /** Every calendar of the site: the live dates of every section slug. */

@@ -18,6 +18,7 @@ import type { Propagated } from './publish-types.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
 import { recordMedia, refsUpdate, updateMediaDoc } from './record-media.ts';
 import type { WriteLog } from './store-io.ts';
+import { rejectedReport } from './upload-report.ts';
 
 /**
  * The photo and facsimile use case (docs/photos.md, ingestion): a picture or PDF uploaded to
@@ -197,21 +198,14 @@ const releaseRenditions = async (
   );
 };
 
-const rejectedReport = async (
+const reject = async (
   deps: PublishDeps,
   host: MediaHost,
   key: string,
   error: InvalidUploadError,
   writes: WriteLog,
 ): Promise<PublishOutcome> => {
-  const report: UploadReport = {
-    key,
-    ok: false,
-    code: error.code,
-    message: error.message,
-    location: error.location,
-    at: formatBeijing(deps.clock().getTime()),
-  };
+  const report = rejectedReport(key, error, deps.clock());
   await host.writeReport(deps.site, report, writes);
   deps.log.warn('upload rejected', { key, code: error.code, message: error.message });
   return { status: 'rejected', key, written: writes, report };
@@ -232,7 +226,7 @@ export const publishMedia = async (
 ): Promise<PublishOutcome> => {
   const writes: WriteLog = [];
   const recorded = await recordMedia(deps, event.key, writes);
-  if (recorded.kind === 'rejected') return rejectedReport(deps, host, event.key, recorded.error, writes);
+  if (recorded.kind === 'rejected') return reject(deps, host, event.key, recorded.error, writes);
   if (recorded.kind === 'gone') return retractMedia(deps, event.key, recorded.info, host, writes);
   const { info, state } = recorded;
   // Before reading the issue: the text publish that creates it then knows to attach this.

@@ -10,6 +10,7 @@ import { publishUpload } from '../../shared/publish/publish-upload.ts';
 import { MemoryStore } from '../../shared/storage/memory-store.ts';
 import type { Store } from '../../shared/storage/store.ts';
 import { photoLikeJpeg, photoLikePixels } from '../media/generated-pictures.ts';
+import { CountingStore } from '../support/instrumented-store.ts';
 import { datesFrom, issuePages, jsonUpload, syntheticIssue } from '../support/synthetic-issues.ts';
 import { afterPublication, fixture, makeDeps, snapshot, upload } from './publish-kit.ts';
 
@@ -230,6 +231,7 @@ describe('importUploads with photos and facsimiles', () => {
     { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) },
     { key: `incoming/${sample}/02.pdf`, bytes: new TextEncoder().encode(pdf) },
   ];
+  const photoLikeJpegBytes = async (seed: number) => new Uint8Array(await photoLikeJpeg(640, 480, seed));
   const photoLikePng = async (width: number, height: number) =>
     new Uint8Array(await (await photoLikePixels(width, height, 2)).png().toBuffer());
   const photosOf = (site: Record<string, { body: string }>, date: string) =>
@@ -273,6 +275,45 @@ describe('importUploads with photos and facsimiles', () => {
     const actual = await snapshot(site);
     expect(photosOf(actual, sample)).toEqual([photo.key]);
     expect(actual).toEqual(expected);
+  });
+
+  it('gives the site publishing gives for pictures alone: on an issue the site has, waiting, replacing one', async () => {
+    const text01 = { key: `incoming/${sample}/01.txt`, bytes: new Uint8Array(fixture('01')) };
+    const photo = { key: `incoming/${sample}/01-古城韵味.png`, bytes: await photoLikePng(800, 600) };
+    const replacement = { ...photo, bytes: new Uint8Array(await photoLikeJpeg(700, 500, 9)) };
+    const waiting = { key: `incoming/2024-11-29/01-${label}.jpg`, bytes: await photoLikeJpegBytes(3) };
+    // Onto an issue the site has (its text is not in the import), and one with no text anywhere.
+    const onto = async () => published([text01]);
+    const expected = await snapshot(await published([photo, waiting], await onto()));
+    const { site, summary } = await imported([photo, waiting], await onto());
+    expect(summary).toMatchObject({ uploads: 2, published: 2, rejected: [] });
+    const actual = await snapshot(site);
+    expect(photosOf(actual, sample)).toEqual([photo.key]);
+    expect(JSON.parse(actual[`reports/${waiting.key}.json`]!.body)).toMatchObject({
+      media: { status: 'waiting-for-page' },
+    });
+    expect(actual).toEqual(expected);
+    // A replaced picture: its old renditions go, as when published.
+    const before = async () => published([text01, photo]);
+    const replaced = await snapshot(await published([replacement], await before()));
+    const importedReplacement = await snapshot((await imported([replacement], await before())).site);
+    expect(importedReplacement).toEqual(replaced);
+  });
+
+  it('renders each feed once for all the pictures it imports, not once per picture', async () => {
+    const uploads = [
+      jsonUpload(synthetic, 'a'),
+      ...[1, 2, 3].map(async (n) => ({
+        key: `incoming/2024-11-29/01-${label}-${n}.jpg`,
+        bytes: await photoLikeJpegBytes(n),
+      })),
+    ];
+    const site = new CountingStore(new MemoryStore());
+    await imported(await Promise.all(uploads), site);
+    const feedWrites = site.putKeys.filter((k) => k === 'feeds/all/rss.xml');
+    expect(feedWrites).toHaveLength(1);
+    const issue = JSON.parse(new TextDecoder().decode((await site.get('issues/2024-11-29.json'))!.body));
+    expect((issue as PublishedIssue).pages[0]!.articles[0]!.photos).toHaveLength(3);
   });
 
   it('attaches a photo that waited for its text when the import creates the issue', async () => {
