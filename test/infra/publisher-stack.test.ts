@@ -581,6 +581,7 @@ describe('publisher stack (default context)', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         DESK_TOPIC_ARN: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
+        CDN_DISTRIBUTION_ID: { Ref: s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution') },
         INGEST_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'IngestBucket') },
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_URL: {
@@ -638,7 +639,7 @@ describe('publisher stack (default context)', () => {
       expect(env[siteBucketEnv]).toBe('resolved-bucket');
     });
 
-    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, the desk topic', () => {
+    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, CDN invalidation, the desk topic', () => {
       const siteOutput = [
         'articles/*',
         'issues/*',
@@ -679,6 +680,24 @@ describe('publisher stack (default context)', () => {
           ),
         },
         listBucket(siteId),
+        // Deleted renditions leave the edge caches: invalidations of this distribution only.
+        {
+          Action: 'cloudfront:CreateInvalidation',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':cloudfront::',
+                { Ref: 'AWS::AccountId' },
+                ':distribution/',
+                { Ref: s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution') },
+              ],
+            ],
+          },
+        },
         // Rejected uploads: one message per refused page, to the desk's topic only.
         {
           Action: 'sns:Publish',
