@@ -9,7 +9,7 @@ import {
 import { createHandler, productionDeps } from '../../functions/build-feeds/handler.ts';
 import { createInstruments, logOf } from '../../functions/instruments.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import { silentLog } from '../../shared/log.ts';
+import { type Log, silentLog } from '../../shared/log.ts';
 import { photoLikeJpeg } from '../media/generated-pictures.ts';
 import { fixture, makeDeps, upload } from '../publish/publish-kit.ts';
 import { capturedJsonLines } from '../support/captured-output.ts';
@@ -27,15 +27,14 @@ const mockedClient = () => {
   return { client, commands, send };
 };
 
+/** The adapter on distribution E2EXAMPLE at a fixed time. */
+const invalidatorOf = (client: CloudFrontClient, log: Log = silentLog) =>
+  new CloudFrontInvalidator({ client, distributionId: 'E2EXAMPLE', clock: fixedClock(at), log });
+
 describe('CloudFrontInvalidator', () => {
   it('sends one CreateInvalidation for the distribution with the paths and a caller reference', async () => {
     const { client, commands } = mockedClient();
-    const cdn = new CloudFrontInvalidator({
-      client,
-      distributionId: 'E2EXAMPLE',
-      clock: fixedClock(at),
-      log: silentLog,
-    });
+    const cdn = invalidatorOf(client);
     await cdn.invalidate(['/media/aa/800.jpg', '/media/bb/400.jpg']);
     expect(commands).toHaveLength(1);
     expect(commands[0]).toBeInstanceOf(CreateInvalidationCommand);
@@ -59,12 +58,7 @@ describe('CloudFrontInvalidator', () => {
 
   it('splits more paths than one request may carry into several requests', async () => {
     const { client, commands } = mockedClient();
-    const cdn = new CloudFrontInvalidator({
-      client,
-      distributionId: 'E2EXAMPLE',
-      clock: fixedClock(at),
-      log: silentLog,
-    });
+    const cdn = invalidatorOf(client);
     const paths = Array.from({ length: maxPathsPerInvalidation + 1 }, (_, i) => `/media/${i}/800.jpg`);
     await cdn.invalidate(paths);
     expect(commands.map((c) => c.input.InvalidationBatch?.Paths?.Quantity)).toEqual([
@@ -77,12 +71,7 @@ describe('CloudFrontInvalidator', () => {
   it('throws what CloudFront answers, so the publish fails and is retried', async () => {
     const { client, send } = mockedClient();
     send.mockRejectedValueOnce(new Error('TooManyInvalidationsInProgress'));
-    const cdn = new CloudFrontInvalidator({
-      client,
-      distributionId: 'E2EXAMPLE',
-      clock: fixedClock(at),
-      log: silentLog,
-    });
+    const cdn = invalidatorOf(client);
     await expect(cdn.invalidate(['/media/aa/800.jpg'])).rejects.toThrow('TooManyInvalidationsInProgress');
   });
 });
@@ -103,12 +92,7 @@ describe('build-feeds handler: the CDN', () => {
     const { client, commands } = mockedClient();
     const instruments = createInstruments('build-feeds');
     const log = logOf(instruments.logger);
-    const cdn = new CloudFrontInvalidator({
-      client,
-      distributionId: 'E2EXAMPLE',
-      clock: fixedClock(at),
-      log,
-    });
+    const cdn = invalidatorOf(client, log);
     const deps = { ...makeDeps(), log, instruments, cdn };
     const event = (eventName: string, key: string) =>
       ({
