@@ -9,7 +9,13 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { serviceNames } from '../shared/operations/metric-names.ts';
-import { deskTopicEnv, ingestBucketEnv, siteBucketEnv, siteHostHeaderEnv } from '../shared/runtime-env.ts';
+import {
+  cdnDistributionEnv,
+  deskTopicEnv,
+  ingestBucketEnv,
+  siteBucketEnv,
+  siteHostHeaderEnv,
+} from '../shared/runtime-env.ts';
 import {
   inputPrefix,
   opmlKey,
@@ -116,6 +122,11 @@ export class PublisherStack extends Stack {
     });
     const failureQueue = this.failureQueue();
     const build = this.buildFunction(settings, entries.buildFeeds, storage, site.siteUrl, failureQueue);
+    // Renditions of a replaced or retracted photo are cached a year at the edge: the build function
+    // invalidates them on this distribution (and no other) once deleted. No cycle: the
+    // distribution does not depend on the build function.
+    build.function.addEnvironment(cdnDistributionEnv, site.distribution.distributionId);
+    site.distribution.grantCreateInvalidation(build.role);
 
     // Only the input prefix triggers: every output key lives elsewhere (no write → event loop).
     for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {

@@ -21,3 +21,10 @@ export const siteHostHeaderEnv = 'SITE_HOST_HEADER';
  * (key, error code, location). Unset: rejections are only reported in `reports/` and the logs.
  */
 export const deskTopicEnv = 'DESK_TOPIC_ARN';
+
+/**
+ * Set on the build function: id of the CloudFront distribution serving the site, where the
+ * renditions of a replaced or retracted photo are invalidated once deleted (docs/photos.md).
+ * Unset (the local run): no CDN to tell.
+ */
+export const cdnDistributionEnv = 'CDN_DISTRIBUTION_ID';

@@ -18,12 +18,18 @@ import {
 } from '../../shared/publish/publish-upload.ts';
 import { type DeskNotifier, rejectionNotice } from '../../shared/publish/rejection-notice.ts';
 import { defaultRetryPolicy } from '../../shared/publish/store-io.ts';
-import { deskTopicEnv, ingestBucketEnv, siteBucketEnv } from '../../shared/runtime-env.ts';
+import {
+  cdnDistributionEnv,
+  deskTopicEnv,
+  ingestBucketEnv,
+  siteBucketEnv,
+} from '../../shared/runtime-env.ts';
 import { inputPrefix } from '../../shared/site-layout.ts';
 import { createS3Client, S3Store } from '../../shared/storage/s3-store.ts';
 import { decodeS3Key } from '../../shared/upload-key.ts';
 import { createInstruments, type Instruments, logOf } from '../instruments.ts';
 import { changedFeedSlugs } from './changed-feeds.ts';
+import { CloudFrontInvalidator, createCloudFrontClient } from './cloudfront-invalidator.ts';
 import { countingRetry, meteredStore, type PublishTally, recordOutcome } from './publish-metrics.ts';
 import { createSnsClient, SnsDeskNotifier } from './sns-desk-notifier.ts';
 
@@ -198,7 +204,8 @@ export const createHandler = (deps: BuildFeedsDeps | (() => BuildFeedsDeps)) => 
 
 /**
  * Production wiring, read once at cold start (first invocation, so importing this module needs
- * no environment): site config, bucket names, one S3 client for both buckets.
+ * no environment): site config, bucket names, one S3 client for both buckets, the desk's topic
+ * and the CDN's distribution when the stack set them.
  */
 export const productionDeps = (env: Record<string, string | undefined> = process.env): BuildFeedsDeps => {
   const config = siteConfigFromEnvironment(env);
@@ -208,17 +215,29 @@ export const productionDeps = (env: Record<string, string | undefined> = process
   if (!siteBucket) throw new ConfigError(`${siteBucketEnv} is required`);
   const client = createS3Client(env.AWS_REGION ? { region: env.AWS_REGION } : {});
   const deskTopicArn = env[deskTopicEnv];
+  const distributionId = env[cdnDistributionEnv];
   const instruments = createInstruments(serviceNames.build);
+  const log = logOf(instruments.logger);
   return {
     input: new S3Store({ client, bucket: ingestBucket }),
     site: new S3Store({ client, bucket: siteBucket }),
     clock: systemClock,
-    log: logOf(instruments.logger),
+    log,
     config,
     fetch: globalThis.fetch,
     instruments,
     ...(deskTopicArn
       ? { desk: new SnsDeskNotifier({ client: createSnsClient(env.AWS_REGION), topicArn: deskTopicArn }) }
+      : {}),
+    ...(distributionId
+      ? {
+          cdn: new CloudFrontInvalidator({
+            client: createCloudFrontClient(env.AWS_REGION),
+            distributionId,
+            clock: systemClock,
+            log,
+          }),
+        }
       : {}),
     searchPings: searchPingConfigFromEnvironment(env, config),
   };

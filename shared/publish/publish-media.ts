@@ -5,6 +5,7 @@ import { mediaStateKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { attachMedia, type MediaOutcome } from './attach-media.ts';
 import { listMediaDate } from './calendars.ts';
+import { cdnPathOf } from './cdn-invalidation.ts';
 import {
   type MediaStateDoc,
   readMediaState,
@@ -167,9 +168,11 @@ const reportMediaOfPages = async (
 /**
  * Release the earlier versions of upload `key` that the state lists in `released`, AFTER the
  * issue was committed without them: the upload is taken off their renditions' references, the
- * renditions no upload uses any more are deleted, and the versions leave `released`. Idempotent,
- * so the retry of an interrupted publish finishes the job. (Only this key's versions: another
- * key's wait for its own publish, which may not have committed its issue yet.)
+ * renditions no upload uses any more are deleted and dropped from the CDN (one invalidation for
+ * all of them), and the versions leave `released`. Idempotent, so the retry of an interrupted
+ * publish finishes the job: a refused invalidation fails the publish with `released` still
+ * pending, and the retry deletes (again, harmlessly) and invalidates again. (Only this key's
+ * versions: another key's wait for its own publish, which may not have committed its issue yet.)
  */
 const releaseRenditions = async (
   deps: PublishDeps,
@@ -181,14 +184,18 @@ const releaseRenditions = async (
   if (state === undefined || entries.length === 0) return;
   const current = state.uploads[key];
   const kept = new Set(current === undefined ? [] : renditionKeysOf(current));
+  const deleted: string[] = [];
   for (const old of entries) {
     const refs = await refsUpdate(deps, key, old, undefined, writes);
     const candidates = renditionKeysOf(old).filter((k) => !kept.has(k));
     for (const orphan of unreferencedKeys(refs.after, candidates)) {
       await deps.site.delete(orphan);
       writes.push(orphan);
+      deleted.push(orphan);
     }
   }
+  // The edge caches renditions for a year: a retracted photo is gone only once the CDN drops it.
+  if (deleted.length > 0) await deps.cdn?.invalidate([...new Set(deleted)].map(cdnPathOf));
   const done = new Map([[key, entries.map((old) => renditionKeysOf(old)[0]!)]]);
   await updateMediaDoc<MediaStateDoc>(
     deps,

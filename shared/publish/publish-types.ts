@@ -5,6 +5,7 @@ import type { Log } from '../log.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import type { UnplacedLine } from '../readers/page-text-reader.ts';
 import type { Store } from '../storage/store.ts';
+import type { CdnInvalidator } from './cdn-invalidation.ts';
 import type { WindowDoc } from './site-state.ts';
 import { defaultRetryPolicy, type RetryPolicy, type Versioned } from './store-io.ts';
 
@@ -19,6 +20,11 @@ export interface PublishDeps {
   config: SiteConfig;
   /** Optimistic-concurrency back-off; tests may pass a faster one. */
   retry?: RetryPolicy;
+  /**
+   * The CDN in front of the site, told of every media rendition the publish deletes (a retracted
+   * photo must not stay cached at the edge). Absent: no CDN (the local run, most tests).
+   */
+  cdn?: CdnInvalidator;
 }
 
 /** The back-off the publish's conditional writes and settle passes use. */

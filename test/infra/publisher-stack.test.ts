@@ -44,6 +44,21 @@ const resolvedEnvironment = (variables: Record<string, unknown>): Record<string,
     ]),
   );
 
+/** The site distribution's ARN as the template spells it (CloudFront ARNs have no region). */
+const distributionArnOf = (s: Synth) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':cloudfront::',
+      { Ref: 'AWS::AccountId' },
+      ':distribution/',
+      { Ref: s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution') },
+    ],
+  ],
+});
+
 /**
  * The s3:ListBucket grant that makes a missing key answer 404, not 403: on the whole bucket, with
  * no s3:prefix condition (AWS documents none for single-object reads).
@@ -265,19 +280,7 @@ describe('publisher stack (default context)', () => {
     });
 
     it('lets only this distribution invoke the function URL and read the public paths of the site bucket', () => {
-      const distributionArn = {
-        'Fn::Join': [
-          '',
-          [
-            'arn:',
-            { Ref: 'AWS::Partition' },
-            ':cloudfront::',
-            { Ref: 'AWS::AccountId' },
-            ':distribution/',
-            { Ref: s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution') },
-          ],
-        ],
-      };
+      const distributionArn = distributionArnOf(s);
       const urlId = s.logicalId('AWS::Lambda::Url', 'ServeArticleFunctionUrl');
       s.template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunctionUrl',
@@ -313,7 +316,6 @@ describe('publisher stack (default context)', () => {
 
     it('lets CloudFront hear 404 for a missing feed, and never routes a listing to the bucket', () => {
       const siteId = s.logicalId('AWS::S3::Bucket', 'SiteBucket');
-      const distributionId = s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution');
       const policy = Object.values(s.template.findResources('AWS::S3::BucketPolicy')).find(
         (p) => p.Properties.Bucket.Ref === siteId,
       )!;
@@ -325,19 +327,7 @@ describe('publisher stack (default context)', () => {
         Action: 's3:ListBucket',
         Condition: {
           StringEquals: {
-            'AWS:SourceArn': {
-              'Fn::Join': [
-                '',
-                [
-                  'arn:',
-                  { Ref: 'AWS::Partition' },
-                  ':cloudfront::',
-                  { Ref: 'AWS::AccountId' },
-                  ':distribution/',
-                  { Ref: distributionId },
-                ],
-              ],
-            },
+            'AWS:SourceArn': distributionArnOf(s),
           },
         },
         Effect: 'Allow',
@@ -581,6 +571,7 @@ describe('publisher stack (default context)', () => {
         POWERTOOLS_METRICS_NAMESPACE: 'QuzhouDailyPublisher',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         DESK_TOPIC_ARN: { Ref: s.logicalId('AWS::SNS::Topic', 'MonitoringDesk') },
+        CDN_DISTRIBUTION_ID: { Ref: s.logicalId('AWS::CloudFront::Distribution', 'SiteDistribution') },
         INGEST_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'IngestBucket') },
         SITE_BUCKET: { Ref: s.logicalId('AWS::S3::Bucket', 'SiteBucket') },
         SITE_URL: {
@@ -644,7 +635,7 @@ describe('publisher stack (default context)', () => {
       expect(env[siteBucketEnv]).toBe('resolved-bucket');
     });
 
-    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, the desk topic', () => {
+    it('grants the build function exactly: its logs, the failure queue, uploads, the site output, CDN invalidation, the desk topic', () => {
       const siteOutput = [
         'articles/*',
         'issues/*',
@@ -685,6 +676,12 @@ describe('publisher stack (default context)', () => {
           ),
         },
         listBucket(siteId),
+        // Deleted renditions leave the edge caches: invalidations of this distribution only.
+        {
+          Action: 'cloudfront:CreateInvalidation',
+          Effect: 'Allow',
+          Resource: distributionArnOf(s),
+        },
         // Rejected uploads: one message per refused page, to the desk's topic only.
         {
           Action: 'sns:Publish',

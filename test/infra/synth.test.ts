@@ -74,6 +74,8 @@ describe('cdk synth with bundling', () => {
       expect(code, prefix).not.toMatch(/from\s*["']@aws-sdk\//);
       expect(code, prefix).toContain('GetObject');
     }
+    // The CloudFront client too (deleted photo renditions are invalidated), like client-s3.
+    expect(readFileSync(join(bundleDir('BuildFeeds'), 'index.mjs'), 'utf8')).toContain('CreateInvalidation');
   });
 
   it('bundles the installed client-s3, recent enough to send IfMatch on PutObject', () => {
