@@ -110,6 +110,13 @@ const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
   } catch (cause) {
     throw invalid('corrupt-image', `the ${format.toUpperCase()} header cannot be read`, cause);
   }
+  // Its first frame is often a blank or a title card: a newsroom photo is one still picture.
+  if ((header.pages ?? 1) > 1) {
+    throw invalid(
+      'unsupported-image',
+      `animated ${format.toUpperCase()} pictures (${header.pages} frames) are not accepted; upload one frame as JPEG`,
+    );
+  }
   const pixels = header.width * header.height;
   if (!(pixels > 0)) throw invalid('corrupt-image', `the ${format.toUpperCase()} header gives no size`);
   if (pixels > limits.maxPixels) {

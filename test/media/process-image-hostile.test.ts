@@ -239,6 +239,24 @@ describe('EXIF orientation 1–8', () => {
 describe('formats named by their bytes, not their file name', () => {
   const limits: ImageLimits = { maxBytes: 5 * 2 ** 20, maxPixels: 4_000_000 };
 
+  it('refuses an animated WebP instead of publishing whichever frame comes first', async () => {
+    const frames = await Promise.all(
+      [rgb(250, 250, 250), rgb(200, 20, 20)].map((c) => flat(64, 48, c).png().toBuffer()),
+    );
+    const animated = await sharp(frames, { join: { animated: true } })
+      .webp()
+      .toBuffer();
+    expect((await sharp(animated).metadata()).pages).toBe(2);
+    const error = await refusal(processPhoto(animated, limits));
+    expect(error.code).toBe('unsupported-image');
+    expect(error.message).toContain('animated');
+    // One frame of it is an ordinary WebP.
+    const still = await flat(64, 48, rgb(200, 20, 20))
+      .webp()
+      .toBuffer();
+    expect((await processPhoto(still, limits)).renditions).toHaveLength(4);
+  });
+
   it('refuses a GIF, an AVIF and a HEIC file whatever they are named', async () => {
     const gif = await sharp(
       await Promise.all([rgb(1, 2, 3), rgb(9, 9, 9)].map((c) => flat(16, 16, c).png().toBuffer())),
