@@ -58,7 +58,10 @@ export interface Rendition {
 export interface ProcessedImage {
   /** The upload as displayed: width and height after EXIF orientation. */
   source: { format: AcceptedImageFormat; width: number; height: number; byteLength: number };
-  /** Primary rendition first, then the thumbnail; within each, in the plan's format order. */
+  /**
+   * Primary rendition first, then the thumbnail; within each, in the plan's format order. A
+   * format that cannot hold the primary rendition (WebP beyond 16383 px) is left out of both.
+   */
   renditions: Rendition[];
 }
 
@@ -73,6 +76,8 @@ const extensions: Record<RenditionFormat, string> = {
  */
 const jpegOptions = { quality: 80, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false } as const;
 const webpOptions = { quality: 80, effort: 4, smartSubsample: false } as const;
+/** The longest side each format can encode: JPEG's 16-bit size fields, WebP's 14-bit ones. */
+const maxSide: Record<RenditionFormat, number> = { jpeg: 65_535, webp: 16_383 };
 
 interface Pixels {
   data: Buffer;
@@ -181,7 +186,24 @@ const encode = async (
 };
 
 /**
- * Validate a picture and write the plan's renditions.
+ * A picture so long and narrow that its primary rendition (the plan's width, never enlarged)
+ * would be taller than a JPEG can be: refused before decoding rather than failing in the encoder.
+ */
+const refuseUnencodable = (source: { width: number; height: number }, plan: ImagePlan) => {
+  const scale = Math.min(1, plan.primary.width / source.width);
+  const height = Math.round(source.height * scale);
+  if (height > maxSide.jpeg) {
+    throw invalid(
+      'unsupported-image',
+      `the picture is ${source.width} × ${source.height} pixels: ${Math.round(source.width * scale)} px wide it ` +
+        `would be ${height} px tall, more than a JPEG holds (${maxSide.jpeg}); crop or split it`,
+    );
+  }
+};
+
+/**
+ * Validate a picture and write the plan's renditions (JPEG always; the plan's other formats where
+ * the picture fits them).
  *
  * @throws InvalidUploadError `empty`, `too-large`, `not-an-image`, `svg-image`,
  *   `unsupported-image`, `too-many-pixels` (all before decoding), `corrupt-image`.
@@ -193,7 +215,11 @@ export const processImage = async (
 ): Promise<ProcessedImage> => {
   const sharp = await loadSharp();
   const source = await checkUpload(bytes, limits);
+  refuseUnencodable(source, plan);
   const primary = await decode(sharp, bytes, limits, plan.primary.width);
+  // A long picture (长图) taller than WebP can be is published as JPEG alone, thumbnail included:
+  // a WebP srcset holding only the thumbnail would stretch it on wide screens.
+  const formats = plan.formats.filter((format) => Math.max(primary.width, primary.height) <= maxSide[format]);
   const { data, info } = await fromPixels(sharp, primary)
     .resize({
       width: plan.thumbnail.box,
@@ -205,8 +231,8 @@ export const processImage = async (
     .toBuffer({ resolveWithObject: true });
   const thumbnail: Pixels = { data, width: info.width, height: info.height, channels: info.channels };
   const renditions = await Promise.all([
-    ...plan.formats.map((format) => encode(sharp, primary, plan.primary.role, format)),
-    ...plan.formats.map((format) => encode(sharp, thumbnail, 'thumbnail', format)),
+    ...formats.map((format) => encode(sharp, primary, plan.primary.role, format)),
+    ...formats.map((format) => encode(sharp, thumbnail, 'thumbnail', format)),
   ]);
   return { source: { ...source, byteLength: bytes.length }, renditions };
 };

@@ -50,19 +50,24 @@ export const processUpload = async (
   const pick = (role: 'primary' | 'thumbnail', format: 'jpeg' | 'webp') => {
     const r = processed.renditions.find(
       (x) => x.format === format && (role === 'thumbnail' ? x.role === 'thumbnail' : x.role !== 'thumbnail'),
-    )!;
-    return {
-      key: r.key,
-      type: r.contentType as 'image/jpeg' | 'image/webp',
-      width: r.width,
-      height: r.height,
-      bytes: r.bytes.length,
-    };
+    );
+    return (
+      r && {
+        key: r.key,
+        type: r.contentType as 'image/jpeg' | 'image/webp',
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes.length,
+      }
+    );
   };
   const objects = processed.renditions.map((r) => ({ key: r.key, bytes: r.bytes }));
-  const large = pick('primary', 'jpeg');
-  const thumbnail = pick('thumbnail', 'jpeg');
-  const webp = { large: pick('primary', 'webp'), thumbnail: pick('thumbnail', 'webp') };
+  // Every picture has JPEG renditions; WebP is left out of a picture taller than WebP can be.
+  const large = pick('primary', 'jpeg')!;
+  const thumbnail = pick('thumbnail', 'jpeg')!;
+  const webpLarge = pick('primary', 'webp');
+  const webpThumbnail = pick('thumbnail', 'webp');
+  const webp = webpLarge && webpThumbnail && { webp: { large: webpLarge, thumbnail: webpThumbnail } };
   if (info.kind === 'photo') {
     return {
       entry: {
@@ -71,7 +76,7 @@ export const processUpload = async (
         label: info.label,
         sequence: info.sequence,
         digest,
-        photo: { large, thumbnail, webp },
+        photo: { large, thumbnail, ...webp },
       },
       objects,
     };

@@ -477,6 +477,43 @@ describe('sizes at the edges', () => {
     expect(line.renditions.every((r) => r.height === 1)).toBe(true);
   });
 
+  it('publishes a 600 × 16400 long picture (长图) as JPEG alone: taller than WebP can be', async () => {
+    const result = await processPhoto(
+      await flat(600, 16400, rgb(200, 200, 190))
+        .png()
+        .toBuffer(),
+    );
+    await expectHonestRenditions(result);
+    expect(result.renditions.map((r) => [r.role, r.format, r.width, r.height])).toEqual([
+      ['large', 'jpeg', 600, 16400],
+      ['thumbnail', 'jpeg', 15, 400],
+    ]);
+  });
+
+  it('publishes a 1 × 20000 line standing up, or refuses it with a reason', async () => {
+    const { result, refused } = await outcome(
+      processPhoto(
+        await flat(1, 20000, rgb(1, 2, 3))
+          .png()
+          .toBuffer(),
+      ),
+    );
+    if (refused) expect(refused.code).toBe('unsupported-image');
+    else await expectHonestRenditions(result!);
+  });
+
+  it('refuses a picture whose rendition would be taller than JPEG can hold', async () => {
+    const error = await refusal(
+      processPhoto(
+        await flat(100, 70000, rgb(1, 2, 3))
+          .png()
+          .toBuffer(),
+      ),
+    );
+    expect(error.code).toBe('unsupported-image');
+    expect(error.message).toContain('70000');
+  });
+
   for (const format of ['jpeg', 'png'] as const) {
     it(`accepts a ${format} of exactly the pixel limit and refuses one pixel row more`, async () => {
       const limits: ImageLimits = { maxBytes: 2 ** 24, maxPixels: 1500 * 1000 };
