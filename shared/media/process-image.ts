@@ -36,11 +36,14 @@ export const photoPlan: ImagePlan = {
   formats: ['jpeg', 'webp'],
 };
 
-/** Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail. */
+/**
+ * Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail.
+ * JPEG only: the contents page links the JPEG and nothing shows a page in a `<picture>`.
+ */
 const facsimilePlan: ImagePlan = {
   primary: { role: 'page', width: 2000 },
   thumbnail: { box: 400 },
-  formats: ['jpeg', 'webp'],
+  formats: ['jpeg'],
 };
 
 /** One written file: store it under `key` with `contentType` and `cacheControl`. */
@@ -241,6 +244,6 @@ export const processImage = async (
 export const processPhoto = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
   processImage(bytes, limits, photoPlan);
 
-/** A page image (版面 as JPEG/PNG): a page-size rendition and a thumbnail, JPEG and WebP. */
+/** A page image (版面 as JPEG/PNG/WebP): a page-size rendition and a thumbnail, as JPEG. */
 export const processFacsimileImage = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
   processImage(bytes, limits, facsimilePlan);

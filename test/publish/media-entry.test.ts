@@ -37,3 +37,21 @@ describe('processUpload', () => {
     expectOnlyRecordedObjects(processed);
   });
 });
+
+describe('processUpload of a page image', () => {
+  it('writes only the renditions the facsimile entry records, so a replaced page leaves nothing behind', async () => {
+    const processed = await processUpload(
+      { kind: 'facsimile', date: '2024-11-30', page: 2, format: 'image' },
+      await flat(1200, 1900, { r: 240, g: 236, b: 225 }).jpeg().toBuffer(),
+    );
+    expect(processed.entry).toMatchObject({
+      kind: 'facsimile',
+      page: 2,
+      facsimile: {
+        document: { type: 'image/jpeg', width: 1200, height: 1900 },
+        thumbnail: { type: 'image/jpeg', width: 253, height: 400 },
+      },
+    });
+    expectOnlyRecordedObjects(processed);
+  });
+});
