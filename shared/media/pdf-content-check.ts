@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 
 /**
  * What a 版面 PDF would do besides showing a page, found without a PDF parser. The newsroom's
@@ -38,51 +38,60 @@ export type PdfContentProblem =
   | { kind: 'active'; what: string }
   | { kind: 'unreadable'; why: string };
 
-/** The distinct names a stretch of PDF syntax uses, escapes decoded. */
-const namesIn = (text: string) => {
-  const names = new Set<string>();
+/** Adds the names a stretch of PDF syntax uses, escapes decoded, to `names`. */
+const addNames = (names: Set<string>, text: string) => {
   for (const [, raw] of text.matchAll(nameRe)) {
     names.add(raw!.replace(escapeRe, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))));
   }
   return names;
 };
 
-/** The stream dictionary before each `stream` keyword, and the stream's bytes up to `endstream`. */
+/**
+ * Each `stream` keyword, with the names of its object's dictionary (everything since the previous
+ * `endobj` or `endstream`: a string holding the word "stream" cannot split a dictionary so that
+ * no part of it shows its type and filter together) and where its data starts. One pass, so a
+ * file full of keywords costs no more than its length.
+ */
 function* streamsOf(text: string) {
-  const keywordRe = /stream\r?\n/g;
-  for (let match = keywordRe.exec(text); match !== null; match = keywordRe.exec(text)) {
-    if (text.slice(match.index - 3, match.index) === 'end') continue;
-    const dictionaryStart = text.lastIndexOf(' obj', match.index);
-    const start = match.index + match[0].length;
-    const end = text.indexOf('endstream', start);
-    if (dictionaryStart < 0 || end < 0) continue;
-    yield { dictionary: text.slice(dictionaryStart, match.index), start, end };
-    keywordRe.lastIndex = end;
+  let names = new Set<string>();
+  let from = 0;
+  for (const match of text.matchAll(/endstream|endobj|stream/g)) {
+    addNames(names, text.slice(from, match.index));
+    from = match.index + match[0].length;
+    if (match[0] !== 'stream') names = new Set();
+    else yield { names, start: from + (/^(?:\r\n|\r|\n)/.exec(text.slice(from, from + 2))?.[0].length ?? 0) };
   }
 }
 
-/** The inflated text of every object stream, or why one cannot be read. */
+/** Filters a reader would decode an object stream with (full names and their abbreviations). */
+const flateFilters = new Set(['FlateDecode', 'Fl']);
+const otherFilters = new Set([
+  ...['LZWDecode', 'LZW', 'ASCIIHexDecode', 'AHx', 'ASCII85Decode', 'A85', 'RunLengthDecode', 'RL'],
+  ...['CCITTFaxDecode', 'CCF', 'DCTDecode', 'DCT', 'JBIG2Decode', 'JPXDecode', 'Crypt'],
+]);
+
+/**
+ * The inflated text of every object stream, or why one cannot be read. An object stream is known
+ * by its type or by the `/N` and `/First` a reader needs to use it. An unfiltered one is plain
+ * text, read with the rest of the file; a Flate one is inflated from its first byte (zlib finds
+ * its own end, so a planted `endstream` cannot cut it short); any other encoding is refused.
+ */
 const objectStreamTexts = (bytes: Uint8Array, text: string): string[] | { why: string } => {
   const texts: string[] = [];
   let inflated = 0;
-  for (const stream of streamsOf(text)) {
-    const names = namesIn(stream.dictionary);
-    if (!names.has('ObjStm')) continue;
-    // Writers compress object streams with plain Flate; anything else would hide the dictionaries.
-    const filters = [...names].filter((n) => n.endsWith('Decode'));
-    if (
-      filters.length > 1 ||
-      (filters.length === 1 && filters[0] !== 'FlateDecode') ||
-      names.has('Predictor')
-    ) {
+  for (const { names, start } of streamsOf(text)) {
+    if (!names.has('ObjStm') && !(names.has('N') && names.has('First'))) continue;
+    const flate = [...names].filter((n) => flateFilters.has(n)).length;
+    const other = [...names].some((n) => otherFilters.has(n));
+    if (flate === 0 && !other) continue;
+    if (flate > 1 || other || names.has('Predictor')) {
       return { why: 'an object stream is encoded in a way that is not checked' };
     }
-    const data = bytes.subarray(stream.start, stream.end);
     try {
-      const plain =
-        filters.length === 0
-          ? Buffer.from(data)
-          : inflateSync(data, { maxOutputLength: maxObjectStreamBytes, finishFlush: 2 /* Z_SYNC_FLUSH */ });
+      const plain = inflateSync(bytes.subarray(start), {
+        maxOutputLength: maxObjectStreamBytes,
+        finishFlush: constants.Z_SYNC_FLUSH,
+      });
       inflated += plain.length;
       if (inflated > maxInflatedBytes) return { why: 'its object streams inflate to more than 64 MB' };
       texts.push(plain.toString('latin1'));
@@ -96,12 +105,12 @@ const objectStreamTexts = (bytes: Uint8Array, text: string): string[] | { why: s
 /** The first reason a PDF is not a plain page, or `undefined` when it is one. */
 export const pdfContentProblem = (bytes: Uint8Array): PdfContentProblem | undefined => {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  const plainNames = namesIn(text);
+  const plainNames = addNames(new Set(), text);
   // Encrypted strings and streams cannot be read, and a reader needs the password anyway.
   if (plainNames.has('Encrypt')) return { kind: 'encrypted' };
   const streams = objectStreamTexts(bytes, text);
   if (!Array.isArray(streams)) return { kind: 'unreadable', why: streams.why };
-  for (const names of [plainNames, ...streams.map(namesIn)]) {
+  for (const names of [plainNames, ...streams.map((t) => addNames(new Set(), t))]) {
     const found = Object.keys(activeNames).find((name) => names.has(name));
     if (found !== undefined) return { kind: 'active', what: activeNames[found]! };
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
+import { deflateRawSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import { validatePdfFacsimile } from '../../shared/media/pdf-facsimile.ts';
@@ -144,6 +144,63 @@ describe('validatePdfFacsimile: what a PDF does besides showing a page', () => {
         place,
       ),
     ).not.toThrow();
+  });
+
+  it('finds an object stream however it is disguised', () => {
+    const script = Buffer.from('4 0 <</S/JavaScript/JS(app.alert(1))>>', 'latin1');
+    const adler32 = (data: Buffer) => {
+      let [a, b] = [1, 0];
+      for (const byte of data) [a, b] = [(a + byte) % 65521, (b + ((a + byte) % 65521)) % 65521];
+      const sum = Buffer.alloc(4);
+      sum.writeUInt32BE(((b << 16) | a) >>> 0);
+      return sum;
+    };
+    // A zlib stream whose first, stored block spells "endstream": a scan that ends the data there
+    // would inflate only that block and miss the script in the second.
+    const planted = Buffer.from('endstream\n', 'latin1');
+    const storedHead = Buffer.from([0x00, planted.length, 0, ~planted.length & 0xff, 0xff]);
+    const plantedZlib = Buffer.concat([
+      Buffer.from([0x78, 0x01]),
+      storedHead,
+      planted,
+      deflateRawSync(script),
+      adler32(Buffer.concat([planted, script])),
+    ]);
+    const packed = deflateSync(script);
+    for (const [why, object] of [
+      [
+        'abbreviated filter, CR after the keyword',
+        Buffer.concat([
+          Buffer.from('5 0 obj <</Type/ObjStm/N 1/First 4/Filter/Fl>> stream\r', 'latin1'),
+          packed,
+          Buffer.from('\rendstream endobj\n'),
+        ]),
+      ],
+      ['no /Type, only /N and /First', streamObject(5, '/N 1/First 4/Filter/FlateDecode', packed)],
+      [
+        'the word stream inside the dictionary',
+        streamObject(5, '/Type/ObjStm(stream)/N 1/First 4(stream)/Filter/FlateDecode', packed),
+      ],
+      [
+        'an endstream planted in the data',
+        streamObject(5, '/Type/ObjStm/N 1/First 4/Filter/FlateDecode', plantedZlib),
+      ],
+    ] as const) {
+      const pdf = minimalPdf(undefined, { catalog: '/OpenAction 4 0 R', objects: [object] });
+      expect(pdf.includes('JavaScript'), why).toBe(false);
+      expect(refusalError(pdf).message, why).toContain('JavaScript');
+    }
+  });
+
+  it('does not inflate page content or pictures, and passes a large PDF of them', () => {
+    const noise = Buffer.alloc(12 * 2 ** 20);
+    for (let i = 0; i < noise.length; i += 1) noise[i] = (i * 2654435761) >>> 24;
+    const picture = streamObject(
+      5,
+      '/Type/XObject/Subtype/Image/Width 2048/Height 2048/BitsPerComponent 8/ColorSpace/DeviceRGB/Filter/FlateDecode',
+      deflateSync(noise, { level: 1 }),
+    );
+    expect(() => validatePdfFacsimile(minimalPdf(undefined, { objects: [picture] }), place)).not.toThrow();
   });
 
   it('refuses an object stream it cannot read rather than publishing it unchecked', () => {
