@@ -1,4 +1,5 @@
 import { constants, inflateSync } from 'node:zlib';
+import { hasExifGps } from './exif-gps.ts';
 
 /**
  * What a 版面 PDF would do besides showing a page, found without a PDF parser. The newsroom's
@@ -25,6 +26,9 @@ const activeNames: Record<string, string> = {
   RichMedia: 'embedded media (Flash)',
 };
 
+/** An XMP property placing the camera (`exif:GPSLatitude="…"` or as an element). */
+const xmpGpsRe = /GPS(?:Latitude|Longitude)\s*(?:=\s*["']|>)\s*[^\s"'<]/;
+
 /** PDF delimiters and white space end a name (ISO 32000-1, 7.2.2). */
 const nameRe = /\/([^\s/[\]()<>{}%]*)/g;
 const escapeRe = /#([0-9a-fA-F]{2})/g;
@@ -36,6 +40,7 @@ const maxInflatedBytes = 64 * 2 ** 20;
 export type PdfContentProblem =
   | { kind: 'encrypted' }
   | { kind: 'active'; what: string }
+  | { kind: 'location' }
   | { kind: 'unreadable'; why: string };
 
 /** Adds the names a stretch of PDF syntax uses, escapes decoded, to `names`. */
@@ -114,5 +119,7 @@ export const pdfContentProblem = (bytes: Uint8Array): PdfContentProblem | undefi
     const found = Object.keys(activeNames).find((name) => names.has(name));
     if (found !== undefined) return { kind: 'active', what: activeNames[found]! };
   }
+  // A photo embedded as JPEG (DCTDecode) keeps its EXIF; XMP packets are plain text.
+  if (hasExifGps(bytes) || xmpGpsRe.test(text)) return { kind: 'location' };
   return undefined;
 };

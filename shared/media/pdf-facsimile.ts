@@ -41,6 +41,8 @@ const problemMessage = (problem: PdfContentProblem) => {
       return 'the PDF is encrypted (a password or permission settings); export the page without security';
     case 'active':
       return `the PDF contains ${problem.what}; export the page as a plain PDF without scripts, actions or attachments`;
+    case 'location':
+      return 'a picture in the PDF carries the GPS position where it was taken; export the page with picture metadata removed';
     case 'unreadable':
       return `the PDF cannot be checked: ${problem.why}`;
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, deflateSync } from 'node:zlib';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { InvalidUploadError } from '../../shared/errors.ts';
 import { validatePdfFacsimile } from '../../shared/media/pdf-facsimile.ts';
@@ -248,5 +249,49 @@ describe('validatePdfFacsimile: what a PDF does besides showing a page', () => {
       'unsupported-pdf',
       'the PDF is encrypted (a password or permission settings); export the page without security',
     ]);
+  });
+
+  it('refuses a page whose embedded photo carries its GPS position, in EXIF or XMP', async () => {
+    const photo = (exif: Record<string, Record<string, string>>) =>
+      sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 90, g: 120, b: 60 } } })
+        .withExif(exif)
+        .jpeg()
+        .toBuffer();
+    const image = (jpeg: Buffer) =>
+      streamObject(
+        5,
+        '/Type/XObject/Subtype/Image/Width 32/Height 24/BitsPerComponent 8/ColorSpace/DeviceRGB/Filter/DCTDecode',
+        jpeg,
+      );
+    const located = await photo({
+      IFD0: { Make: 'TestCam' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '28/1 57/1 0/1',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '118/1 52/1 0/1',
+      },
+    });
+    expect(refusalError(minimalPdf(undefined, { objects: [image(located)] })).message).toBe(
+      'a picture in the PDF carries the GPS position where it was taken; export the page with picture metadata removed',
+    );
+    const xmp =
+      '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description exif:GPSLatitude="28,57.5N"/></x:xmpmeta>';
+    expect(
+      refusal(
+        minimalPdf(undefined, { objects: [streamObject(6, '/Type/Metadata/Subtype/XML', Buffer.from(xmp))] }),
+      ),
+    ).toBe('unsupported-pdf');
+    // EXIF without a position, and XMP that only names the property, are ordinary.
+    const unlocated = await photo({ IFD0: { Make: 'TestCam', Model: 'No GPS' } });
+    const emptyXmp = '<rdf:Description exif:GPSLatitude=""/>';
+    expect(() =>
+      validatePdfFacsimile(
+        minimalPdf(undefined, {
+          objects: [image(unlocated), streamObject(6, '/Type/Metadata/Subtype/XML', Buffer.from(emptyXmp))],
+        }),
+        place,
+      ),
+    ).not.toThrow();
   });
 });
