@@ -39,6 +39,8 @@ export type InvalidUploadCode =
   | 'too-many-pixels'
   /** A page facsimile named .pdf that is not a complete PDF file. */
   | 'not-a-pdf'
+  /** A PDF that does more than show a page (JavaScript, launch actions, attachments), is encrypted, or places a photographer (GPS). */
+  | 'unsupported-pdf'
   /** More pages, articles, characters or XML nodes than shared/readers/upload-limits.ts allows. */
   | 'over-limit'
   /** Issue date after the build date + maxDaysAhead, or before firstIssueDate (shared/config.ts). */

@@ -20,10 +20,17 @@ export type MediaKeyInfo =
   | { kind: 'facsimile'; date: string; page: number; format: 'pdf' | 'image' };
 
 const imageExtensions = new Set(['jpg', 'jpeg', 'png', 'webp']);
-/** `<NN>` or `<NN>-<label>`: page numbers are 1–3 digits, leading zeros allowed (as for text). */
-const nameRe = /^(\d{1,3})(?:-(.*))?$/s;
+/**
+ * `<NN>` or `<NN>-<label>`: page numbers are 1–3 digits, leading zeros allowed (as for text).
+ * Digits and the hyphen may be full-width (an IME left in full-width mode types `０１－`), and
+ * spaces around the hyphen are ignored.
+ */
+const nameRe = /^([0-9０-９]{1,3})(?:\s*[-－]\s*(.*))?$/s;
 /** A photo's number within its article: `-2` … `-99` at the end of the label. */
-const sequenceRe = /^(.*\S)-(\d{1,2})$/s;
+const sequenceRe = /^(.*\S)\s*[-－]\s*([0-9０-９]{1,2})$/s;
+/** Full-width digits (U+FF10–FF19) as ASCII, so `Number` reads them. */
+const asciiDigits = (digits: string) =>
+  digits.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 const maxLabelLength = 50;
 
 const unsupported = (key: string, why: string) =>
@@ -66,7 +73,7 @@ export const parseMediaKey = (key: string): MediaKeyInfo | undefined => {
       'picture names start with the page number: <NN>.pdf, <NN>.jpg or <NN>-<label>.jpg',
     );
   }
-  const page = Number(match[1]);
+  const page = Number(asciiDigits(match[1]!));
   if (page < 1) throw unsupported(key, 'page numbers start at 1');
   const rest = match[2];
   if (rest === undefined) {
@@ -75,9 +82,9 @@ export const parseMediaKey = (key: string): MediaKeyInfo | undefined => {
   if (extension === 'pdf') throw unsupported(key, 'a page PDF is named by its page number only: <NN>.pdf');
   const numbered = sequenceRe.exec(rest);
   // `-0` numbers nothing: it stays part of the label.
-  const counted = numbered !== null && Number(numbered[2]) >= 1;
+  const counted = numbered !== null && Number(asciiDigits(numbered[2]!)) >= 1;
   const label = (counted ? numbered[1]! : rest).trim();
-  const sequence = counted ? Number(numbered[2]) : 1;
+  const sequence = counted ? Number(asciiDigits(numbered[2]!)) : 1;
   if (label === '' || label.length > maxLabelLength) {
     throw unsupported(key, `the label after the page number must be 1–${maxLabelLength} characters`);
   }

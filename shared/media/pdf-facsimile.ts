@@ -1,12 +1,14 @@
 import { InvalidUploadError } from '../errors.ts';
 import { mediaKey, objectPolicy } from '../site-layout.ts';
 import { mediaDigest } from './media-digest.ts';
+import { type PdfContentProblem, pdfContentProblem } from './pdf-content-check.ts';
 
 /**
- * Page facsimiles as PDF (版面 PDF): published as uploaded, never opened here. Checking the
+ * Page facsimiles as PDF (版面 PDF): published as uploaded, never rendered here. Checking the
  * header and the end-of-file marker catches the two failures seen in practice — the wrong file
  * (a Word document or a page image named .pdf) and a truncated upload — without a PDF parser in
- * the build function. Readers' browsers render the file with their own sandboxed viewers.
+ * the build function; a scan of its names refuses encrypted PDFs and PDFs that would run
+ * something (pdf-content-check.ts). Readers' browsers render the file with their own viewers.
  */
 
 export interface PdfLimits {
@@ -33,12 +35,26 @@ const headerRe = /^%PDF-[12]\.\d/;
 const eofWindow = 1024;
 const eofMarker = '%%EOF';
 
+const problemMessage = (problem: PdfContentProblem) => {
+  switch (problem.kind) {
+    case 'encrypted':
+      return 'the PDF is encrypted (a password or permission settings); export the page without security';
+    case 'active':
+      return `the PDF contains ${problem.what}; export the page as a plain PDF without scripts, actions or attachments`;
+    case 'location':
+      return 'a picture in the PDF carries the GPS position where it was taken; export the page with picture metadata removed';
+    case 'unreadable':
+      return `the PDF cannot be checked: ${problem.why}`;
+  }
+};
+
 /**
  * Validate a PDF facsimile and name it. The key is content-addressed; the file name carries the
  * date and page so a reader who saves it gets a meaningful name (`2024-11-30-01.pdf`).
  *
  * @throws InvalidUploadError `empty`, `too-large`, `not-a-pdf` (wrong header, or no `%%EOF` at
- *   the end: a truncated upload).
+ *   the end: a truncated upload), `unsupported-pdf` (encrypted, or JavaScript, launch actions,
+ *   embedded files or media: pdf-content-check.ts).
  */
 export const validatePdfFacsimile = (
   bytes: Uint8Array,
@@ -61,6 +77,8 @@ export const validatePdfFacsimile = (
       location: { offset: bytes.length },
     });
   }
+  const problem = pdfContentProblem(bytes);
+  if (problem !== undefined) throw new InvalidUploadError('unsupported-pdf', problemMessage(problem));
   const fileName = `${name.date}-${String(name.page).padStart(2, '0')}.pdf`;
   const digest = mediaDigest(bytes);
   return {

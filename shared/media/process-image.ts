@@ -36,11 +36,14 @@ export const photoPlan: ImagePlan = {
   formats: ['jpeg', 'webp'],
 };
 
-/** Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail. */
+/**
+ * Page images (版面): 2000 px wide keeps 9-point body text legible; a contents-page thumbnail.
+ * JPEG only: the contents page links the JPEG and nothing shows a page in a `<picture>`.
+ */
 const facsimilePlan: ImagePlan = {
   primary: { role: 'page', width: 2000 },
   thumbnail: { box: 400 },
-  formats: ['jpeg', 'webp'],
+  formats: ['jpeg'],
 };
 
 /** One written file: store it under `key` with `contentType` and `cacheControl`. */
@@ -58,7 +61,10 @@ export interface Rendition {
 export interface ProcessedImage {
   /** The upload as displayed: width and height after EXIF orientation. */
   source: { format: AcceptedImageFormat; width: number; height: number; byteLength: number };
-  /** Primary rendition first, then the thumbnail; within each, in the plan's format order. */
+  /**
+   * Primary rendition first, then the thumbnail; within each, in the plan's format order. A
+   * format that cannot hold the primary rendition (WebP beyond 16383 px) is left out of both.
+   */
   renditions: Rendition[];
 }
 
@@ -73,6 +79,8 @@ const extensions: Record<RenditionFormat, string> = {
  */
 const jpegOptions = { quality: 80, progressive: false, chromaSubsampling: '4:2:0', mozjpeg: false } as const;
 const webpOptions = { quality: 80, effort: 4, smartSubsample: false } as const;
+/** The longest side each format can encode: JPEG's 16-bit size fields, WebP's 14-bit ones. */
+const maxSide: Record<RenditionFormat, number> = { jpeg: 65_535, webp: 16_383 };
 
 interface Pixels {
   data: Buffer;
@@ -109,6 +117,13 @@ const checkUpload = async (bytes: Uint8Array, limits: ImageLimits) => {
     header = await (await loadSharp())(bytes, { limitInputPixels: false }).metadata();
   } catch (cause) {
     throw invalid('corrupt-image', `the ${format.toUpperCase()} header cannot be read`, cause);
+  }
+  // Its first frame is often a blank or a title card: a newsroom photo is one still picture.
+  if ((header.pages ?? 1) > 1) {
+    throw invalid(
+      'unsupported-image',
+      `animated ${format.toUpperCase()} pictures (${header.pages} frames) are not accepted; upload one frame as JPEG`,
+    );
   }
   const pixels = header.width * header.height;
   if (!(pixels > 0)) throw invalid('corrupt-image', `the ${format.toUpperCase()} header gives no size`);
@@ -174,7 +189,24 @@ const encode = async (
 };
 
 /**
- * Validate a picture and write the plan's renditions.
+ * A picture so long and narrow that its primary rendition (the plan's width, never enlarged)
+ * would be taller than a JPEG can be: refused before decoding rather than failing in the encoder.
+ */
+const refuseUnencodable = (source: { width: number; height: number }, plan: ImagePlan) => {
+  const scale = Math.min(1, plan.primary.width / source.width);
+  const height = Math.round(source.height * scale);
+  if (height > maxSide.jpeg) {
+    throw invalid(
+      'unsupported-image',
+      `the picture is ${source.width} × ${source.height} pixels: ${Math.round(source.width * scale)} px wide it ` +
+        `would be ${height} px tall, more than a JPEG holds (${maxSide.jpeg}); crop or split it`,
+    );
+  }
+};
+
+/**
+ * Validate a picture and write the plan's renditions (JPEG always; the plan's other formats where
+ * the picture fits them).
  *
  * @throws InvalidUploadError `empty`, `too-large`, `not-an-image`, `svg-image`,
  *   `unsupported-image`, `too-many-pixels` (all before decoding), `corrupt-image`.
@@ -186,7 +218,11 @@ export const processImage = async (
 ): Promise<ProcessedImage> => {
   const sharp = await loadSharp();
   const source = await checkUpload(bytes, limits);
+  refuseUnencodable(source, plan);
   const primary = await decode(sharp, bytes, limits, plan.primary.width);
+  // A long picture (长图) taller than WebP can be is published as JPEG alone, thumbnail included:
+  // a WebP srcset holding only the thumbnail would stretch it on wide screens.
+  const formats = plan.formats.filter((format) => Math.max(primary.width, primary.height) <= maxSide[format]);
   const { data, info } = await fromPixels(sharp, primary)
     .resize({
       width: plan.thumbnail.box,
@@ -198,8 +234,8 @@ export const processImage = async (
     .toBuffer({ resolveWithObject: true });
   const thumbnail: Pixels = { data, width: info.width, height: info.height, channels: info.channels };
   const renditions = await Promise.all([
-    ...plan.formats.map((format) => encode(sharp, primary, plan.primary.role, format)),
-    ...plan.formats.map((format) => encode(sharp, thumbnail, 'thumbnail', format)),
+    ...formats.map((format) => encode(sharp, primary, plan.primary.role, format)),
+    ...formats.map((format) => encode(sharp, thumbnail, 'thumbnail', format)),
   ]);
   return { source: { ...source, byteLength: bytes.length }, renditions };
 };
@@ -208,6 +244,6 @@ export const processImage = async (
 export const processPhoto = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
   processImage(bytes, limits, photoPlan);
 
-/** A page image (版面 as JPEG/PNG): a page-size rendition and a thumbnail, JPEG and WebP. */
+/** A page image (版面 as JPEG/PNG/WebP): a page-size rendition and a thumbnail, as JPEG. */
 export const processFacsimileImage = (bytes: Uint8Array, limits: ImageLimits = defaultImageLimits) =>
   processImage(bytes, limits, facsimilePlan);

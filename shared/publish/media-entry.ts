@@ -4,7 +4,8 @@ import { mediaDigest } from '../media/media-digest.ts';
 import type { MediaKeyInfo } from '../media/media-key.ts';
 import { validatePdfFacsimile } from '../media/pdf-facsimile.ts';
 import type { ProcessedImage } from '../media/process-image.ts';
-import type { MediaEntry } from './media-state.ts';
+import type { MediaRendition } from '../model/published.ts';
+import { type MediaEntry, renditionKeysOf } from './media-state.ts';
 import type { UploadCap } from './upload-object.ts';
 
 /** From an uploaded picture or PDF to what the media state records (publish-media.ts). */
@@ -60,40 +61,46 @@ export const processUpload = async (
   const pick = (role: 'primary' | 'thumbnail', format: 'jpeg' | 'webp') => {
     const r = processed.renditions.find(
       (x) => x.format === format && (role === 'thumbnail' ? x.role === 'thumbnail' : x.role !== 'thumbnail'),
-    )!;
-    return {
-      key: r.key,
-      type: r.contentType as 'image/jpeg' | 'image/webp',
-      width: r.width,
-      height: r.height,
-      bytes: r.bytes.length,
-    };
+    );
+    return (
+      r && {
+        key: r.key,
+        type: r.contentType as 'image/jpeg' | 'image/webp',
+        width: r.width,
+        height: r.height,
+        bytes: r.bytes.length,
+      }
+    );
   };
-  const objects = processed.renditions.map((r) => ({ key: r.key, bytes: r.bytes }));
-  const large = pick('primary', 'jpeg');
-  const thumbnail = pick('thumbnail', 'jpeg');
-  const webp = { large: pick('primary', 'webp'), thumbnail: pick('thumbnail', 'webp') };
-  if (info.kind === 'photo') {
-    return {
-      entry: {
-        kind: 'photo',
-        page: info.page,
-        label: info.label,
-        sequence: info.sequence,
-        digest,
-        photo: { large, thumbnail, webp },
-      },
-      objects,
-    };
-  }
-  const { type: _type, ...size } = large;
-  return {
-    entry: {
-      kind: 'facsimile',
-      page: info.page,
-      digest,
-      facsimile: { document: { ...size, type: 'image/jpeg' }, thumbnail },
-    },
-    objects,
-  };
+  // Every picture has JPEG renditions; WebP is left out of a picture taller than WebP can be.
+  const large = pick('primary', 'jpeg')!;
+  const thumbnail = pick('thumbnail', 'jpeg')!;
+  const webpLarge = pick('primary', 'webp');
+  const webpThumbnail = pick('thumbnail', 'webp');
+  const webp = webpLarge && webpThumbnail && { webp: { large: webpLarge, thumbnail: webpThumbnail } };
+  const entry: MediaEntry =
+    info.kind === 'photo'
+      ? {
+          kind: 'photo',
+          page: info.page,
+          label: info.label,
+          sequence: info.sequence,
+          digest,
+          photo: { large, thumbnail, ...webp },
+        }
+      : {
+          kind: 'facsimile',
+          page: info.page,
+          digest,
+          facsimile: { document: { ...withoutType(large), type: 'image/jpeg' }, thumbnail },
+        };
+  // Only what the entry records is written: the state's references are all that ever deletes a
+  // rendition, so an unrecorded one would stay in the bucket for good.
+  const recorded = new Set(renditionKeysOf(entry));
+  const objects = processed.renditions
+    .filter((r) => recorded.has(r.key))
+    .map((r) => ({ key: r.key, bytes: r.bytes }));
+  return { entry, objects };
 };
+
+const withoutType = ({ type: _type, ...size }: MediaRendition) => size;

@@ -49,6 +49,40 @@ describe('parseMediaKey', () => {
     });
   });
 
+  it('reads full-width digits and hyphens as an IME in full-width mode types them', () => {
+    expect(parseMediaKey('incoming/2024-11-30/０１-古城韵味.jpg')).toMatchObject({
+      kind: 'photo',
+      page: 1,
+      label: '古城韵味',
+      sequence: 1,
+    });
+    expect(parseMediaKey('incoming/2024-11-30/０１－古城韵味－２.jpg')).toMatchObject({
+      page: 1,
+      label: '古城韵味',
+      sequence: 2,
+    });
+    expect(parseMediaKey('incoming/2024-11-30/１２.pdf')).toEqual({
+      kind: 'facsimile',
+      date: '2024-11-30',
+      page: 12,
+      format: 'pdf',
+    });
+  });
+
+  it('ignores spaces around the label and its number, ASCII or ideographic', () => {
+    for (const name of [
+      '01 - 古城韵味.jpg',
+      '01-　古城韵味　.jpg',
+      '01-古城韵味 -2.jpg',
+      '01 -古城韵味 - 2.jpg',
+    ]) {
+      const info = parseMediaKey(`incoming/2024-11-30/${name}`);
+      expect(info, name).toMatchObject({ kind: 'photo', page: 1, label: '古城韵味' });
+    }
+    expect(parseMediaKey('incoming/2024-11-30/01-古城韵味 -2.jpg')).toMatchObject({ sequence: 2 });
+    expect(parseMediaKey('incoming/2024-11-30/01-古城 韵味.jpg')).toMatchObject({ label: '古城 韵味' });
+  });
+
   it('reads page facsimiles as PDF or as an image', () => {
     expect(parseMediaKey('incoming/2024-11-30/01.pdf')).toEqual({
       kind: 'facsimile',
@@ -89,6 +123,9 @@ describe('parseMediaKey', () => {
       'incoming/2024-11-30/01-版面.pdf',
       'incoming/2024-11-30/01-.jpg',
       'incoming/2024-11-30/01- .jpg',
+      'incoming/2024-11-30/01-　.jpg',
+      'incoming/2024-11-30/０１ .jpg',
+      'incoming/2024-11-30/01 古城韵味.jpg',
       `incoming/2024-11-30/01-${'长'.repeat(51)}.jpg`,
       'incoming/2024-11-30/../01.pdf',
       'incoming//2024-11-30/01.pdf',
