@@ -60,7 +60,8 @@ export const recordPictures = async (
       } else if (recorded.kind === 'gone' || (recorded.state.after?.released?.[key]?.length ?? 0) > 0) {
         result.deferred.push(key);
       } else result.recorded.set(key, { date: recorded.info.date, page: recorded.info.page });
-      onDone((done += 1));
+      done += 1;
+      onDone(done);
     }
   });
   result.refused.sort((a, b) => (a.key < b.key ? -1 : 1));

@@ -294,9 +294,9 @@ describe('importUploads with photos and facsimiles', () => {
     });
     expect(actual).toEqual(expected);
     // A replaced picture: its old renditions go, as when published.
-    const before = async () => published([text01, photo]);
-    const replaced = await snapshot(await published([replacement], await before()));
-    const importedReplacement = await snapshot((await imported([replacement], await before())).site);
+    const withPhoto = async () => published([text01, photo]);
+    const replaced = await snapshot(await published([replacement], await withPhoto()));
+    const importedReplacement = await snapshot((await imported([replacement], await withPhoto())).site);
     expect(importedReplacement).toEqual(replaced);
   });
 
