@@ -15,6 +15,7 @@ import type { PutOptions, Store } from '../shared/storage/store.ts';
 import { yearOfPages } from '../test/support/year-of-pages.ts';
 import type { BenchResult, Goal } from './goal.ts';
 import { hugoAvailable, writeHugoProject } from './hugo-site.ts';
+import { importPhotosBench } from './import-photos-bench.ts';
 
 /**
  * Issue 13: a year of pages in the sample's layout (365 days × 4 pages, 8,760 articles,
@@ -22,7 +23,8 @@ import { hugoAvailable, writeHugoProject } from './hugo-site.ts';
  * (a) Hugo rendering the same articles as home and per-section RSS (full text, no HTML);
  * (b) `npm run import` of the year into an empty filesystem store in a temporary folder;
  * (c) `npm run rebuild` of that unchanged site (filesystem store);
- * (d) the same rebuild against a counting S3-shaped store: requests per issue date, PUTs.
+ * (d) the same rebuild against a counting S3-shaped store: requests per issue date, PUTs;
+ * (e) a month imported with and without photos, against sharp's bare resize (import-photos-bench.ts).
  * (a)–(c) run as separate processes (esbuild bundles for ours, as the Lambdas ship), timed by
  * wall clock, peak memory as the maximum resident set `/usr/bin/time` reports — threads
  * included (the import parses on worker threads).
@@ -164,6 +166,10 @@ export const run = async (): Promise<BenchResult> => {
       '|---|---|---|---|---|---|',
     ];
     const goals: Goal[] = [];
+    const month = await importPhotosBench(tmp, (pagesDir, monthData) => {
+      const run = measure(process.execPath, [bundles[0]!, '--data', monthData, pagesDir], env);
+      return { ...run, line: run.stdout.split('\n').find((l) => l.startsWith('imported')) ?? '' };
+    });
     const articlesOf = /(\d+) articles/.exec(importLine)?.[1] ?? '?';
     let hugo: { seconds: number; peakMb: number } | undefined;
     if (hugoAvailable()) {
@@ -188,6 +194,7 @@ export const run = async (): Promise<BenchResult> => {
       `we write RSS, Atom and JSON Feed for every feed and every RFC 5005 archive (one per date), an article record per article, issue documents, state and reports; Hugo writes one RSS per section and home`,
       `import: ${importLine}`,
       `rebuild: ${rebuildLine}`,
+      ...month.lines,
       `rebuild against a counting S3-shaped store (1 LIST per 1,000 keys): GET ${s3.counts.get} · PUT ${s3.counts.put} · LIST ${s3.counts.list} · DELETE ${s3.counts.delete} for ${s3Rebuild.dates} dates = ${perDate.toFixed(2)} requests per date`,
     );
     if (hugo !== undefined) {
@@ -200,6 +207,7 @@ export const run = async (): Promise<BenchResult> => {
     goals.push(
       { name: 'rebuild-s3-requests-per-date', measured: perDate, op: '<=', target: 3 },
       { name: 'rebuild-s3-puts', measured: s3.counts.put, op: '==', target: 0 },
+      ...month.goals,
     );
     return {
       title: 'Back catalogue: a year of pages imported and rebuilt, side by side with Hugo',

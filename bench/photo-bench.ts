@@ -26,8 +26,8 @@ import { type BenchResult, median } from './goal.ts';
 const reps = 7;
 const jpegOnly: ImagePlan = { ...photoPlan, formats: ['jpeg'] };
 
-/** sharp's plainest calls for the same outputs: one pipeline per rendition, from the upload. */
-const bare = async (input: Uint8Array, formats: ImagePlan['formats']) => {
+/** sharp's plainest calls for the same outputs: one pipeline per rendition, from the upload (also the import bench's yardstick). */
+export const bare = async (input: Uint8Array, formats: ImagePlan['formats']) => {
   const outputs: Buffer[] = [];
   for (const format of formats) {
     for (const resize of [
