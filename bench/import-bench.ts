@@ -15,7 +15,7 @@ import type { PutOptions, Store } from '../shared/storage/store.ts';
 import { yearOfPages } from '../test/support/year-of-pages.ts';
 import type { BenchResult, Goal } from './goal.ts';
 import { hugoAvailable, writeHugoProject } from './hugo-site.ts';
-import { importPhotosBench } from './import-photos-bench.ts';
+import { importPhotosBench } from './import-photos.ts';
 
 /**
  * Issue 13: a year of pages in the sample's layout (365 days × 4 pages, 8,760 articles,
@@ -24,7 +24,7 @@ import { importPhotosBench } from './import-photos-bench.ts';
  * (b) `npm run import` of the year into an empty filesystem store in a temporary folder;
  * (c) `npm run rebuild` of that unchanged site (filesystem store);
  * (d) the same rebuild against a counting S3-shaped store: requests per issue date, PUTs;
- * (e) a month imported with and without photos, against sharp's bare resize (import-photos-bench.ts).
+ * (e) a month imported with and without photos, against sharp's bare resize (import-photos.ts).
  * (a)–(c) run as separate processes (esbuild bundles for ours, as the Lambdas ship), timed by
  * wall clock, peak memory as the maximum resident set `/usr/bin/time` reports — threads
  * included (the import parses on worker threads).
