@@ -1,6 +1,7 @@
 import { InvalidUploadError } from './errors.ts';
 import { type MediaKeyInfo, parseMediaKey } from './media/media-key.ts';
 import { IsoDateSchema } from './model/issue.ts';
+import { readPageName } from './page-file-name.ts';
 import { inputPrefix } from './site-layout.ts';
 
 /**
@@ -25,8 +26,6 @@ export type UploadKeyInfo =
 export const uploadPrefix = inputPrefix;
 
 const datedFolder = /^(\d{4}-\d{2}-\d{2})\//;
-/** `<NN>.txt` or `<NN>-<版名>.txt`: page numbers are 1–3 digits, leading zeros allowed. */
-const pageName = /^(\d{1,3})(?:-(.*))?\.txt$/i;
 
 const unsupported = (key: string, why: string) =>
   new InvalidUploadError('unsupported-key', `unsupported upload key "${key}": ${why}`);
@@ -66,11 +65,12 @@ export const parseUploadKey = (key: string): UploadKeyInfo => {
 
   // Hints come only from files directly inside the dated folder (incoming/<date>/<file>).
   if (folderDate === undefined || segments.length !== 2) return { kind: 'page-text' };
-  const match = pageName.exec(file);
-  if (!match) return { kind: 'page-text', date: folderDate };
-  const page = Number(match[1]);
+  // `<NN>.txt` or `<NN>-<版名>.txt` (page-file-name.ts, as for pictures).
+  const named = readPageName(file.slice(0, -'.txt'.length));
+  if (named === undefined) return { kind: 'page-text', date: folderDate };
+  const { page } = named;
   if (page < 1) throw unsupported(key, 'page numbers start at 1');
-  const section = match[2]?.trim();
+  const section = named.rest?.trim();
   if (section !== undefined && (section === '' || section.length > 50)) {
     throw unsupported(key, 'the section name (版名) after the page number must be 1–50 characters');
   }

@@ -39,6 +39,17 @@ describe('parseUploadKey', () => {
     });
   });
 
+  it('reads full-width page numbers and hyphens in page-text names, as in picture names', () => {
+    expect(parseUploadKey('incoming/2024-11-30/０２－综合.txt')).toEqual({
+      kind: 'page-text',
+      date: '2024-11-30',
+      page: 2,
+      section: '综合',
+    });
+    expect(parseUploadKey('incoming/2024-11-30/０４.TXT')).toMatchObject({ page: 4 });
+    expect(parseUploadKey('incoming/2024-11-30/03 - 文化.txt')).toMatchObject({ page: 3, section: '文化' });
+  });
+
   it('accepts page text under any .txt name and then gives no hints', () => {
     expect(parseUploadKey('incoming/000_3b0daec07d260e75.txt')).toEqual({ kind: 'page-text' });
     expect(parseUploadKey('incoming/batch/7/front.txt')).toEqual({ kind: 'page-text' });

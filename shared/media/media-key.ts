@@ -1,5 +1,6 @@
 import { InvalidUploadError } from '../errors.ts';
 import { IsoDateSchema } from '../model/issue.ts';
+import { asciiDigits, readPageName } from '../page-file-name.ts';
 import { inputPrefix } from '../site-layout.ts';
 
 /**
@@ -20,17 +21,8 @@ export type MediaKeyInfo =
   | { kind: 'facsimile'; date: string; page: number; format: 'pdf' | 'image' };
 
 const imageExtensions = new Set(['jpg', 'jpeg', 'png', 'webp']);
-/**
- * `<NN>` or `<NN>-<label>`: page numbers are 1–3 digits, leading zeros allowed (as for text).
- * Digits and the hyphen may be full-width (an IME left in full-width mode types `０１－`), and
- * spaces around the hyphen are ignored.
- */
-const nameRe = /^([0-9０-９]{1,3})(?:\s*[-－]\s*(.*))?$/s;
 /** A photo's number within its article: `-2` … `-99` at the end of the label. */
 const sequenceRe = /^(.*\S)\s*[-－]\s*([0-9０-９]{1,2})$/s;
-/** Full-width digits (U+FF10–FF19) as ASCII, so `Number` reads them. */
-const asciiDigits = (digits: string) =>
-  digits.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 const maxLabelLength = 50;
 
 const unsupported = (key: string, why: string) =>
@@ -66,16 +58,15 @@ export const parseMediaKey = (key: string): MediaKeyInfo | undefined => {
   const [date, file] = segments as [string, string];
   if (!IsoDateSchema.safeParse(date).success) throw unsupported(key, `${date} is not a calendar date`);
   const extension = extensionOf(file)!;
-  const match = nameRe.exec(file.slice(0, file.length - extension.length - 1));
-  if (!match) {
+  const named = readPageName(file.slice(0, file.length - extension.length - 1));
+  if (named === undefined) {
     throw unsupported(
       key,
       'picture names start with the page number: <NN>.pdf, <NN>.jpg or <NN>-<label>.jpg',
     );
   }
-  const page = Number(asciiDigits(match[1]!));
+  const { page, rest } = named;
   if (page < 1) throw unsupported(key, 'page numbers start at 1');
-  const rest = match[2];
   if (rest === undefined) {
     return { kind: 'facsimile', date, page, format: extension === 'pdf' ? 'pdf' : 'image' };
   }
