@@ -1,4 +1,3 @@
-import type { InvalidUploadError } from '../errors.ts';
 import type { MediaKeyInfo } from '../media/media-key.ts';
 import type { PublishedIssue } from '../model/published.ts';
 import { mediaStateKey } from '../site-layout.ts';
@@ -19,7 +18,7 @@ import type { Propagated } from './publish-types.ts';
 import type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './publish-upload.ts';
 import { recordMedia, refsUpdate, updateMediaDoc } from './record-media.ts';
 import type { WriteLog } from './store-io.ts';
-import { rejectedReport } from './upload-report.ts';
+import { rejectUpload, writeReport } from './upload-report.ts';
 
 /**
  * The photo and facsimile use case (docs/photos.md, ingestion): a picture or PDF uploaded to
@@ -36,7 +35,6 @@ export interface MediaHost {
     transform: (previous: PublishedIssue | undefined) => PublishedIssue | undefined,
     writes: WriteLog,
   ): Promise<Propagated | undefined>;
-  writeReport(site: Store, report: UploadReport, writes: WriteLog): Promise<void>;
 }
 
 /** A media upload's report: the ok report plus where the upload went. */
@@ -154,14 +152,14 @@ const reportMediaOfPages = async (
   key: string,
   issue: PublishedIssue,
   state: MediaStateDoc,
-  host: MediaHost,
+  _host: MediaHost,
   writes: WriteLog,
 ) => {
   const pages = new Set(issue.pages.filter((page) => page.source === key).map((page) => page.number));
   const nowMs = deps.clock().getTime();
   for (const [mediaKey, outcome] of attachMedia(issue, state).outcomes) {
     if (!pages.has(outcome.page)) continue;
-    await host.writeReport(deps.site, mediaReport(mediaKey, issue.date, outcome, nowMs), writes);
+    await writeReport(deps.site, mediaReport(mediaKey, issue.date, outcome, nowMs), writes);
   }
 };
 
@@ -205,19 +203,6 @@ const releaseRenditions = async (
   );
 };
 
-const reject = async (
-  deps: PublishDeps,
-  host: MediaHost,
-  key: string,
-  error: InvalidUploadError,
-  writes: WriteLog,
-): Promise<PublishOutcome> => {
-  const report = rejectedReport(key, error, deps.clock());
-  await host.writeReport(deps.site, report, writes);
-  deps.log.warn('upload rejected', { key, code: error.code, message: error.message });
-  return { status: 'rejected', key, written: writes, report };
-};
-
 /**
  * Publish (or, when the upload is gone, retract) one photo or facsimile upload. The event type is
  * a hint only, as for text: the input store's current content decides.
@@ -233,7 +218,7 @@ export const publishMedia = async (
 ): Promise<PublishOutcome> => {
   const writes: WriteLog = [];
   const recorded = await recordMedia(deps, event.key, writes);
-  if (recorded.kind === 'rejected') return reject(deps, host, event.key, recorded.error, writes);
+  if (recorded.kind === 'rejected') return rejectUpload(deps, event.key, recorded.error, writes);
   if (recorded.kind === 'gone') return retractMedia(deps, event.key, recorded.info, host, writes);
   const { info, state } = recorded;
   // Before reading the issue: the text publish that creates it then knows to attach this.
@@ -249,7 +234,7 @@ export const publishMedia = async (
     ? attachMedia(committed.issue, state.after).outcomes.get(event.key)!
     : { status: 'waiting-for-page', page: info.page };
   const report = mediaReport(event.key, info.date, outcome, deps.clock().getTime());
-  await host.writeReport(deps.site, report, writes);
+  await writeReport(deps.site, report, writes);
   for (const warning of report.warnings ?? [])
     deps.log.warn('media upload needs attention', { key: event.key, warning });
   const status = writes.length === 0 ? 'unchanged' : 'published';
@@ -287,7 +272,7 @@ const retractMedia = async (
     retracted: true,
     at: formatBeijing(deps.clock().getTime()),
   };
-  await host.writeReport(deps.site, report, writes);
+  await writeReport(deps.site, report, writes);
   deps.log.info('media upload removed', { key, date: info.date, known: old !== undefined });
   return {
     status: old === undefined ? 'unchanged' : 'retracted',

@@ -28,7 +28,7 @@ import { readJson, updateJson, type WriteLog } from './store-io.ts';
 import { getUploadObject } from './upload-object.ts';
 import {
   publishedReport,
-  rejectedReport,
+  rejectUpload,
   slugClashes,
   unplacedWarnings,
   writeReport,
@@ -39,7 +39,7 @@ export type { PublishDeps, PublishOutcome, UploadEvent, UploadReport } from './p
 export { unplacedWarnings, writeReport } from './upload-report.ts';
 
 /** What the photo use case borrows from this one (publish-media.ts: no import cycle). */
-const mediaHost: MediaHost = { commitAndPropagate, writeReport };
+const mediaHost: MediaHost = { commitAndPropagate };
 
 /**
  * Publish one upload change (docs/publishing.md). The event type is a hint only: the use case
@@ -70,7 +70,7 @@ const publishEvent = async (deps: PublishDeps, event: UploadEvent): Promise<Publ
   const writes: WriteLog = [];
   const upload = await readEventUpload(deps, event);
   if (upload === 'gone') return retract(deps, event.key, writes);
-  if (upload instanceof InvalidUploadError) return reject(deps, event.key, upload, writes);
+  if (upload instanceof InvalidUploadError) return rejectUpload(deps, event.key, upload, writes);
   return publish(deps, event.key, upload, writes);
 };
 
@@ -99,18 +99,6 @@ const readEventUpload = async (
     if (!(error instanceof InvalidUploadError)) throw error;
     return error;
   }
-};
-
-const reject = async (
-  deps: PublishDeps,
-  key: string,
-  error: InvalidUploadError,
-  writes: WriteLog,
-): Promise<PublishOutcome> => {
-  const report = rejectedReport(key, error, deps.clock());
-  await writeReport(deps.site, report, writes);
-  deps.log.warn('upload rejected', { key, code: error.code, message: error.message });
-  return { status: 'rejected', key, written: writes, report };
 };
 
 /**

@@ -5,7 +5,7 @@ import { objectPolicy, reportKey } from '../site-layout.ts';
 import type { Store } from '../storage/store.ts';
 import { canonicalJson, canonicalJsonBytes } from './canonical-json.ts';
 import { formatBeijing } from './publish-times.ts';
-import type { Propagated, UploadReport } from './publish-types.ts';
+import type { Propagated, PublishDeps, PublishOutcome, UploadReport } from './publish-types.ts';
 import { isLivePage } from './site-state.ts';
 import { slugClashWarning } from './slug-clash-warning.ts';
 import { readJson, type WriteLog } from './store-io.ts';
@@ -80,4 +80,17 @@ export const writeReport = async (site: Store, report: UploadReport, writes: Wri
   }
   await site.put(key, canonicalJsonBytes(report), objectPolicy({ kind: 'report', uploadKey: report.key }));
   writes.push(key);
+};
+
+/** Refuse an upload: its report says why, the log warns; nothing else is written. */
+export const rejectUpload = async (
+  deps: Pick<PublishDeps, 'site' | 'clock' | 'log'>,
+  key: string,
+  error: InvalidUploadError,
+  writes: WriteLog,
+): Promise<PublishOutcome> => {
+  const report = rejectedReport(key, error, deps.clock());
+  await writeReport(deps.site, report, writes);
+  deps.log.warn('upload rejected', { key, code: error.code, message: error.message });
+  return { status: 'rejected', key, written: writes, report };
 };
